@@ -1,0 +1,119 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import type { FromInstruction, Instruction } from "../kubefile/instruction.ts";
+import { parseKubefile } from "../kubefile/parse-kubefile.ts";
+import type { Descriptor } from "../oci/descriptor.ts";
+import type { ImageIndex } from "../oci/image-manifest.ts";
+import { serializeJson } from "../oci/image-manifest.ts";
+import { MediaTypes } from "../oci/media-types.ts";
+import { formatPlatform, type Platform } from "../oci/platform.ts";
+import type { OciStore } from "../store/oci-store.ts";
+import { acquireLock } from "../store/store-lock.ts";
+import type { BuildReporter } from "./build-reporter.ts";
+import { commitPlatformImage } from "./commit-platform-image.ts";
+import { executeInstruction } from "./execute-instructions.ts";
+import type { ImageExtension } from "./image-extension.ts";
+import { loadContextFilter } from "./load-context-filter.ts";
+import { startFromBase } from "./start-from-base.ts";
+
+export interface BuildOptions {
+  readonly contextDir: string;
+  /** Kubefile path; relative paths are taken from the current directory. Default: CONTEXT/Kubefile. */
+  readonly kubefile?: string;
+  /** Normalized names to tag the result with. */
+  readonly tags: readonly string[];
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly platforms: readonly Platform[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly noCache: boolean;
+  /** Seconds since the epoch for every timestamp in the image (SOURCE_DATE_EPOCH). */
+  readonly sourceDateEpoch: number;
+  readonly imageType: ImageExtension["type"];
+}
+
+export interface BuiltImage {
+  readonly descriptor: Descriptor;
+  readonly platforms: readonly Descriptor[];
+}
+
+/**
+ * Build a cluster image from a Kubefile for each requested platform and tag it. The names change
+ * only once every blob is in the store, so an interrupted build never leaves a tagged partial image.
+ */
+export async function buildImage(store: OciStore, options: BuildOptions, reporter: BuildReporter): Promise<BuiltImage> {
+  const contextDir = resolve(options.contextDir);
+  const kubefilePath = resolve(options.kubefile ?? join(contextDir, "Kubefile"));
+  const kubefileName = displayName(kubefilePath);
+  const text = await Bun.file(kubefilePath)
+    .text()
+    .catch((error: unknown) => {
+      throw new Error(`Cannot read the Kubefile "${kubefilePath}"`, { cause: error });
+    });
+  const filter = await loadContextFilter(contextDir);
+  const scratchDir = join(store.ingestDir, `build-${process.pid}-${Date.now()}`);
+  const contentLock = await acquireLock(store.contentLockPath, "shared", () =>
+    reporter.log("Waiting for another lade process to finish cleaning the store"),
+  );
+  try {
+    const manifests: Descriptor[] = [];
+    for (const platform of options.platforms) {
+      const instructions = parseKubefile(text, { file: kubefileName, buildArgs: options.buildArgs, platform });
+      manifests.push(
+        await buildPlatform(store, instructions, platform, {
+          contextDir,
+          filter,
+          buildArgs: options.buildArgs,
+          noCache: options.noCache,
+          mtime: options.sourceDateEpoch,
+          reporter,
+          scratchDir: join(scratchDir, formatPlatform(platform).replaceAll("/", "-")),
+          store,
+          options,
+        }),
+      );
+    }
+    const descriptor = manifests.length === 1 ? stripPlatform(manifests[0]!) : await writeIndex(store, manifests);
+    for (const tag of options.tags) await store.tag(tag, descriptor);
+    return { descriptor, platforms: manifests };
+  } finally {
+    contentLock.release();
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+async function buildPlatform(
+  store: OciStore,
+  instructions: readonly Instruction[],
+  platform: Platform,
+  context: Parameters<typeof executeInstruction>[2] & { readonly options: BuildOptions },
+): Promise<Descriptor> {
+  const from = instructions.find((instruction): instruction is FromInstruction => instruction.kind === "FROM");
+  if (!from) throw new Error("Cannot build: the Kubefile has no FROM instruction");
+  await mkdir(context.scratchDir, { recursive: true });
+  const state = await startFromBase(store, from, platform);
+  const label = formatPlatform(platform);
+  for (const [index, instruction] of instructions.entries()) {
+    context.reporter.log(`[${label}] STEP ${index + 1}/${instructions.length}: ${instruction.text}`);
+    await executeInstruction(instruction, state, context);
+  }
+  return commitPlatformImage(store, state, {
+    created: new Date(context.options.sourceDateEpoch * 1000).toISOString().replace(".000Z", "Z"),
+    extraLabels: context.options.labels,
+    imageType: context.options.imageType,
+    containerImages: [],
+  });
+}
+
+async function writeIndex(store: OciStore, manifests: readonly Descriptor[]): Promise<Descriptor> {
+  const index: ImageIndex = { schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests };
+  return store.writeBlob(serializeJson(index), MediaTypes.ociIndex);
+}
+
+function stripPlatform(descriptor: Descriptor): Descriptor {
+  return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
+}
+
+function displayName(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith("..") ? path : fromCwd;
+}

@@ -1,0 +1,9 @@
+/** How the build tells the outside world what it is doing; only the CLI prints. */
+export interface BuildReporter {
+  /** A build step or notable event, one line. */
+  log(message: string): void;
+  /** Output of a RUN command, as it comes. */
+  output(text: string): void;
+}
+
+export const silentReporter: BuildReporter = { log() {}, output() {} };

@@ -1,0 +1,26 @@
+import type { Digest } from "../oci/digest.ts";
+import { compareLayerPaths, type LayerEntry } from "./layer-entry.ts";
+
+/** A digest of what a layer would contain: every path, type, mode, link and file content. */
+export async function hashEntries(entries: readonly LayerEntry[]): Promise<Digest> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
+  for (const entry of sorted) {
+    hasher.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.size, entry.linkTarget ?? ""]));
+    if (entry.type === "file" && entry.source && entry.size > 0) {
+      const content = new Bun.CryptoHasher("sha256");
+      for await (const chunk of Bun.file(entry.source).stream()) content.update(chunk);
+      hasher.update(content.digest("hex"));
+    }
+    hasher.update("\n");
+  }
+  return `sha256:${hasher.digest("hex")}`;
+}
+
+/** Chain a cache key: the previous key plus the parts that determine the next result. */
+export function chainKey(previous: string, ...parts: readonly string[]): Digest {
+  const hasher = new Bun.CryptoHasher("sha256");
+  hasher.update(previous);
+  for (const part of parts) hasher.update(`\0${part}`);
+  return `sha256:${hasher.digest("hex")}`;
+}

@@ -1,0 +1,97 @@
+import * as tar from "tar";
+import type { FromInstruction } from "../kubefile/instruction.ts";
+import { normalizeImageReference } from "../oci/image-reference.ts";
+import { formatPlatform, platformsEqual, type Platform } from "../oci/platform.ts";
+import type { OciStore } from "../store/oci-store.ts";
+import { readImage } from "../store/read-image.ts";
+import { BuildError } from "./build-error.ts";
+import { chainKey } from "./hash-entries.ts";
+import { parseImageExtension } from "./image-extension.ts";
+import type { PlatformBuildState } from "./platform-build-state.ts";
+import { RootfsIndex } from "./rootfs-index.ts";
+
+const BUILD_FORMAT_VERSION = "lade-build-v1";
+
+/** The state a build starts from: empty for `FROM scratch`, else everything the base image carries. */
+export async function startFromBase(
+  store: OciStore,
+  from: FromInstruction,
+  platform: Platform,
+): Promise<PlatformBuildState> {
+  const state = emptyState(platform);
+  if (from.image.toLowerCase() === "scratch") return state;
+
+  let name: string;
+  try {
+    name = normalizeImageReference(from.image);
+  } catch (error) {
+    throw new BuildError(from.location, (error as Error).message, { cause: error });
+  }
+  const descriptor = await store.resolve(name);
+  if (!descriptor) {
+    throw new BuildError(from.location, `Cannot find base image "${name}" in the store at "${store.root}"`);
+  }
+  const image = await readImage(store, descriptor);
+  const base = image.platforms.find((candidate) => platformsEqual(candidate.platform, platform));
+  if (!base) {
+    const available = image.platforms.map((candidate) => formatPlatform(candidate.platform)).join(", ");
+    throw new BuildError(from.location, `Cannot use base image "${name}" for ${formatPlatform(platform)}: it has only ${available}`);
+  }
+  const { manifest, config } = base;
+  manifest.layers.forEach((layer, index) => {
+    const diffId = config.rootfs.diff_ids[index];
+    if (!diffId) throw new BuildError(from.location, `Cannot use base image "${name}": its config lists fewer diff_ids than layers`);
+    state.layers.push({ descriptor: layer, diffId, paths: [] });
+  });
+  for (const layer of manifest.layers) await indexLayer(store.blobPath(layer.digest), state.rootfs);
+  state.history.push(...(config.history ?? []));
+  for (const variable of config.config.Env ?? []) {
+    const equals = variable.indexOf("=");
+    state.env.set(variable.slice(0, equals), variable.slice(equals + 1));
+  }
+  for (const [key, value] of Object.entries(config.config.Labels ?? {})) state.labels.set(key, value);
+  const extension = parseImageExtension(manifest.annotations);
+  for (const application of extension?.applications ?? []) state.applications.set(application.name, application);
+  state.launch = extension?.launch;
+  state.author = (config as { author?: string }).author;
+  state.chainKey = chainKey(BUILD_FORMAT_VERSION, formatPlatform(platform), base.descriptor.digest);
+  state.baseAnnotations["org.opencontainers.image.base.name"] = name;
+  state.baseAnnotations["org.opencontainers.image.base.digest"] = descriptor.digest;
+  return state;
+}
+
+function emptyState(platform: Platform): PlatformBuildState {
+  return {
+    platform,
+    layers: [],
+    history: [],
+    env: new Map(),
+    args: new Map(),
+    labels: new Map(),
+    applications: new Map(),
+    appLocations: new Map(),
+    launch: undefined,
+    cmdLines: [],
+    author: undefined,
+    rootfs: new RootfsIndex(),
+    chainKey: chainKey(BUILD_FORMAT_VERSION, formatPlatform(platform), "scratch"),
+    workingCopy: undefined,
+    baseAnnotations: {},
+  };
+}
+
+/** Learn a base layer's paths from its tar headers, without unpacking it. */
+async function indexLayer(blobPath: string, rootfs: RootfsIndex): Promise<void> {
+  const entries: { path: string; type: "file" | "directory" | "symlink"; mode: number }[] = [];
+  await tar.t({
+    file: blobPath,
+    maxDecompressionRatio: Number.POSITIVE_INFINITY,
+    onReadEntry: (entry) => {
+      const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
+      if (!path) return;
+      const type = entry.type === "Directory" ? "directory" : entry.type === "SymbolicLink" ? "symlink" : "file";
+      entries.push({ path, type, mode: (entry.mode ?? 0o644) & 0o7777 });
+    },
+  });
+  rootfs.apply(entries);
+}

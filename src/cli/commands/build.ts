@@ -1,0 +1,63 @@
+import { defineCommand } from "citty";
+import { buildImage } from "../../build/build-image.ts";
+import { normalizeImageReference } from "../../oci/image-reference.ts";
+import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { consoleBuildReporter } from "../output.ts";
+import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
+
+export const buildCommand = defineCommand({
+  meta: {
+    name: "build",
+    description:
+      "Build a cluster image from a Kubefile in CONTEXT. Layers are reproducible (timestamps from " +
+      "SOURCE_DATE_EPOCH, default 0) and cached per instruction; the image is tagged only when complete.",
+  },
+  args: {
+    context: { type: "positional", description: "Build context directory", default: "." },
+    tag: { type: "string", alias: "t", description: "Name of the image, NAME[:TAG] (repeatable)", required: true },
+    file: { type: "string", alias: "f", description: "Kubefile path (default: CONTEXT/Kubefile)" },
+    "build-arg": { type: "string", description: "Set a Kubefile ARG, KEY=VALUE (repeatable)" },
+    platform: { type: "string", description: "Platforms to build, comma separated (default: this machine's), e.g. linux/amd64,linux/arm64" },
+    label: { type: "string", description: "Add a label to the image config, KEY=VALUE (repeatable)" },
+    cache: { type: "boolean", default: true, description: "Reuse cached layers", negativeDescription: "Rebuild every layer" },
+    type: { type: "enum", options: ["kube-installer", "app-installer"], default: "kube-installer", description: "Image type recorded in the image extension" },
+    quiet: { type: "boolean", alias: "q", description: "Print only the image digest" },
+  },
+  async run({ args, rawArgs, data }) {
+    const tags = repeatedOption(rawArgs, "tag", "t").map((tag) => {
+      try {
+        return normalizeImageReference(tag);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    });
+    let platforms;
+    try {
+      platforms = args.platform ? parsePlatformList(args.platform) : [hostPlatform()];
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const store = await openStore(data as CommandData);
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds: got "${epoch}"`);
+    const result = await buildImage(
+      store,
+      {
+        contextDir: args.context,
+        kubefile: args.file,
+        tags,
+        buildArgs: keyValueOptions(rawArgs, "build-arg"),
+        platforms,
+        labels: keyValueOptions(rawArgs, "label"),
+        noCache: !args.cache,
+        sourceDateEpoch: epoch ? Number(epoch) : 0,
+        imageType: args.type as "kube-installer" | "app-installer",
+      },
+      consoleBuildReporter(Boolean(args.quiet)),
+    );
+    if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
+    console.log(result.descriptor.digest);
+  },
+});

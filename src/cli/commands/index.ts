@@ -1,0 +1,26 @@
+import type { CommandDef } from "citty";
+
+type CommandLoader = () => Promise<CommandDef<any>>;
+
+/** Every verb, loaded only when chosen so start-up stays cheap. */
+export const commandLoaders: Record<string, CommandLoader> = {
+  build: () => import("./build.ts").then((module) => module.buildCommand),
+  images: () => import("./images.ts").then((module) => module.imagesCommand),
+  inspect: () => import("./inspect.ts").then((module) => module.inspectCommand),
+  tag: () => import("./tag.ts").then((module) => module.tagCommand),
+  rmi: () => import("./rmi.ts").then((module) => module.rmiCommand),
+  prune: () => import("./prune.ts").then((module) => module.pruneCommand),
+  fsck: () => import("./fsck.ts").then((module) => module.fsckCommand),
+  version: () => import("./version.ts").then((module) => module.versionCommand),
+};
+
+export const commandSummaries: Record<string, string> = {
+  build: "Build a cluster image from a Kubefile",
+  images: "List the images in the store",
+  inspect: "Show an image's configuration, apps, launch and layers",
+  tag: "Give an image another name",
+  rmi: "Remove images from the store",
+  prune: "Free space: drop unused blobs, stale build cache and leftovers",
+  fsck: "Check every blob in the store against its digest",
+  version: "Print version, git commit and platform",
+};

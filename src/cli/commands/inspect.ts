@@ -1,0 +1,56 @@
+import { defineCommand } from "citty";
+import { inspectImage, type InspectedPlatform } from "../../build/inspect-image.ts";
+import { findImage } from "../../store/find-image.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { formatBytes, printJson } from "../output.ts";
+
+export const inspectCommand = defineCommand({
+  meta: { name: "inspect", description: "Show an image's configuration, labels, apps, launch, layers and platforms" },
+  args: {
+    image: { type: "positional", description: "Image name or digest (prefix)", required: true },
+    json: { type: "boolean", description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, layers, ...}]}" },
+  },
+  async run({ args, data }) {
+    const store = await openStore(data as CommandData);
+    const image = await findImage(store, args.image);
+    const inspected = await inspectImage(store, image.descriptor, image.name);
+    if (args.json) return printJson(inspected);
+    console.log(`Name:       ${inspected.name}`);
+    console.log(`Digest:     ${inspected.digest}`);
+    console.log(`Media type: ${inspected.mediaType}`);
+    for (const platform of inspected.platforms) printPlatform(platform);
+  },
+});
+
+function printPlatform(platform: InspectedPlatform): void {
+  console.log(`\nPlatform ${platform.platform} (${platform.digest}, ${formatBytes(platform.size)})`);
+  if (platform.imageType) console.log(`  Type: ${platform.imageType}`);
+  printMap("Env", platform.env);
+  printMap("Labels", platform.labels);
+  if (platform.applications.length > 0) {
+    console.log("  Apps:");
+    for (const app of platform.applications) {
+      const details = [app.type || "custom", ...(app.files.length ? [`files: ${app.files.join(", ")}`] : [])];
+      console.log(`    ${app.name} (${details.join("; ")})`);
+      for (const command of app.cmds ?? []) console.log(`      cmd: ${command}`);
+      for (const [key, value] of Object.entries(app.env ?? {})) console.log(`      env: ${key}=${value}`);
+    }
+  }
+  if (platform.launch?.app_names?.length) console.log(`  Launch: apps ${platform.launch.app_names.join(", ")}`);
+  if (platform.launch?.cmds?.length) console.log(`  Launch: commands\n${platform.launch.cmds.map((c) => `    ${c}`).join("\n")}`);
+  if (platform.containerImages.length > 0) {
+    console.log("  Container images:");
+    for (const image of platform.containerImages) console.log(`    ${image.image}`);
+  }
+  console.log("  Layers:");
+  for (const layer of platform.layers) {
+    console.log(`    ${layer.digest}  ${formatBytes(layer.size).padStart(9)}  ${layer.createdBy ?? ""}`.trimEnd());
+  }
+}
+
+function printMap(title: string, values: Record<string, string>): void {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return;
+  console.log(`  ${title}:`);
+  for (const [key, value] of entries) console.log(`    ${key}=${value}`);
+}

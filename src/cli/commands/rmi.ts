@@ -1,0 +1,27 @@
+import { defineCommand } from "citty";
+import { collectGarbage } from "../../store/collect-garbage.ts";
+import { findImage } from "../../store/find-image.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { formatBytes } from "../output.ts";
+
+export const rmiCommand = defineCommand({
+  meta: {
+    name: "rmi",
+    description: "Remove images by name; blobs no other image or cached build layer needs are deleted",
+  },
+  args: {
+    image: { type: "positional", description: "Image name(s) or digest(s)", required: true },
+  },
+  async run({ args, data }) {
+    const store = await openStore(data as CommandData);
+    const requested = args._ as string[];
+    const images = [];
+    for (const nameOrId of requested) images.push(await findImage(store, nameOrId));
+    for (const image of images) {
+      await store.untag(image.name);
+      console.log(`Untagged ${image.name}`);
+    }
+    const report = await collectGarbage(store, { dropCache: false });
+    if (report.removedBlobs > 0) console.log(`Deleted ${report.removedBlobs} blobs (${formatBytes(report.freedBytes)})`);
+  },
+});

@@ -1,0 +1,28 @@
+import { defineCommand } from "citty";
+import { normalizeImageReference } from "../../oci/image-reference.ts";
+import { findImage } from "../../store/find-image.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+
+export const tagCommand = defineCommand({
+  meta: { name: "tag", description: "Give an image one or more new names (SOURCE stays)" },
+  args: {
+    source: { type: "positional", description: "Existing image name or digest", required: true },
+    target: { type: "positional", description: "New name(s), NAME[:TAG] ...", required: true },
+  },
+  async run({ args, data }) {
+    const store = await openStore(data as CommandData);
+    const image = await findImage(store, args.source);
+    const targets = (args._ as string[]).slice(1);
+    for (const target of targets) {
+      let name: string;
+      try {
+        name = normalizeImageReference(target);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      await store.tag(name, image.descriptor);
+      console.log(`Tagged ${name}`);
+    }
+  },
+});

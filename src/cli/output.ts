@@ -1,0 +1,33 @@
+import type { BuildReporter } from "../build/build-reporter.ts";
+
+/** Build progress on stderr, so stdout carries only the result (the digest) for scripts. */
+export function consoleBuildReporter(quiet: boolean): BuildReporter {
+  if (quiet) return { log() {}, output() {} };
+  return {
+    log: (message) => process.stderr.write(`${message}\n`),
+    output: (text) => process.stderr.write(text),
+  };
+}
+
+/** Left-aligned columns with two spaces between, like docker's listings. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

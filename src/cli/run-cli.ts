@@ -1,0 +1,94 @@
+import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { UserInputError } from "../util/source-location.ts";
+import { commandLoaders, commandSummaries } from "./commands/index.ts";
+import { extractGlobalOptions, GLOBAL_OPTIONS_HELP, UsageError, type GlobalOptions } from "./global-options.ts";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** Run lade with the given arguments and return the exit code. Only this module prints errors. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let global: GlobalOptions = { debug: argv.includes("--debug") };
+  try {
+    const extracted = extractGlobalOptions(argv);
+    global = extracted.options;
+    const [verb, ...rest] = extracted.rest;
+    if (!verb || verb === "--help" || verb === "-h" || verb === "help") {
+      const topic = verb === "help" ? rest[0] : undefined;
+      if (topic) return await printCommandHelp(topic);
+      process.stdout.write(rootHelp());
+      return EXIT_OK;
+    }
+    if (verb === "--version" || verb === "-v") return await runCli(["version"]);
+    const load = commandLoaders[verb];
+    if (!load) throw new UsageError(`Unknown command "${verb}": run "lade --help" to list the commands`);
+    const command = await load();
+    if (rest.includes("--help") || rest.includes("-h")) return await printCommandHelp(verb, command);
+    await checkKnownFlags(verb, command, rest);
+    await runCommand(command, { rawArgs: rest, data: { global } });
+    return (process.exitCode as number | undefined) ?? EXIT_OK;
+  } catch (error) {
+    return reportError(error, global);
+  }
+}
+
+function rootHelp(): string {
+  const width = Math.max(...Object.keys(commandSummaries).map((name) => name.length));
+  const lines = Object.entries(commandSummaries).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`);
+  return [
+    "lade: build, ship and install offline Kubernetes cluster images",
+    "",
+    "Usage: lade [--root DIR] [--debug] COMMAND [OPTIONS]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Global options:",
+    GLOBAL_OPTIONS_HELP,
+    "",
+    'Run "lade COMMAND --help" for a command\'s options.',
+    "",
+  ].join("\n");
+}
+
+async function printCommandHelp(verb: string, loaded?: CommandDef<any>): Promise<number> {
+  const load = commandLoaders[verb];
+  if (!loaded && !load) throw new UsageError(`Unknown command "${verb}": run "lade --help" to list the commands`);
+  const command = loaded ?? (await load!());
+  const usage = await renderUsage(command);
+  process.stdout.write(`${usage}\n\nGLOBAL OPTIONS\n\n${GLOBAL_OPTIONS_HELP}\n`);
+  return EXIT_OK;
+}
+
+/** citty ignores flags it does not know; a typo must not silently change what a build does. */
+async function checkKnownFlags(verb: string, command: CommandDef<any>, rawArgs: readonly string[]): Promise<void> {
+  const definitions = (typeof command.args === "function" ? await command.args() : await command.args) as ArgsDef | undefined;
+  const known = new Set<string>();
+  for (const [name, definition] of Object.entries(definitions ?? {})) {
+    if (definition.type === "positional") continue;
+    known.add(name);
+    if (definition.type === "boolean") known.add(`no-${name}`);
+    const aliases = "alias" in definition ? definition.alias : undefined;
+    for (const alias of Array.isArray(aliases) ? aliases : aliases ? [aliases] : []) known.add(alias);
+  }
+  for (const arg of rawArgs) {
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const name = arg.replace(/^--?/, "").split("=")[0]!;
+    if (!known.has(name)) throw new UsageError(`Unknown option "${arg}" for "lade ${verb}": run "lade ${verb} --help"`);
+  }
+}
+
+function reportError(error: unknown, global: GlobalOptions): number {
+  const isUsage = error instanceof UsageError || (error instanceof Error && error.name === "CLIError");
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${isUsage ? "" : "Error: "}${isUsage ? `lade: ${message}` : message}\n`);
+  if (error instanceof Error && !(error instanceof UserInputError) && !isUsage) {
+    for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+      process.stderr.write(`  caused by: ${cause.message}\n`);
+    }
+  }
+  if (global.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return isUsage ? EXIT_USAGE : EXIT_FAILURE;
+}

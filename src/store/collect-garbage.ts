@@ -1,0 +1,55 @@
+import { readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { Digest } from "../oci/digest.ts";
+import { imageBlobs, readImage } from "./read-image.ts";
+import type { CachedLayer } from "./build-cache.ts";
+import type { OciStore } from "./oci-store.ts";
+import { withLock } from "./store-lock.ts";
+
+export interface GarbageReport {
+  readonly removedBlobs: number;
+  readonly freedBytes: number;
+  readonly removedCacheEntries: number;
+}
+
+/**
+ * Delete blobs no image needs. With `dropCache`, build-cache records (and the layers only they keep)
+ * go too, as do leftovers of interrupted work in ingest/. Runs under the exclusive content lock, so
+ * no build or load is adding content meanwhile.
+ */
+export async function collectGarbage(store: OciStore, options: { readonly dropCache: boolean }): Promise<GarbageReport> {
+  return withLock(store.contentLockPath, "exclusive", async () => {
+    const keep = new Set<Digest>();
+    for (const { descriptor } of await store.listImages()) {
+      for (const blob of imageBlobs(await readImage(store, descriptor))) keep.add(blob.digest);
+    }
+    const cacheDir = join(store.cacheDir, "layers");
+    const records = await readdir(cacheDir).catch(() => [] as string[]);
+    let removedCacheEntries = 0;
+    for (const name of records) {
+      const path = join(cacheDir, name);
+      const record = (await Bun.file(path).json().catch(() => undefined)) as { layer: CachedLayer | null } | undefined;
+      const layer = record?.layer?.descriptor.digest;
+      if (options.dropCache && (!layer || !keep.has(layer))) {
+        await rm(path, { force: true });
+        removedCacheEntries += 1;
+      } else if (layer) {
+        keep.add(layer);
+      }
+    }
+    let removedBlobs = 0;
+    let freedBytes = 0;
+    for (const digest of await store.listBlobs()) {
+      if (keep.has(digest)) continue;
+      freedBytes += (await store.blobSize(digest)) ?? 0;
+      await store.removeBlob(digest);
+      removedBlobs += 1;
+    }
+    if (options.dropCache) {
+      for (const leftover of await readdir(store.ingestDir)) {
+        await rm(join(store.ingestDir, leftover), { recursive: true, force: true });
+      }
+    }
+    return { removedBlobs, freedBytes, removedCacheEntries };
+  });
+}
