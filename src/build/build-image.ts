@@ -1,5 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { FromInstruction, Instruction } from "../kubefile/instruction.ts";
 import { parseKubefile } from "../kubefile/parse-kubefile.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
@@ -42,8 +42,9 @@ export interface BuiltImage {
  */
 export async function buildImage(store: OciStore, options: BuildOptions, reporter: BuildReporter): Promise<BuiltImage> {
   const contextDir = resolve(options.contextDir);
-  const kubefilePath = resolve(options.kubefile ?? join(contextDir, "Kubefile"));
-  const kubefileName = displayName(kubefilePath);
+  // Errors name the Kubefile as the user wrote it, the way a compiler names its input.
+  const kubefileName = options.kubefile ?? join(options.contextDir, "Kubefile");
+  const kubefilePath = resolve(kubefileName);
   const text = await Bun.file(kubefilePath)
     .text()
     .catch((error: unknown) => {
@@ -111,9 +112,4 @@ async function writeIndex(store: OciStore, manifests: readonly Descriptor[]): Pr
 
 function stripPlatform(descriptor: Descriptor): Descriptor {
   return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
-}
-
-function displayName(path: string): string {
-  const fromCwd = relative(process.cwd(), path);
-  return fromCwd.startsWith("..") ? path : fromCwd;
 }

@@ -69,7 +69,11 @@ async function expandSources(request: CopyRequest): Promise<string[]> {
     const matches = GLOB_CHARACTERS.test(relative) ? await expandGlob(request.contextDir, relative) : [relative];
     for (const match of matches) {
       await refuseSymlinks(request.contextDir, match, source, request.location);
-      if (match !== "." && request.filter.excludes(match) && !request.filter.mayIncludeBelow(match)) continue;
+      if (match !== "." && request.filter.excludes(match)) {
+        // An excluded directory is still walked when an exception may re-include something below it.
+        const isDirectory = (await lstat(join(request.contextDir, match))).isDirectory();
+        if (!isDirectory || !request.filter.mayIncludeBelow(match)) continue;
+      }
       paths.push(match);
     }
   }

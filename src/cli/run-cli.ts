@@ -80,12 +80,18 @@ async function checkKnownFlags(verb: string, command: CommandDef<any>, rawArgs: 
   }
 }
 
+/**
+ * Located user errors print compiler-style (`Kubefile:3:1: …`), usage errors as `lade: …` with
+ * exit 2, anything else as `Error: …` with its causes; stacks only with --debug.
+ */
 function reportError(error: unknown, global: GlobalOptions): number {
   const isUsage = error instanceof UsageError || (error instanceof Error && error.name === "CLIError");
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${isUsage ? "" : "Error: "}${isUsage ? `lade: ${message}` : message}\n`);
-  if (error instanceof Error && !(error instanceof UserInputError) && !isUsage) {
-    for (let cause = error.cause; cause instanceof Error; cause = cause.cause) {
+  if (isUsage) process.stderr.write(`lade: ${message}\n`);
+  else if (error instanceof UserInputError) process.stderr.write(`${message}\n`);
+  else {
+    process.stderr.write(`Error: ${message}\n`);
+    for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
       process.stderr.write(`  caused by: ${cause.message}\n`);
     }
   }

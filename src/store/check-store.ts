@@ -1,5 +1,7 @@
 import type { Digest } from "../oci/digest.ts";
-import { imageBlobs, readImage } from "./read-image.ts";
+import type { Descriptor } from "../oci/descriptor.ts";
+import type { ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
+import { isIndexMediaType, isManifestMediaType } from "../oci/media-types.ts";
 import type { OciStore } from "./oci-store.ts";
 
 export interface StoreProblem {
@@ -30,17 +32,28 @@ export async function checkStore(store: OciStore, onProgress?: (done: number, to
   const present = new Set(blobs);
   const missing = new Map<Digest, string[]>();
   for (const { name, descriptor } of await store.listImages()) {
-    let needed: Digest[];
-    try {
-      needed = imageBlobs(await readImage(store, descriptor)).map((blob) => blob.digest);
-    } catch {
-      needed = [descriptor.digest].filter((digest) => !present.has(digest));
-      if (needed.length === 0) continue; // a corrupt manifest or config is already reported above
-    }
-    for (const digest of needed) {
-      if (!present.has(digest)) missing.set(digest, [...(missing.get(digest) ?? []), name]);
+    for (const digest of await missingBlobs(store, descriptor, present)) {
+      missing.set(digest, [...(missing.get(digest) ?? []), name]);
     }
   }
   for (const [digest, images] of missing) problems.push({ digest, problem: "missing", images });
   return { checkedBlobs: blobs.length, problems };
+}
+
+/** Walk an image's graph as far as it can be read and list the blobs that are not there. */
+async function missingBlobs(store: OciStore, descriptor: Descriptor, present: ReadonlySet<Digest>): Promise<Digest[]> {
+  if (!present.has(descriptor.digest)) return [descriptor.digest];
+  let children: readonly Descriptor[] = [];
+  try {
+    if (isIndexMediaType(descriptor.mediaType)) {
+      children = (await store.readJson<ImageIndex>(descriptor.digest)).manifests;
+    } else if (isManifestMediaType(descriptor.mediaType)) {
+      const manifest = await store.readJson<ImageManifest>(descriptor.digest);
+      children = [manifest.config, ...manifest.layers];
+    }
+  } catch {
+    return []; // a corrupt manifest is reported by the re-hash
+  }
+  const nested = await Promise.all(children.map((child) => missingBlobs(store, child, present)));
+  return nested.flat();
 }
