@@ -7,7 +7,7 @@ import type {
   RunInstruction,
 } from "../kubefile/instruction.ts";
 import type { Digest } from "../oci/digest.ts";
-import { readCacheRecord, writeCacheRecord, type CacheRecord } from "../store/build-cache.ts";
+import { readCacheRecord, writeCacheRecord, writeLayerPaths, type CacheRecord } from "../store/build-cache.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import { BuildError } from "./build-error.ts";
@@ -242,9 +242,9 @@ async function addLayer(
   } else {
     const entries = await produce();
     const layer = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime }) : undefined;
-    record = {
-      layer: layer ? { ...layer, paths: entries.map((entry) => [entry.path, entry.type, entry.mode] as const) } : null,
-    };
+    const paths = entries.map((entry) => [entry.path, entry.type, entry.mode] as const);
+    record = { layer: layer ? { ...layer, paths } : null };
+    if (layer) await writeLayerPaths(context.store, layer.descriptor.digest, paths);
     await writeCacheRecord(context.store, key, record);
     if (layer) context.reporter.log(` ---> ${layer.descriptor.digest} (${layer.descriptor.size} bytes)`);
   }

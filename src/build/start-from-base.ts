@@ -2,6 +2,8 @@ import * as tar from "tar";
 import type { FromInstruction } from "../kubefile/instruction.ts";
 import { normalizeImageReference } from "../oci/image-reference.ts";
 import { formatPlatform, platformsEqual, type Platform } from "../oci/platform.ts";
+import { readLayerPaths, writeLayerPaths, type CachedPath } from "../store/build-cache.ts";
+import type { Digest } from "../oci/digest.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { BuildError } from "./build-error.ts";
@@ -43,7 +45,10 @@ export async function startFromBase(
     if (!diffId) throw new BuildError(from.location, `Cannot use base image "${name}": its config lists fewer diff_ids than layers`);
     state.layers.push({ descriptor: layer, diffId, paths: [] });
   });
-  for (const layer of manifest.layers) await indexLayer(store.blobPath(layer.digest), state.rootfs);
+  for (const layer of manifest.layers) {
+    const paths = (await readLayerPaths(store, layer.digest)) ?? (await listLayerPaths(store, layer.digest));
+    state.rootfs.apply(paths.map(([path, type, mode]) => ({ path, type, mode })));
+  }
   state.history.push(...(config.history ?? []));
   for (const variable of config.config.Env ?? []) {
     const equals = variable.indexOf("=");
@@ -80,18 +85,19 @@ function emptyState(platform: Platform): PlatformBuildState {
   };
 }
 
-/** Learn a base layer's paths from its tar headers, without unpacking it. */
-async function indexLayer(blobPath: string, rootfs: RootfsIndex): Promise<void> {
-  const entries: { path: string; type: "file" | "directory" | "symlink"; mode: number }[] = [];
+/** Learn a base layer's paths from its tar headers, without unpacking it, and remember them. */
+async function listLayerPaths(store: OciStore, layer: Digest): Promise<CachedPath[]> {
+  const paths: CachedPath[] = [];
   await tar.t({
-    file: blobPath,
+    file: store.blobPath(layer),
     maxDecompressionRatio: Number.POSITIVE_INFINITY,
     onReadEntry: (entry) => {
       const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
       if (!path) return;
       const type = entry.type === "Directory" ? "directory" : entry.type === "SymbolicLink" ? "symlink" : "file";
-      entries.push({ path, type, mode: (entry.mode ?? 0o644) & 0o7777 });
+      paths.push([path, type, (entry.mode ?? 0o644) & 0o7777]);
     },
   });
-  rootfs.apply(entries);
+  await writeLayerPaths(store, layer, paths);
+  return paths;
 }

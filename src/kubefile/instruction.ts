@@ -50,6 +50,11 @@ export interface ArgInstruction extends Located {
   readonly kind: "ARG";
   readonly name: string;
   readonly defaultValue?: string;
+  /**
+   * The value in effect after this declaration: the platform's for built-ins (ARCH, TARGET*),
+   * else the --build-arg, else the default, else an earlier declaration's; absent when unset.
+   */
+  readonly value?: string;
 }
 
 export type KeyValue = readonly [key: string, value: string];

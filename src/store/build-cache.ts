@@ -43,3 +43,22 @@ export async function writeCacheRecord(store: OciStore, key: Digest, record: Cac
   await writeFile(temporary, JSON.stringify(record));
   await rename(temporary, path);
 }
+
+function layerPathsFile(store: OciStore, layer: Digest): string {
+  return join(store.cacheDir, "layer-paths", `${layer.replace(":", "-")}.json`);
+}
+
+/** The paths a layer holds, remembered so that building FROM a large image does not re-read its layers. */
+export async function readLayerPaths(store: OciStore, layer: Digest): Promise<CachedPath[] | undefined> {
+  const file = Bun.file(layerPathsFile(store, layer));
+  if (!(await file.exists())) return undefined;
+  return (await file.json().catch(() => undefined)) as CachedPath[] | undefined;
+}
+
+export async function writeLayerPaths(store: OciStore, layer: Digest, paths: readonly CachedPath[]): Promise<void> {
+  const path = layerPathsFile(store, layer);
+  await mkdir(join(store.cacheDir, "layer-paths"), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(paths));
+  await rename(temporary, path);
+}

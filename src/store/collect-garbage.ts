@@ -1,6 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Digest } from "../oci/digest.ts";
+import { isDigest, type Digest } from "../oci/digest.ts";
 import { imageBlobs, readImage } from "./read-image.ts";
 import type { CachedLayer } from "./build-cache.ts";
 import type { OciStore } from "./oci-store.ts";
@@ -44,6 +44,11 @@ export async function collectGarbage(store: OciStore, options: { readonly dropCa
       freedBytes += (await store.blobSize(digest)) ?? 0;
       await store.removeBlob(digest);
       removedBlobs += 1;
+    }
+    const pathsDir = join(store.cacheDir, "layer-paths");
+    for (const name of await readdir(pathsDir).catch(() => [] as string[])) {
+      const digest = name.replace(/\.json$/, "").replace("-", ":") as Digest;
+      if (!isDigest(digest) || !(await store.hasBlob(digest))) await rm(join(pathsDir, name), { force: true });
     }
     if (options.dropCache) {
       for (const leftover of await readdir(store.ingestDir)) {
