@@ -46,7 +46,8 @@ export async function executeInstruction(
     case "FROM":
       return;
     case "ARG":
-      state.args.set(instruction.name, context.buildArgs[instruction.name] ?? instruction.defaultValue ?? "");
+      if (instruction.value === undefined) state.args.delete(instruction.name);
+      else state.args.set(instruction.name, instruction.value);
       return recordConfigStep(state, instruction.text);
     case "ENV":
       for (const [key, value] of instruction.variables) state.env.set(key, value);

@@ -1,0 +1,5 @@
+import { afterAll } from "bun:test";
+import { removeTempDirs } from "./temp-dir.ts";
+
+// Hooks in a preload file apply to the whole run.
+afterAll(removeTempDirs);
