@@ -6,8 +6,6 @@
 # As another user it lists what is missing and fails.
 set -euo pipefail
 
-# The Bun this project is developed and tested with (also the runtime compiled into dist/).
-readonly BUN_VERSION="1.4.5"
 
 readonly APT_PACKAGES=(
   docker-registry skopeo umoci containerd runc shellcheck apache2-utils openssl curl jq pigz zstd
@@ -16,6 +14,9 @@ readonly APT_PACKAGES=(
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Bun this project is developed and tested with (also the runtime compiled into dist/).
+BUN_VERSION="$(cat "$repo_root/scripts/bun-version")"
+readonly BUN_VERSION
 export DEBIAN_FRONTEND=noninteractive
 
 is_installed() {
