@@ -11,7 +11,10 @@ import type { OciStore } from "../store/oci-store.ts";
 import { acquireLock } from "../store/store-lock.ts";
 import type { BuildReporter } from "./build-reporter.ts";
 import { commitPlatformImage } from "./commit-platform-image.ts";
-import { executeInstruction } from "./execute-instructions.ts";
+import { executeInstruction, type ExecutionContext } from "./execute-instructions.ts";
+import { mirrorContainerImages, type ContainerImageOptions } from "./mirror-container-images.ts";
+import type { PlatformBuildState } from "./platform-build-state.ts";
+import type { LayerContext } from "./produce-layer.ts";
 import type { ImageExtension } from "./image-extension.ts";
 import { loadContextFilter } from "./load-context-filter.ts";
 import { startFromBase } from "./start-from-base.ts";
@@ -29,6 +32,10 @@ export interface BuildOptions {
   /** Seconds since the epoch for every timestamp in the image (SOURCE_DATE_EPOCH). */
   readonly sourceDateEpoch: number;
   readonly imageType: ImageExtension["type"];
+  /** Images to mirror besides those the rootfs's imageList files name (--image-list). */
+  readonly extraImages?: readonly string[];
+  /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
+  readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages">;
 }
 
 export interface BuiltImage {
@@ -56,10 +63,10 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
     reporter.log("Waiting for another lade process to finish cleaning the store"),
   );
   try {
-    const manifests: Descriptor[] = [];
+    const states: PlatformBuildState[] = [];
     for (const platform of options.platforms) {
       const instructions = parseKubefile(text, { file: kubefileName, buildArgs: options.buildArgs, platform });
-      manifests.push(
+      states.push(
         await buildPlatform(store, instructions, platform, {
           contextDir,
           filter,
@@ -69,7 +76,17 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
           reporter,
           scratchDir: join(scratchDir, formatPlatform(platform).replaceAll("/", "-")),
           store,
-          options,
+        }),
+      );
+    }
+    await addContainerImages(store, states, options, reporter);
+    const manifests: Descriptor[] = [];
+    for (const state of states) {
+      manifests.push(
+        await commitPlatformImage(store, state, {
+          created: new Date(options.sourceDateEpoch * 1000).toISOString().replace(".000Z", "Z"),
+          extraLabels: options.labels,
+          imageType: options.imageType,
         }),
       );
     }
@@ -86,8 +103,8 @@ async function buildPlatform(
   store: OciStore,
   instructions: readonly Instruction[],
   platform: Platform,
-  context: Parameters<typeof executeInstruction>[2] & { readonly options: BuildOptions },
-): Promise<Descriptor> {
+  context: ExecutionContext,
+): Promise<PlatformBuildState> {
   const from = instructions.find((instruction): instruction is FromInstruction => instruction.kind === "FROM");
   if (!from) throw new Error("Cannot build: the Kubefile has no FROM instruction");
   await mkdir(context.scratchDir, { recursive: true });
@@ -97,12 +114,24 @@ async function buildPlatform(
     context.reporter.log(`[${label}] STEP ${index + 1}/${instructions.length}: ${instruction.text}`);
     await executeInstruction(instruction, state, context);
   }
-  return commitPlatformImage(store, state, {
-    created: new Date(context.options.sourceDateEpoch * 1000).toISOString().replace(".000Z", "Z"),
-    extraLabels: context.options.labels,
-    imageType: context.options.imageType,
-    containerImages: [],
+  return state;
+}
+
+/**
+ * Mirror the container images the image needs into its registry folder (all platforms at once).
+ * Without `options.mirror` (library callers that only exercise the Kubefile) this step is skipped.
+ */
+async function addContainerImages(store: OciStore, states: readonly PlatformBuildState[], options: BuildOptions, reporter: BuildReporter): Promise<void> {
+  if (!options.mirror) return;
+  const result = await mirrorContainerImages(states, {
+    store,
+    noCache: options.noCache,
+    mtime: options.sourceDateEpoch,
+    reporter,
+    extraImages: options.extraImages ?? [],
+    ...options.mirror,
   });
+  for (const skipped of result.skipped) reporter.log(`Skipped ${skipped.image}: ${skipped.reason}`);
 }
 
 async function writeIndex(store: OciStore, manifests: readonly Descriptor[]): Promise<Descriptor> {

@@ -2,7 +2,7 @@ import { lstat, readdir, readlink } from "node:fs/promises";
 import { posix, join } from "node:path";
 import type { SourceLocation } from "../util/source-location.ts";
 import { BuildError } from "./build-error.ts";
-import type { LayerEntry } from "./layer-entry.ts";
+import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { RootfsIndex } from "./rootfs-index.ts";
 
 /** Which context paths `.kubeignore` leaves out. */
@@ -46,7 +46,7 @@ export async function collectCopyEntries(request: CopyRequest): Promise<LayerEnt
       entries.set(target, await entryFor(target, absolute, request.location));
     }
   }
-  addParentDirectories(entries, request.rootfs);
+  addParentDirectories(entries, (parent) => request.rootfs.get(parent)?.mode);
   return [...entries.values()];
 }
 
@@ -147,15 +147,4 @@ async function entryFor(target: string, absolute: string, location: SourceLocati
   if (info.isDirectory()) return { path: target, type: "directory", mode, size: 0 };
   if (info.isFile()) return { path: target, type: "file", mode, size: info.size, source: absolute };
   throw new BuildError(location, `Cannot copy "${absolute}": only regular files, directories and symbolic links can be copied`);
-}
-
-/** Parents of copied paths are part of the layer, with the mode the rootfs already gives them. */
-function addParentDirectories(entries: Map<string, LayerEntry>, rootfs: RootfsIndex): void {
-  for (const path of [...entries.keys()]) {
-    for (let slash = path.lastIndexOf("/"); slash > 0; slash = path.lastIndexOf("/", slash - 1)) {
-      const parent = path.slice(0, slash);
-      if (entries.has(parent)) continue;
-      entries.set(parent, { path: parent, type: "directory", mode: rootfs.get(parent)?.mode ?? 0o755, size: 0 });
-    }
-  }
 }

@@ -7,7 +7,6 @@ import { BuildError } from "./build-error.ts";
 import {
   CONTAINER_IMAGES_ANNOTATION,
   EXTENSION_ANNOTATION,
-  type ContainerImage,
   type ImageExtension,
 } from "./image-extension.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
@@ -16,7 +15,6 @@ export interface CommitOptions {
   readonly created: string;
   readonly extraLabels: Readonly<Record<string, string>>;
   readonly imageType: ImageExtension["type"];
-  readonly containerImages: readonly ContainerImage[];
 }
 
 /** Write the config and manifest of one platform; the layers are already in the store. */
@@ -55,7 +53,7 @@ export async function commitPlatformImage(
     layers: state.layers.map((layer) => layer.descriptor),
     annotations: {
       ...state.baseAnnotations,
-      [CONTAINER_IMAGES_ANNOTATION]: JSON.stringify(options.containerImages),
+      [CONTAINER_IMAGES_ANNOTATION]: JSON.stringify(state.containerImages),
       [EXTENSION_ANNOTATION]: JSON.stringify(extension),
     },
   };

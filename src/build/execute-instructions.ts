@@ -7,7 +7,6 @@ import type {
   RunInstruction,
 } from "../kubefile/instruction.ts";
 import type { Digest } from "../oci/digest.ts";
-import { readCacheRecord, writeCacheRecord, writeLayerPaths, type CacheRecord } from "../store/build-cache.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import { BuildError } from "./build-error.ts";
@@ -19,8 +18,8 @@ import type { LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { runCommand } from "./run-command.ts";
 import { downloadSource, extractArchive, isTarArchive, isUrl } from "./stage-remote-sources.ts";
+import { appendLayer, produceLayer } from "./produce-layer.ts";
 import { WorkingCopy } from "./working-copy.ts";
-import { writeLayer } from "./write-layer.ts";
 
 export interface ExecutionContext {
   readonly store: OciStore;
@@ -226,10 +225,7 @@ async function syncWorkingCopy(state: PlatformBuildState, context: ExecutionCont
   return workingCopy;
 }
 
-/**
- * Reuse the layer cached under `key`, or produce the entries and write the layer. Either way the
- * state moves on: the layer joins the image, the rootfs index learns its paths.
- */
+/** Reuse or produce the layer of an instruction and append it to the state. */
 async function addLayer(
   state: PlatformBuildState,
   context: ExecutionContext,
@@ -237,24 +233,7 @@ async function addLayer(
   text: string,
   produce: () => Promise<readonly LayerEntry[]>,
 ): Promise<void> {
-  let record: CacheRecord | undefined = context.noCache ? undefined : await readCacheRecord(context.store, key);
-  if (record) {
-    context.reporter.log(" ---> Using cache");
-  } else {
-    const entries = await produce();
-    const layer = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime }) : undefined;
-    const paths = entries.map((entry) => [entry.path, entry.type, entry.mode] as const);
-    record = { layer: layer ? { ...layer, paths } : null };
-    if (layer) await writeLayerPaths(context.store, layer.descriptor.digest, paths);
-    await writeCacheRecord(context.store, key, record);
-    if (layer) context.reporter.log(` ---> ${layer.descriptor.digest} (${layer.descriptor.size} bytes)`);
-  }
+  const record = await produceLayer(context, key, produce);
   state.chainKey = key;
-  if (!record.layer) {
-    state.history.push({ created_by: text, empty_layer: true });
-    return;
-  }
-  state.layers.push(record.layer);
-  state.rootfs.apply(record.layer.paths.map(([path, type, mode]) => ({ path, type, mode })));
-  state.history.push({ created_by: text });
+  appendLayer(state, record, text);
 }

@@ -7,7 +7,9 @@ export async function hashEntries(entries: readonly LayerEntry[]): Promise<Diges
   const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
   for (const entry of sorted) {
     hasher.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.size, entry.linkTarget ?? ""]));
-    if (entry.type === "file" && entry.source && entry.size > 0) {
+    if (entry.type === "file" && entry.content) {
+      hasher.update(new Bun.CryptoHasher("sha256").update(entry.content).digest("hex"));
+    } else if (entry.type === "file" && entry.source && entry.size > 0) {
       const content = new Bun.CryptoHasher("sha256");
       for await (const chunk of Bun.file(entry.source).stream()) content.update(chunk);
       hasher.update(content.digest("hex"));

@@ -8,6 +8,8 @@ export interface LayerEntry {
   readonly linkTarget?: string;
   /** Host file that holds a regular file's content; absent for empty files and whiteouts. */
   readonly source?: string;
+  /** A small file's content given inline (registry link files), instead of `source`. */
+  readonly content?: Uint8Array;
 }
 
 export const WHITEOUT_PREFIX = ".wh.";
@@ -23,4 +25,15 @@ export function whiteoutEntry(path: string): LayerEntry {
 /** Sort the way every lade layer is sorted: by path, byte order, so the tar is reproducible. */
 export function compareLayerPaths(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Give every entry its parent directories (as a layer needs them), with the mode `modeOf` says. */
+export function addParentDirectories(entries: Map<string, LayerEntry>, modeOf: (path: string) => number | undefined): void {
+  for (const path of [...entries.keys()]) {
+    for (let slash = path.lastIndexOf("/"); slash > 0; slash = path.lastIndexOf("/", slash - 1)) {
+      const parent = path.slice(0, slash);
+      if (entries.has(parent)) continue;
+      entries.set(parent, { path: parent, type: "directory", mode: modeOf(parent) ?? 0o755, size: 0 });
+    }
+  }
 }

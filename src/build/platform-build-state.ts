@@ -3,7 +3,7 @@ import type { HistoryEntry } from "../oci/image-manifest.ts";
 import type { Platform } from "../oci/platform.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import type { CachedLayer } from "../store/build-cache.ts";
-import type { Application, Launch } from "./image-extension.ts";
+import type { Application, ContainerImage, Launch } from "./image-extension.ts";
 import type { RootfsIndex } from "./rootfs-index.ts";
 import type { WorkingCopy } from "./working-copy.ts";
 
@@ -29,4 +29,6 @@ export interface PlatformBuildState {
   chainKey: Digest;
   workingCopy: WorkingCopy | undefined;
   readonly baseAnnotations: Record<string, string>;
+  /** Container images in the registry folder, for the `sealer.image.container.images` annotation. */
+  readonly containerImages: ContainerImage[];
 }

@@ -8,7 +8,7 @@ import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { BuildError } from "./build-error.ts";
 import { chainKey } from "./hash-entries.ts";
-import { parseImageExtension } from "./image-extension.ts";
+import { parseContainerImages, parseImageExtension } from "./image-extension.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { RootfsIndex } from "./rootfs-index.ts";
 
@@ -58,6 +58,7 @@ export async function startFromBase(
   const extension = parseImageExtension(manifest.annotations);
   for (const application of extension?.applications ?? []) state.applications.set(application.name, application);
   state.launch = extension?.launch;
+  state.containerImages.push(...parseContainerImages(manifest.annotations));
   state.author = (config as { author?: string }).author;
   state.chainKey = chainKey(BUILD_FORMAT_VERSION, formatPlatform(platform), base.descriptor.digest);
   state.baseAnnotations["org.opencontainers.image.base.name"] = name;
@@ -82,6 +83,7 @@ function emptyState(platform: Platform): PlatformBuildState {
     chainKey: chainKey(BUILD_FORMAT_VERSION, formatPlatform(platform), "scratch"),
     workingCopy: undefined,
     baseAnnotations: {},
+    containerImages: [],
   };
 }
 

@@ -21,7 +21,7 @@ export interface WrittenLayer {
 export async function writeLayer(
   store: OciStore,
   entries: readonly LayerEntry[],
-  options: { readonly mtime: number },
+  options: { readonly mtime: number; readonly compression?: "gzip" | "none" },
 ): Promise<WrittenLayer> {
   const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
   const diffHasher = new Bun.CryptoHasher("sha256");
@@ -31,15 +31,13 @@ export async function writeLayer(
       callback(null, chunk);
     },
   });
-  const compressed = new PassThrough();
-  const piping = pipeline(
-    Readable.from(tarChunks(sorted, options.mtime)),
-    hashTap,
-    createGzip({ level: 6 }),
-    compressed,
-  );
-  piping.catch(() => {}); // the error reaches the reader of `compressed`
-  const descriptor = await store.writeBlobStream(compressed, MediaTypes.ociLayerGzip);
+  const output = new PassThrough();
+  const gzip = options.compression !== "none";
+  const tar = Readable.from(tarChunks(sorted, options.mtime));
+  // Already-compressed content (registry blobs) is stored as a plain tar: gzip would only cost time.
+  const piping = gzip ? pipeline(tar, hashTap, createGzip({ level: 6 }), output) : pipeline(tar, hashTap, output);
+  piping.catch(() => {}); // the error reaches the reader of `output`
+  const descriptor = await store.writeBlobStream(output, gzip ? MediaTypes.ociLayerGzip : MediaTypes.ociLayer);
   await piping;
   return { descriptor, diffId: `sha256:${diffHasher.digest("hex")}` };
 }
@@ -48,6 +46,11 @@ async function* tarChunks(entries: readonly LayerEntry[], mtime: number): AsyncG
   for (const entry of entries) {
     yield encodeTarHeader({ ...entry, mtime });
     if (entry.type !== "file" || entry.size === 0) continue;
+    if (entry.content) {
+      yield entry.content;
+      yield tarPadding(entry.size);
+      continue;
+    }
     if (!entry.source) throw new Error(`Cannot write layer entry "${entry.path}": it has no content source`);
     let written = 0;
     for await (const chunk of Bun.file(entry.source).stream()) {

@@ -160,6 +160,18 @@ export class OciStore {
     await rm(this.blobPath(digest), { force: true });
   }
 
+  /** Where blobs fetched from registries (container image content) are cached between builds. */
+  cachedBlobPath(digest: Digest): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return join(this.cacheDir, "blobs", algorithm, hex);
+  }
+
+  /** A stable name for a partial download, so an interrupted fetch resumes. */
+  partialBlobPath(digest: Digest): string {
+    const { algorithm, hex } = parseDigest(digest);
+    return join(this.ingestDir, `download-${algorithm}-${hex}`);
+  }
+
   newIngestPath(): string {
     return join(this.ingestDir, `${process.pid}-${randomUUID()}`);
   }

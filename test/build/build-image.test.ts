@@ -180,10 +180,12 @@ describe("buildImage()", () => {
     expect(again.descriptor.digest).toBe(first.descriptor.digest);
   });
 
-  test("a different SOURCE_DATE_EPOCH gives a different digest", async () => {
+  test("a different SOURCE_DATE_EPOCH gives a different digest, even with a warm cache", async () => {
+    const storeRoot = tempDir();
     const context = makeContext();
-    const zero = await buildFixture(tempDir(), context);
-    const later = await buildFixture(tempDir(), context, { sourceDateEpoch: 1 });
+    const zero = await buildFixture(storeRoot, context);
+    const later = await buildFixture(storeRoot, context, { sourceDateEpoch: 1 });
+    expect(later.cacheHits).toBe(0);
     expect(later.descriptor.digest).not.toBe(zero.descriptor.digest);
   });
 });

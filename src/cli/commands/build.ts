@@ -5,6 +5,11 @@ import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
 import { openStore, type CommandData } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
+import { mirrorProgress } from "../mirror-progress.ts";
+import { registryAccess, registryArgs } from "../registry-args.ts";
+import { createRegistryClients } from "../../registry/registry-clients.ts";
+import { silentMirrorReporter } from "../../mirror/mirror-reporter.ts";
+import { parseImageList } from "../../scan/parse-image-list.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
 
 export const buildCommand = defineCommand({
@@ -24,6 +29,9 @@ export const buildCommand = defineCommand({
     cache: { type: "boolean", default: true, description: "Reuse cached layers", negativeDescription: "Rebuild every layer" },
     type: { type: "enum", options: ["kube-installer", "app-installer"], default: "kube-installer", description: "Image type recorded in the image extension" },
     quiet: { type: "boolean", alias: "q", description: "Print only the image digest" },
+    "image-list": { type: "string", description: "Also mirror the images listed in FILE (one per line), besides the rootfs's manifests/imageList; repeatable" },
+    "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched, and list them, instead of failing" },
+    ...registryArgs,
   },
   async run({ args, rawArgs, data }) {
     const tags = repeatedOption(rawArgs, "tag", "t").map((tag) => {
@@ -42,6 +50,14 @@ export const buildCommand = defineCommand({
     const store = await openStore(data as CommandData);
     const epoch = process.env.SOURCE_DATE_EPOCH;
     if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds: got "${epoch}"`);
+    const extraImages: string[] = [];
+    for (const file of repeatedOption(rawArgs, "image-list")) {
+      const text = await Bun.file(file).text().catch(() => {
+        throw new UsageError(`Cannot read the image list "${file}"`);
+      });
+      extraImages.push(...parseImageList(text, file).map((entry) => entry.image));
+    }
+    const progress = mirrorProgress();
     const result = await buildImage(
       store,
       {
@@ -54,9 +70,18 @@ export const buildCommand = defineCommand({
         noCache: !args.cache,
         sourceDateEpoch: epoch ? Number(epoch) : 0,
         imageType: args.type as "kube-installer" | "app-installer",
+        extraImages,
+        mirror: {
+          fetch: {
+            client: createRegistryClients(registryAccess(args, rawArgs)),
+            reporter: args.quiet ? silentMirrorReporter : progress,
+            skipMissing: Boolean(args["skip-missing"]),
+          },
+        },
       },
       consoleBuildReporter(Boolean(args.quiet)),
     );
+    progress.finish();
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
     console.log(result.descriptor.digest);
   },

@@ -11,7 +11,10 @@ export const commandLoaders: Record<string, CommandLoader> = {
   rmi: () => import("./rmi.ts").then((module) => module.rmiCommand),
   prune: () => import("./prune.ts").then((module) => module.pruneCommand),
   fsck: () => import("./fsck.ts").then((module) => module.fsckCommand),
+  login: () => import("./login.ts").then((module) => module.loginCommand),
+  logout: () => import("./logout.ts").then((module) => module.logoutCommand),
   version: () => import("./version.ts").then((module) => module.versionCommand),
+  mirror: () => import("./mirror.ts").then((module) => module.mirrorCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -22,5 +25,8 @@ export const commandSummaries: Record<string, string> = {
   rmi: "Remove images from the store",
   prune: "Free space: drop unused blobs, stale build cache and leftovers",
   fsck: "Check every blob in the store against its digest",
+  login: "Check and save credentials for a registry",
+  logout: "Remove the saved credentials of a registry",
   version: "Print version, git commit and platform",
+  mirror: "Copy container images into a folder in the registry's storage layout",
 };

@@ -1,0 +1,53 @@
+import type { Digest } from "../oci/digest.ts";
+import { readCacheRecord, writeCacheRecord, writeLayerPaths, type CacheRecord } from "../store/build-cache.ts";
+import type { OciStore } from "../store/oci-store.ts";
+import type { BuildReporter } from "./build-reporter.ts";
+import { chainKey } from "./hash-entries.ts";
+import type { LayerEntry } from "./layer-entry.ts";
+import type { PlatformBuildState } from "./platform-build-state.ts";
+import { writeLayer } from "./write-layer.ts";
+
+export interface LayerContext {
+  readonly store: OciStore;
+  readonly noCache: boolean;
+  readonly mtime: number;
+  readonly reporter: BuildReporter;
+}
+
+/**
+ * The layer cached under `key`, or a new one written from the produced entries (and cached).
+ * An instruction that changes nothing gives `{ layer: null }`.
+ */
+export async function produceLayer(
+  context: LayerContext,
+  key: Digest,
+  produce: () => Promise<readonly LayerEntry[]>,
+  compression: "gzip" | "none" = "gzip",
+): Promise<CacheRecord> {
+  // Timestamps are inside the tar, so the same steps with another SOURCE_DATE_EPOCH are another layer.
+  const recordKey = chainKey(key, `mtime=${context.mtime}`, compression);
+  const cached = context.noCache ? undefined : await readCacheRecord(context.store, recordKey);
+  if (cached) {
+    context.reporter.log(" ---> Using cache");
+    return cached;
+  }
+  const entries = await produce();
+  const layer = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime, compression }) : undefined;
+  const paths = entries.map((entry) => [entry.path, entry.type, entry.mode] as const);
+  const record: CacheRecord = { layer: layer ? { ...layer, paths } : null };
+  if (layer) await writeLayerPaths(context.store, layer.descriptor.digest, paths);
+  await writeCacheRecord(context.store, recordKey, record);
+  if (layer) context.reporter.log(` ---> ${layer.descriptor.digest} (${layer.descriptor.size} bytes)`);
+  return record;
+}
+
+/** Add a produced layer to the image being built: its history, and its paths to the rootfs index. */
+export function appendLayer(state: PlatformBuildState, record: CacheRecord, text: string): void {
+  if (!record.layer) {
+    state.history.push({ created_by: text, empty_layer: true });
+    return;
+  }
+  state.layers.push(record.layer);
+  state.rootfs.apply(record.layer.paths.map(([path, type, mode]) => ({ path, type, mode })));
+  state.history.push({ created_by: text });
+}

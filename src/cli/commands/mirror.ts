@@ -1,0 +1,73 @@
+import { defineCommand } from "citty";
+import { resolve } from "node:path";
+import { mirrorToDirectory } from "../../mirror/mirror-to-directory.ts";
+import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
+import { createRegistryClients } from "../../registry/registry-clients.ts";
+import { parseImageList } from "../../scan/parse-image-list.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { mirrorProgress } from "../mirror-progress.ts";
+import { printJson } from "../output.ts";
+import { registryAccess, registryArgs } from "../registry-args.ts";
+import { repeatedOption } from "../repeated-option.ts";
+
+export const mirrorCommand = defineCommand({
+  meta: {
+    name: "mirror",
+    description:
+      "Copy container images, for every requested platform, into DIR in the registry's filesystem layout " +
+      "(docker/registry/v2/…), ready for `lade serve registry` or docker-registry. Blobs are cached in the store, " +
+      "downloaded in parallel, resumed after an interruption and verified by digest.",
+  },
+  args: {
+    image: { type: "positional", description: "Images to mirror, e.g. registry.k8s.io/pause:3.9", required: false },
+    "image-list": { type: "string", description: "File with one image per line (# comments allowed); repeatable" },
+    dir: { type: "string", description: "Target folder (created if needed)", required: true },
+    platform: { type: "string", description: "Platforms to mirror, comma separated (default: this machine's)" },
+    "skip-missing": { type: "boolean", description: "Leave out images that cannot be fetched, and list them, instead of failing" },
+    concurrency: { type: "string", description: "Parallel downloads per registry (default 6)" },
+    json: { type: "boolean", description: 'Print {"images":[{"image","repository","tag","digest","platforms"}],"skipped":[{"image","reason"}]}' },
+    ...registryArgs,
+  },
+  async run({ args, rawArgs, data }) {
+    const images = (args._ as string[]).slice();
+    for (const file of repeatedOption(rawArgs, "image-list")) {
+      const text = await Bun.file(file).text().catch(() => {
+        throw new UsageError(`Cannot read the image list "${file}"`);
+      });
+      images.push(...parseImageList(text, file).map((entry) => entry.image));
+    }
+    if (images.length === 0) throw new UsageError("Name at least one image, or give --image-list FILE");
+    let platforms;
+    try {
+      platforms = args.platform ? parsePlatformList(args.platform) : [hostPlatform()];
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const concurrency = args.concurrency ? Number(args.concurrency) : 6;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency needs a positive whole number: got "${args.concurrency}"`);
+    const store = await openStore(data as CommandData);
+    const progress = mirrorProgress();
+    const result = await mirrorToDirectory(store, images, resolve(args.dir), {
+      platforms,
+      client: createRegistryClients(registryAccess(args, rawArgs)),
+      reporter: progress,
+      skipMissing: Boolean(args["skip-missing"]),
+      concurrency,
+    });
+    progress.finish();
+    const summary = {
+      images: result.images.map((image) => ({
+        image: image.source,
+        repository: image.repository,
+        ...(image.tag ? { tag: image.tag } : {}),
+        digest: image.digest,
+        platforms: image.platforms.map((p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`),
+      })),
+      skipped: result.skipped,
+    };
+    if (args.json) return printJson(summary);
+    for (const image of summary.images) console.log(`${image.image} -> ${image.repository}${image.tag ? `:${image.tag}` : ""}@${image.digest}`);
+    for (const skipped of result.skipped) console.log(`skipped ${skipped.image}: ${skipped.reason}`);
+  },
+});

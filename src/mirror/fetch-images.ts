@@ -1,0 +1,146 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Descriptor } from "../oci/descriptor.ts";
+import type { Digest } from "../oci/digest.ts";
+import { formatImageReference, parseImageReference, type ImageReference } from "../oci/image-reference.ts";
+import type { Platform } from "../oci/platform.ts";
+import { downloadBlob } from "../registry/download-blob.ts";
+import type { RegistryClient } from "../registry/registry-client.ts";
+import { limitConcurrency } from "../util/limit-concurrency.ts";
+import type { MirrorReporter } from "./mirror-reporter.ts";
+import { resolveImage, type ResolvedImage } from "./resolve-image.ts";
+
+/** Where fetched blobs live: a content-addressed cache, and resumable partial downloads. */
+export interface BlobCache {
+  path(digest: Digest): string;
+  partialPath(digest: Digest): string;
+}
+
+export interface FetchImagesOptions {
+  readonly platforms: readonly Platform[];
+  readonly client: (registry: string) => Promise<RegistryClient>;
+  readonly cache: BlobCache;
+  readonly reporter: MirrorReporter;
+  /** Leave out images that cannot be fetched (listed in the result) instead of failing. */
+  readonly skipMissing?: boolean;
+  /** Parallel blob downloads per registry. Default 6. */
+  readonly concurrency?: number;
+}
+
+export interface FetchedImages {
+  readonly images: readonly ResolvedImage[];
+  readonly skipped: readonly { readonly image: string; readonly reason: string }[];
+}
+
+/**
+ * Resolve every image for every platform and bring all their blobs into the cache: each blob once
+ * however many images share it, in parallel per registry, verified before it is visible.
+ */
+export async function fetchImages(references: readonly string[], options: FetchImagesOptions): Promise<FetchedImages> {
+  const parsed = uniqueReferences(references);
+  const skipped: { image: string; reason: string }[] = [];
+  const resolveLimit = limitConcurrency(8);
+  const resolved = await Promise.all(
+    parsed.map((reference) =>
+      resolveLimit(async () => {
+        const name = formatImageReference(reference);
+        try {
+          return await resolveImage(await options.client(reference.registry), reference, options.platforms);
+        } catch (error) {
+          const reason = (error as Error).message;
+          if (!options.skipMissing) throw new Error(`Cannot mirror ${name}: ${reason}`, { cause: error });
+          skipped.push({ image: name, reason });
+          return undefined;
+        }
+      }),
+    ),
+  );
+  const images = resolved.filter((image): image is ResolvedImage => image !== undefined);
+  checkCollisions(images);
+
+  for (const image of images) {
+    for (const [digest, bytes] of image.manifestBytes) await writeCached(options.cache, digest, bytes);
+  }
+  const owners = new Map<Digest, { image: ResolvedImage; descriptor: Descriptor }>();
+  for (const image of images) {
+    for (const descriptor of image.blobDescriptors) {
+      if (!owners.has(descriptor.digest)) owners.set(descriptor.digest, { image, descriptor });
+    }
+  }
+  const perImageBytes = new Map<ResolvedImage, number>();
+  const pending: { image: ResolvedImage; descriptor: Descriptor }[] = [];
+  for (const owner of owners.values()) {
+    if ((await Bun.file(options.cache.path(owner.descriptor.digest)).exists())) continue;
+    pending.push(owner);
+    perImageBytes.set(owner.image, (perImageBytes.get(owner.image) ?? 0) + owner.descriptor.size);
+  }
+  for (const image of images) options.reporter.imageResolved(image.source, perImageBytes.get(image) ?? 0);
+
+  const limits = new Map<string, ReturnType<typeof limitConcurrency>>();
+  const remaining = new Map<ResolvedImage, number>([...perImageBytes].map(([image]) => [image, 0]));
+  for (const { image } of pending) remaining.set(image, (remaining.get(image) ?? 0) + 1);
+  for (const image of images) if (!remaining.get(image)) options.reporter.imageDone(image.source);
+
+  await Promise.all(
+    pending.map(({ image, descriptor }) => {
+      const registry = image.reference.registry;
+      let limit = limits.get(registry);
+      if (!limit) limits.set(registry, (limit = limitConcurrency(options.concurrency ?? 6)));
+      return limit(async () => {
+        const target = options.cache.path(descriptor.digest);
+        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(options.cache.partialPath(descriptor.digest)), { recursive: true });
+        try {
+          await downloadBlob({
+            client: await options.client(registry),
+            repository: image.reference.repository,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            target,
+            partial: options.cache.partialPath(descriptor.digest),
+            onProgress: (bytes) => options.reporter.progress(image.source, bytes),
+          });
+        } catch (error) {
+          throw new Error(`Cannot mirror ${image.source}: blob ${descriptor.digest}: ${(error as Error).message}`, { cause: error });
+        }
+        const left = (remaining.get(image) ?? 1) - 1;
+        remaining.set(image, left);
+        if (left === 0) options.reporter.imageDone(image.source);
+      });
+    }),
+  );
+  return { images, skipped };
+}
+
+function uniqueReferences(references: readonly string[]): ImageReference[] {
+  const seen = new Map<string, ImageReference>();
+  for (const text of references) {
+    const reference = parseImageReference(text);
+    if (!reference.tag && !reference.digest) reference.tag = "latest";
+    seen.set(formatImageReference(reference), reference);
+  }
+  return [...seen.values()].sort((a, b) => formatImageReference(a).localeCompare(formatImageReference(b)));
+}
+
+/** Two different images must not end up under the same repository and tag. */
+function checkCollisions(images: readonly ResolvedImage[]): void {
+  const byTag = new Map<string, ResolvedImage>();
+  for (const image of images) {
+    if (!image.tag) continue;
+    const key = `${image.repository}:${image.tag}`;
+    const other = byTag.get(key);
+    if (other && other.digest !== image.digest) {
+      throw new Error(`Cannot mirror both ${other.source} and ${image.source}: both would be stored as "${key}" in the cluster registry`);
+    }
+    byTag.set(key, image);
+  }
+}
+
+async function writeCached(cache: BlobCache, digest: Digest, bytes: Uint8Array): Promise<void> {
+  const target = cache.path(digest);
+  if (await Bun.file(target).exists()) return;
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, bytes);
+  await rename(temporary, target);
+}

@@ -1,0 +1,273 @@
+import type { Digest } from "../oci/digest.ts";
+import { sha256Digest } from "../oci/digest.ts";
+import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
+import { MediaTypes } from "../oci/media-types.ts";
+import { parseWwwAuthenticate, type AuthChallenge } from "./parse-www-authenticate.ts";
+import { readErrorDetails, RegistryError } from "./registry-error.ts";
+import type { RegistryEndpoint } from "./registry-endpoint.ts";
+
+/** What a registry needs to let us in: a password, or an identity token (OAuth refresh token). */
+export type Credential = { readonly username: string; readonly password: string } | { readonly identityToken: string };
+
+export interface RegistryClientOptions {
+  /** Looks up the credential for a registry name (e.g. from docker's config.json). */
+  readonly credentials?: (registry: string) => Promise<Credential | undefined>;
+  /** Attempts for a request that fails temporarily (network, 429, 5xx). Default 5. */
+  readonly attempts?: number;
+  /** First backoff delay; doubles each attempt. Default 250 ms. */
+  readonly backoffMilliseconds?: number;
+  /** Longest wait lade accepts from a Retry-After header. Default 60 s. */
+  readonly maxRetryAfterMilliseconds?: number;
+}
+
+export interface FetchedManifest {
+  readonly bytes: Uint8Array;
+  readonly mediaType: string;
+  readonly digest: Digest;
+}
+
+export const MANIFEST_ACCEPT = [
+  MediaTypes.ociIndex,
+  MediaTypes.ociManifest,
+  MediaTypes.dockerManifestList,
+  MediaTypes.dockerManifest,
+].join(", ");
+
+const SCHEMA1_TYPES = new Set([
+  "application/vnd.docker.distribution.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.v1+prettyjws",
+]);
+
+const USER_AGENT = "lade";
+const SMALL_BLOB_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * A client for one registry's distribution API: ping, manifests and blobs, with basic and
+ * bearer-token auth (tokens cached per scope), TLS from the endpoint, and retries with backoff for
+ * throttling, server errors and dropped connections. Credentials never appear in errors.
+ */
+export class RegistryClient {
+  readonly endpoint: RegistryEndpoint;
+  readonly #options: Required<Omit<RegistryClientOptions, "credentials">> & Pick<RegistryClientOptions, "credentials">;
+  readonly #tokens = new Map<string, string>();
+  #challenge: AuthChallenge | undefined;
+  #credential: Promise<Credential | undefined> | undefined;
+
+  constructor(endpoint: RegistryEndpoint, options: RegistryClientOptions = {}) {
+    this.endpoint = endpoint;
+    this.#options = {
+      attempts: 5,
+      backoffMilliseconds: 250,
+      maxRetryAfterMilliseconds: 60_000,
+      ...options,
+    };
+  }
+
+  /** GET a manifest by tag or digest; a digest reference is verified against the bytes. */
+  async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const response = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
+      scope: `repository:${repository}:pull`,
+      headers: { Accept: MANIFEST_ACCEPT },
+      what: `manifest ${repository}:${reference}`,
+    });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const mediaType = manifestMediaType(response.headers.get("content-type"), bytes);
+    if (SCHEMA1_TYPES.has(mediaType)) {
+      throw new RegistryError(`Cannot use ${this.endpoint.registry}/${repository}:${reference}: Docker schema 1 manifests are unsupported (push the image again with a current client)`, 415);
+    }
+    const digest = sha256Digest(bytes);
+    if (reference.includes(":") && reference !== digest) {
+      throw new DigestMismatchError(reference, digest, `${this.endpoint.registry}/${repository}@${reference}`);
+    }
+    return { bytes, mediaType, digest };
+  }
+
+  /**
+   * GET a blob's content from `offset` on (HTTP Range, for resuming). The answer says whether the
+   * registry honoured the range (206) or sent the whole blob (200).
+   */
+  async getBlob(repository: string, digest: Digest, offset = 0): Promise<{ body: ReadableStream<Uint8Array>; partial: boolean; size?: number }> {
+    const response = await this.request("GET", `/v2/${repository}/blobs/${digest}`, {
+      scope: `repository:${repository}:pull`,
+      headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+      what: `blob ${digest} of ${repository}`,
+      followRedirectsWithoutAuth: true,
+    });
+    if (!response.body) throw new RegistryError(`Cannot read blob ${digest} of ${repository}: the answer has no body`, response.status);
+    const length = response.headers.get("content-length");
+    return { body: response.body, partial: response.status === 206, ...(length ? { size: Number(length) } : {}) };
+  }
+
+  /** GET a small blob (a config) whole, verified against its digest. */
+  async getSmallBlob(repository: string, descriptor: { readonly digest: Digest; readonly size: number }): Promise<Uint8Array> {
+    if (descriptor.size > SMALL_BLOB_LIMIT) {
+      throw new RegistryError(`Cannot read blob ${descriptor.digest} of ${repository} in memory: it has ${descriptor.size} bytes`, 0);
+    }
+    const { body } = await this.getBlob(repository, descriptor.digest);
+    const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (digest !== descriptor.digest) throw new DigestMismatchError(descriptor.digest, digest, `${this.endpoint.registry}/${repository}@${descriptor.digest}`);
+    return bytes;
+  }
+
+  /** Check that the registry answers the API (and that we may use it). */
+  async ping(): Promise<void> {
+    await this.request("GET", "/v2/", { what: "the registry API" });
+  }
+
+  /**
+   * Send a request, answering auth challenges and retrying temporary failures. Failures after the
+   * last attempt, and non-temporary errors, throw RegistryError.
+   */
+  async request(
+    method: string,
+    path: string,
+    options: { scope?: string; headers?: Record<string, string>; what: string; followRedirectsWithoutAuth?: boolean; body?: RequestInit["body"] },
+  ): Promise<Response> {
+    const url = `${this.endpoint.baseUrl}${path}`;
+    let authRetried = false;
+    for (let attempt = 1; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.send(method, url, options);
+      } catch (error) {
+        if (attempt >= this.#options.attempts) {
+          throw new RegistryError(`Cannot reach ${this.endpoint.registry} for ${options.what}: ${(error as Error).message}`, 0, [], { cause: error });
+        }
+        await Bun.sleep(this.backoff(attempt));
+        continue;
+      }
+      if (response.status === 401 && !authRetried) {
+        authRetried = true;
+        const challenges = parseWwwAuthenticate(response.headers.get("www-authenticate") ?? "");
+        await response.body?.cancel();
+        this.#challenge = challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
+        if (this.#challenge?.scheme === "bearer" && options.scope) this.#tokens.delete(options.scope);
+        if (this.#challenge) {
+          attempt -= 1; // answering a challenge is not a failed attempt
+          continue;
+        }
+      }
+      if (response.ok) return response;
+      const details = await readErrorDetails(response);
+      const error = new RegistryError(`Cannot get ${options.what} from ${this.endpoint.registry}: the registry answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`, response.status, details);
+      if (!error.temporary || attempt >= this.#options.attempts) throw error;
+      await Bun.sleep(this.retryDelay(response, attempt));
+    }
+  }
+
+  private async send(
+    method: string,
+    url: string,
+    options: { scope?: string; headers?: Record<string, string>; followRedirectsWithoutAuth?: boolean; body?: RequestInit["body"] },
+  ): Promise<Response> {
+    const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...options.headers };
+    const authorization = await this.authorization(options.scope);
+    if (authorization) headers.Authorization = authorization;
+    const init = {
+      method,
+      headers,
+      body: options.body,
+      redirect: options.followRedirectsWithoutAuth ? ("manual" as const) : ("follow" as const),
+      ...(this.endpoint.ca ? { tls: { ca: [...this.endpoint.ca] } } : {}),
+    };
+    const response = await fetch(url, init);
+    const location = response.headers.get("location");
+    if (options.followRedirectsWithoutAuth && response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      // Blob storage behind a redirect (S3, a CDN) must not see the registry's credentials.
+      const target = new URL(location, url);
+      const sameOrigin = target.origin === new URL(url).origin;
+      const redirected = { ...headers };
+      if (!sameOrigin) delete redirected.Authorization;
+      return fetch(target, { ...init, headers: redirected, redirect: "follow" });
+    }
+    return response;
+  }
+
+  private async authorization(scope: string | undefined): Promise<string | undefined> {
+    const challenge = this.#challenge;
+    if (!challenge) return undefined;
+    if (challenge.scheme === "basic") {
+      const credential = await this.credential();
+      if (!credential || !("password" in credential)) return undefined;
+      return `Basic ${btoa(`${credential.username}:${credential.password}`)}`;
+    }
+    const key = scope ?? "";
+    let token = this.#tokens.get(key);
+    if (!token) {
+      token = await this.fetchToken(challenge, scope);
+      this.#tokens.set(key, token);
+    }
+    return `Bearer ${token}`;
+  }
+
+  private credential(): Promise<Credential | undefined> {
+    this.#credential ??= this.#options.credentials?.(this.endpoint.registry) ?? Promise.resolve(undefined);
+    return this.#credential;
+  }
+
+  /** The token flow: anonymous, with basic credentials, or an OAuth refresh-token grant. */
+  private async fetchToken(challenge: AuthChallenge, scope: string | undefined): Promise<string> {
+    const realm = challenge.parameters.realm;
+    if (!realm) throw new RegistryError(`Cannot log in to ${this.endpoint.registry}: its bearer challenge names no realm`, 401);
+    const service = challenge.parameters.service;
+    const wantedScope = scope ?? challenge.parameters.scope;
+    const credential = await this.credential();
+    const tls = this.endpoint.ca ? { tls: { ca: [...this.endpoint.ca] } } : {};
+    let response: Response;
+    if (credential && "identityToken" in credential) {
+      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: USER_AGENT });
+      if (service) form.set("service", service);
+      if (wantedScope) form.set("scope", wantedScope);
+      response = await fetch(realm, { method: "POST", body: form, headers: { "User-Agent": USER_AGENT }, ...tls });
+    } else {
+      const url = new URL(realm);
+      if (service) url.searchParams.set("service", service);
+      if (wantedScope) url.searchParams.set("scope", wantedScope);
+      const headers: Record<string, string> = { "User-Agent": USER_AGENT };
+      if (credential) {
+        url.searchParams.set("account", credential.username);
+        headers.Authorization = `Basic ${btoa(`${credential.username}:${credential.password}`)}`;
+      }
+      response = await fetch(url, { headers, ...tls });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      const reason = response.status === 401 || response.status === 403 ? "the registry refused the credentials" : `the token server answered ${response.status}`;
+      throw new RegistryError(`Cannot log in to ${this.endpoint.registry}: ${reason}`, response.status, [{ code: "UNAUTHORIZED" }]);
+    }
+    const body = (await response.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`Cannot log in to ${this.endpoint.registry}: the token server sent no token`, response.status);
+    return token;
+  }
+
+  private backoff(attempt: number): number {
+    return this.#options.backoffMilliseconds * 2 ** (attempt - 1);
+  }
+
+  /** Retry-After in seconds or as an HTTP date wins over our own backoff, within a limit. */
+  private retryDelay(response: Response, attempt: number): number {
+    const header = response.headers.get("retry-after");
+    if (header) {
+      const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+      if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, this.#options.maxRetryAfterMilliseconds);
+    }
+    return this.backoff(attempt);
+  }
+}
+
+/** Content-Type from the registry, else the mediaType the manifest declares itself. */
+function manifestMediaType(contentType: string | null, bytes: Uint8Array): string {
+  const declared = contentType?.split(";")[0]?.trim();
+  if (declared && declared !== "application/json" && declared !== "text/plain") return declared;
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { mediaType?: string; manifests?: unknown; schemaVersion?: number };
+    if (parsed.mediaType) return parsed.mediaType;
+    if (parsed.schemaVersion === 1) return "application/vnd.docker.distribution.manifest.v1+json";
+    return parsed.manifests ? MediaTypes.ociIndex : MediaTypes.ociManifest;
+  } catch {
+    return declared ?? MediaTypes.ociManifest;
+  }
+}
