@@ -91,8 +91,11 @@ function reportError(error: unknown, global: GlobalOptions): number {
   else if (error instanceof UserInputError) process.stderr.write(`${message}\n`);
   else {
     process.stderr.write(`Error: ${message}\n`);
+    let shown = message;
     for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
+      if (shown.includes(cause.message)) continue; // already part of the message above
       process.stderr.write(`  caused by: ${cause.message}\n`);
+      shown += cause.message;
     }
   }
   if (global.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -46,7 +46,8 @@ export async function resolveImage(
     for (const platform of platforms) {
       const child = available.find((candidate) => platformsEqual(normalizePlatform(candidate.platform!), platform));
       if (!child) {
-        throw new MissingPlatformError(`Cannot mirror ${name} for ${formatPlatform(platform)}: it has only ${available.map((c) => formatPlatform(normalizePlatform(c.platform!))).join(", ") || "no platforms"}`);
+        const has = available.map((c) => formatPlatform(normalizePlatform(c.platform!))).join(", ") || "no platforms";
+        throw new MissingPlatformError(`it has no ${formatPlatform(platform)} manifest, only ${has}`);
       }
       if (manifestBytes.has(child.digest)) continue;
       const fetched = await client.getManifest(repository, child.digest);
@@ -59,13 +60,13 @@ export async function resolveImage(
     manifests.push({ digest: top.digest, manifest });
     const config = parseJson<Partial<ImageConfig>>(await client.getSmallBlob(repository, manifest.config), name);
     const own = normalizePlatform({ os: config.os ?? "linux", architecture: config.architecture ?? "amd64", variant: config.variant });
-    const wanted = platforms.filter((platform) => platformsEqual(platform, own));
-    if (wanted.length === 0 && config.architecture) {
-      throw new MissingPlatformError(`Cannot mirror ${name} for ${platforms.map(formatPlatform).join(", ")}: it is a single-platform image for ${formatPlatform(own)}`);
+    const missing = platforms.filter((platform) => !platformsEqual(platform, own));
+    if (missing.length > 0 && config.architecture) {
+      throw new MissingPlatformError(`it is a single-platform image for ${formatPlatform(own)}, not for ${missing.map(formatPlatform).join(", ")}`);
     }
     found.push(own);
   } else {
-    throw new TypeError(`Cannot mirror ${name}: unknown manifest media type "${top.mediaType}"`);
+    throw new TypeError(`its manifest has the unknown media type "${top.mediaType}"`);
   }
 
   const blobDescriptors = new Map<Digest, Descriptor>();
