@@ -34,3 +34,13 @@ export function describeTree(root: string): Record<string, string> {
   walk("");
   return result;
 }
+
+/** umoci cannot pick a platform from an index: name one platform's manifest and unpack that. */
+export async function umociUnpackManifest(layout: string, manifestDigest: string, target: string): Promise<string> {
+  const { OciStore } = await import("../../src/store/oci-store.ts");
+  const store = await OciStore.open(layout);
+  const digest = manifestDigest as `sha256:${string}`;
+  const name = `docker.io/library/unpack-${digest.slice(7, 19)}:1`;
+  await store.tag(name, { mediaType: "application/vnd.oci.image.manifest.v1+json", digest, size: (await store.blobSize(digest))! });
+  return umociUnpack(layout, name, target);
+}

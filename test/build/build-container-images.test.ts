@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
+import { runLade } from "../support/run-lade.ts";
+import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { hasUmoci, umociUnpackManifest } from "../support/unpack-image.ts";
+import { writeTree } from "../support/write-tree.ts";
+
+const available = hasDockerRegistry() && hasSkopeo() && hasUmoci();
+
+describe.skipIf(!available)("lade build mirrors the container images the image needs", () => {
+  let origin: DockerRegistry;
+
+  beforeAll(async () => {
+    origin = await startDockerRegistry();
+    await Promise.all([
+      seedImage(origin, "calico/node:v3", { platforms: ["linux/amd64", "linux/arm64"], layerSizes: [2_000_000, 3000] }),
+      seedImage(origin, "library/pause:3.9", { platforms: ["linux/amd64", "linux/arm64"], dockerFormat: true, layerSizes: [500] }),
+      seedImage(origin, "extra/tool:1", { platforms: ["linux/amd64", "linux/arm64"], layerSizes: [700] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await origin?.stop();
+  });
+
+  function context(): string {
+    return writeTree(join(tempDir(), "ctx"), {
+      Kubefile: "FROM scratch\nCOPY imageList manifests/\nCOPY app.yaml manifests/\n",
+      imageList: `# cluster images\n${origin.host}/calico/node:v3\n${origin.host}/library/pause:3.9\n`,
+      "app.yaml": "kind: Pod\n",
+    });
+  }
+
+  async function build(root: string, ctx: string, ...extra: string[]) {
+    const result = await runLade(["--root", root, "build", "-t", "cluster:1", "--platform", "linux/amd64,linux/arm64", ...extra, ctx]);
+    if (result.exitCode !== 0) throw new Error(`build failed: ${result.stderr}`);
+    return result;
+  }
+
+  test("packs every image for every platform into registry/, served as-is by a real registry", async () => {
+    const root = tempDir();
+    const list = join(tempDir(), "more.txt");
+    await Bun.write(list, `${origin.host}/extra/tool:1\n`);
+    await build(root, context(), "--image-list", list);
+    const inspected = JSON.parse((await runLade(["--root", root, "inspect", "cluster:1", "--json"])).stdout);
+    const [amd, arm] = inspected.platforms;
+    // the registry layers are the same for both platforms, so a mixed-arch cluster is served fully
+    expect(amd.layers.slice(2)).toEqual(arm.layers.slice(2));
+    const blobLayers = amd.layers.filter((layer: { mediaType: string }) => layer.mediaType === "application/vnd.oci.image.layer.v1.tar");
+    expect(blobLayers.length).toBe(2); // the 2 MB layer of calico/node, once per architecture
+    expect(amd.containerImages.map((image: { image: string }) => image.image).sort()).toEqual(
+      [`${origin.host}/calico/node:v3`, `${origin.host}/calico/node:v3`, `${origin.host}/extra/tool:1`, `${origin.host}/extra/tool:1`, `${origin.host}/library/pause:3.9`, `${origin.host}/library/pause:3.9`],
+    );
+
+    const rootfs = await umociUnpackManifest(root, arm.digest, join(tempDir(), "bundle"));
+    const served = await startDockerRegistry({ rootDirectory: join(rootfs, "registry") });
+    try {
+      for (const name of ["calico/node:v3", "library/pause:3.9", "extra/tool:1"]) {
+        const original = await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${origin.host}/${name}`]);
+        expect(await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${served.host}/${name}`])).toBe(original);
+        await skopeo(["copy", "--quiet", "--all", "--src-tls-verify=false", `docker://${served.host}/${name}`, `oci:${tempDir()}:x`]);
+      }
+    } finally {
+      await served.stop();
+    }
+  });
+
+  test("reuses the registry layers on a rebuild, and builds FROM it offline", async () => {
+    const root = tempDir();
+    const ctx = context();
+    const first = await build(root, ctx);
+    const again = await build(root, ctx);
+    expect(again.stdout.trim().split("\n").at(-1)).toBe(first.stdout.trim().split("\n").at(-1));
+    expect(again.stderr.match(/Using cache/g)?.length).toBe(2 * 2 + 3);
+
+    // a child image inherits manifests/imageList; the images are in the base's registry already,
+    // so the child builds with the origin registry gone
+    await origin.stop();
+    try {
+      const child = writeTree(join(tempDir(), "child"), { Kubefile: "FROM cluster:1\nLABEL child=yes\n" });
+      const result = await runLade(["--root", root, "build", "-t", "child:1", "--platform", "linux/amd64,linux/arm64", child]);
+      expect(result.stderr).not.toContain("Mirroring");
+      expect(result.exitCode).toBe(0);
+    } finally {
+      origin = await startDockerRegistry({ rootDirectory: origin.storage });
+    }
+  });
+
+  test("fails naming the image when one cannot be fetched, and tags nothing", async () => {
+    const root = tempDir();
+    const ctx = writeTree(join(tempDir(), "ctx"), {
+      Kubefile: "FROM scratch\nCOPY imageList manifests/\n",
+      imageList: `${origin.host}/library/pause:3.9\n${origin.host}/missing/image:1\n`,
+    });
+    const result = await runLade(["--root", root, "build", "-t", "broken:1", ctx]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`Cannot mirror ${origin.host}/missing/image:1`);
+    expect(JSON.parse((await runLade(["--root", root, "images", "--json"])).stdout)).toEqual([]);
+    const skipping = await runLade(["--root", root, "build", "-t", "partial:1", "--skip-missing", ctx]);
+    expect(skipping.exitCode).toBe(0);
+    expect(skipping.stderr).toContain(`Skipped ${origin.host}/missing/image:1`);
+  });
+});
