@@ -3,6 +3,8 @@ import { join, resolve } from "node:path";
 import type { FromInstruction, Instruction } from "../kubefile/instruction.ts";
 import { parseKubefile } from "../kubefile/parse-kubefile.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
+import { parseImageReference } from "../oci/image-reference.ts";
+import { pullImage } from "../registry/pull-image.ts";
 import type { ImageIndex } from "../oci/image-manifest.ts";
 import { serializeJson } from "../oci/image-manifest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
@@ -64,6 +66,14 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
   );
   try {
     const states: PlatformBuildState[] = [];
+    const mirror = options.mirror;
+    // Pulled once (all platforms) the first time a platform needs it; later platforms find it stored.
+    const pullBase = mirror
+      ? async (name: string) => {
+          const reference = parseImageReference(name);
+          return pullImage(store, await mirror.fetch.client(reference.registry), reference, { reporter: mirror.fetch.reporter });
+        }
+      : undefined;
     for (const platform of options.platforms) {
       const instructions = parseKubefile(text, { file: kubefileName, buildArgs: options.buildArgs, platform });
       states.push(
@@ -76,7 +86,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
           reporter,
           scratchDir: join(scratchDir, formatPlatform(platform).replaceAll("/", "-")),
           store,
-        }),
+        }, pullBase),
       );
     }
     await addContainerImages(store, states, options, reporter);
@@ -104,11 +114,12 @@ async function buildPlatform(
   instructions: readonly Instruction[],
   platform: Platform,
   context: ExecutionContext,
+  pullBase: ((name: string) => Promise<Descriptor>) | undefined,
 ): Promise<PlatformBuildState> {
   const from = instructions.find((instruction): instruction is FromInstruction => instruction.kind === "FROM");
   if (!from) throw new Error("Cannot build: the Kubefile has no FROM instruction");
   await mkdir(context.scratchDir, { recursive: true });
-  const state = await startFromBase(store, from, platform);
+  const state = await startFromBase(store, from, platform, pullBase);
   const label = formatPlatform(platform);
   for (const [index, instruction] of instructions.entries()) {
     context.reporter.log(`[${label}] STEP ${index + 1}/${instructions.length}: ${instruction.text}`);

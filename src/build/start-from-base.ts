@@ -3,6 +3,7 @@ import type { FromInstruction } from "../kubefile/instruction.ts";
 import { normalizeImageReference } from "../oci/image-reference.ts";
 import { formatPlatform, platformsEqual, type Platform } from "../oci/platform.ts";
 import { readLayerPaths, writeLayerPaths, type CachedPath } from "../store/build-cache.ts";
+import type { Descriptor } from "../oci/descriptor.ts";
 import type { Digest } from "../oci/digest.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
@@ -14,11 +15,15 @@ import { RootfsIndex } from "./rootfs-index.ts";
 
 const BUILD_FORMAT_VERSION = "lade-build-v1";
 
-/** The state a build starts from: empty for `FROM scratch`, else everything the base image carries. */
+/**
+ * The state a build starts from: empty for `FROM scratch`, else everything the base image carries.
+ * A base that is not in the store is pulled with `pull` when given.
+ */
 export async function startFromBase(
   store: OciStore,
   from: FromInstruction,
   platform: Platform,
+  pull?: (name: string) => Promise<Descriptor>,
 ): Promise<PlatformBuildState> {
   const state = emptyState(platform);
   if (from.image.toLowerCase() === "scratch") return state;
@@ -29,7 +34,14 @@ export async function startFromBase(
   } catch (error) {
     throw new BuildError(from.location, (error as Error).message, { cause: error });
   }
-  const descriptor = await store.resolve(name);
+  let descriptor = await store.resolve(name);
+  if (!descriptor && pull) {
+    try {
+      descriptor = await pull(name);
+    } catch (error) {
+      throw new BuildError(from.location, `Cannot pull base image "${name}": ${(error as Error).message}`, { cause: error });
+    }
+  }
   if (!descriptor) {
     throw new BuildError(from.location, `Cannot find base image "${name}" in the store at "${store.root}"`);
   }

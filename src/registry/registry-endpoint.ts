@@ -19,6 +19,8 @@ export interface EndpointOptions {
   readonly insecureRegistries?: readonly string[];
   /** Folders holding `<host[:port]>/*.crt` (default /etc/docker/certs.d and /etc/containers/certs.d). */
   readonly certDirs?: readonly string[];
+  /** Fetch a registry's images from another host with the same paths (--registry-mirror docker.io=HOST). */
+  readonly mirrors?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_CERT_DIRS = ["/etc/docker/certs.d", "/etc/containers/certs.d"];
@@ -29,6 +31,8 @@ const DEFAULT_CERT_DIRS = ["/etc/docker/certs.d", "/etc/containers/certs.d"];
  * certs.d/<host>/*.crt and --ca-file.
  */
 export async function resolveEndpoint(registry: string, options: EndpointOptions = {}): Promise<RegistryEndpoint> {
+  const mirror = options.mirrors?.[registry];
+  if (mirror) return { ...(await resolveEndpoint(mirror, { ...options, mirrors: {} })), registry: mirror };
   const host = registry === "docker.io" ? "registry-1.docker.io" : registry;
   const plain = isLoopback(registry) || (options.insecureRegistries ?? []).includes(registry);
   const extraCas = await loadExtraCas(registry, options);

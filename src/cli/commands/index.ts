@@ -15,6 +15,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   logout: () => import("./logout.ts").then((module) => module.logoutCommand),
   version: () => import("./version.ts").then((module) => module.versionCommand),
   mirror: () => import("./mirror.ts").then((module) => module.mirrorCommand),
+  pull: () => import("./pull.ts").then((module) => module.pullCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -29,4 +30,5 @@ export const commandSummaries: Record<string, string> = {
   logout: "Remove the saved credentials of a registry",
   version: "Print version, git commit and platform",
   mirror: "Copy container images into a folder in the registry's storage layout",
+  pull: "Copy a cluster image from a registry into the store",
 };

@@ -40,7 +40,10 @@ function printPlatform(platform: InspectedPlatform): void {
   if (platform.launch?.cmds?.length) console.log(`  Launch: commands\n${platform.launch.cmds.map((c) => `    ${c}`).join("\n")}`);
   if (platform.containerImages.length > 0) {
     console.log("  Container images:");
-    for (const image of platform.containerImages) console.log(`    ${image.image}`);
+    for (const image of platform.containerImages) {
+      const arch = image.platform ? ` (${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""})` : "";
+      console.log(`    ${image.image}${arch}`);
+    }
   }
   console.log("  Layers:");
   for (const layer of platform.layers) {

@@ -1,0 +1,41 @@
+import { defineCommand } from "citty";
+import { normalizeImageReference, parseImageReference } from "../../oci/image-reference.ts";
+import { parsePlatformList } from "../../oci/platform.ts";
+import { createRegistryClients } from "../../registry/registry-clients.ts";
+import { pullImage } from "../../registry/pull-image.ts";
+import { openStore, type CommandData } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { mirrorProgress } from "../mirror-progress.ts";
+import { registryAccess, registryArgs } from "../registry-args.ts";
+
+export const pullCommand = defineCommand({
+  meta: {
+    name: "pull",
+    description:
+      "Copy a cluster image from a registry into the store, every platform unless --platform narrows it " +
+      "(then a smaller index is stored, with another digest). Blobs are resumed and verified.",
+  },
+  args: {
+    image: { type: "positional", description: "NAME[:TAG][@DIGEST]", required: true },
+    platform: { type: "string", description: "Only these platforms, comma separated" },
+    quiet: { type: "boolean", alias: "q", description: "Print only the digest" },
+    ...registryArgs,
+  },
+  async run({ args, rawArgs, data }) {
+    let reference;
+    let platforms;
+    try {
+      reference = parseImageReference(normalizeImageReference(args.image));
+      platforms = args.platform ? parsePlatformList(args.platform) : undefined;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const store = await openStore(data as CommandData);
+    const client = await createRegistryClients(registryAccess(args, rawArgs))(reference.registry);
+    const progress = mirrorProgress();
+    const descriptor = await pullImage(store, client, reference, { platforms, ...(args.quiet ? {} : { reporter: progress }) });
+    progress.finish();
+    if (!args.quiet) console.log(`Pulled ${normalizeImageReference(args.image)}`);
+    console.log(descriptor.digest);
+  },
+});
