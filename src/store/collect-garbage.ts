@@ -1,8 +1,8 @@
-import { readdir, rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { isDigest, type Digest } from "../oci/digest.ts";
 import { imageBlobs, readImage } from "./read-image.ts";
-import type { CachedLayer } from "./build-cache.ts";
+import { readLayerPaths, type CachedLayer } from "./build-cache.ts";
 import type { OciStore } from "./oci-store.ts";
 import { withLock } from "./store-lock.ts";
 
@@ -51,6 +51,9 @@ export async function collectGarbage(store: OciStore, options: { readonly dropCa
       if (!isDigest(digest) || !(await store.hasBlob(digest))) await rm(join(pathsDir, name), { force: true });
     }
     if (options.dropCache) {
+      const cachedBlobs = await dropUnusedRegistryBlobs(store, keep);
+      removedBlobs += cachedBlobs.removed;
+      freedBytes += cachedBlobs.freed;
       for (const leftover of await readdir(store.ingestDir)) {
         await rm(join(store.ingestDir, leftover), { recursive: true, force: true });
       }
@@ -58,3 +61,26 @@ export async function collectGarbage(store: OciStore, options: { readonly dropCa
     return { removedBlobs, freedBytes, removedCacheEntries };
   });
 }
+
+/** Container blobs the build fetched stay cached while a kept layer carries them in its registry folder. */
+async function dropUnusedRegistryBlobs(store: OciStore, keptLayers: ReadonlySet<Digest>): Promise<{ removed: number; freed: number }> {
+  const used = new Set<string>();
+  for (const layer of keptLayers) {
+    for (const [path] of (await readLayerPaths(store, layer)) ?? []) {
+      const match = REGISTRY_BLOB_PATH.exec(path);
+      if (match) used.add(match[1]!);
+    }
+  }
+  const dir = join(store.cacheDir, "blobs", "sha256");
+  let removed = 0;
+  let freed = 0;
+  for (const hex of await readdir(dir).catch(() => [] as string[])) {
+    if (used.has(hex)) continue;
+    freed += (await stat(join(dir, hex)).catch(() => undefined))?.size ?? 0;
+    await rm(join(dir, hex), { force: true });
+    removed += 1;
+  }
+  return { removed, freed };
+}
+
+const REGISTRY_BLOB_PATH = /(?:^|\/)docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/;

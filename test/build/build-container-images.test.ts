@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
@@ -86,6 +87,20 @@ describe.skipIf(!available)("lade build mirrors the container images the image n
     } finally {
       origin = await startDockerRegistry({ rootDirectory: origin.storage });
     }
+  });
+
+  test("prune keeps the cached container blobs a tagged image carries, and drops them with the image", async () => {
+    const root = tempDir();
+    await build(root, context());
+    const cached = () => readdirSync(join(root, "cache/blobs/sha256")).length;
+    const before = cached();
+    expect(before).toBeGreaterThan(0);
+    expect((await runLade(["--root", root, "prune"])).exitCode).toBe(0);
+    expect(cached()).toBe(before);
+    expect((await runLade(["--root", root, "rmi", "cluster:1"])).exitCode).toBe(0);
+    expect((await runLade(["--root", root, "prune"])).exitCode).toBe(0);
+    expect(cached()).toBe(0);
+    expect(readdirSync(join(root, "blobs/sha256"))).toEqual([]);
   });
 
   test("fails naming the image when one cannot be fetched, and tags nothing", async () => {
