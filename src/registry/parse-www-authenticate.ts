@@ -7,7 +7,8 @@ export interface AuthChallenge {
 /** Parse the challenges of a WWW-Authenticate header (RFC 7235), lower-casing schemes and names. */
 export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   const challenges: AuthChallenge[] = [];
-  const pattern = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?:\s+|$)|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?/y;
+  // A scheme is a token not followed by "=" (RFC 7235 allows spaces around "=" in a parameter).
+  const pattern = /\s*([A-Za-z][\w!#$%&'*+.^`|~-]*)(?!\s*=)(?:\s+|$|(?=,))|\s*([\w!#$%&'*+.^`|~-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?/y;
   let current: { scheme: string; parameters: Record<string, string> } | undefined;
   let position = 0;
   while (position < header.length) {

@@ -4,7 +4,7 @@ import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
 import { MediaTypes } from "../oci/media-types.ts";
 import { parseWwwAuthenticate, type AuthChallenge } from "./parse-www-authenticate.ts";
 import { readErrorDetails, RegistryError } from "./registry-error.ts";
-import type { RegistryEndpoint } from "./registry-endpoint.ts";
+import { isCertificateError, type RegistryEndpoint } from "./registry-endpoint.ts";
 
 /** What a registry needs to let us in: a password, or an identity token (OAuth refresh token). */
 export type Credential = { readonly username: string; readonly password: string } | { readonly identityToken: string };
@@ -49,7 +49,8 @@ const SMALL_BLOB_LIMIT = 16 * 1024 * 1024;
 export class RegistryClient {
   readonly endpoint: RegistryEndpoint;
   readonly #options: Required<Omit<RegistryClientOptions, "credentials">> & Pick<RegistryClientOptions, "credentials">;
-  readonly #tokens = new Map<string, string>();
+  /** Bearer tokens per scope, shared while they are being fetched, so each scope costs one token request. */
+  readonly #tokens = new Map<string, Promise<string>>();
   #challenge: AuthChallenge | undefined;
   #credential: Promise<Credential | undefined> | undefined;
 
@@ -128,10 +129,18 @@ export class RegistryClient {
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      let token: Promise<string> | undefined;
       try {
-        response = await this.send(method, url, options);
+        ({ response, token } = await this.send(method, url, options));
       } catch (error) {
-        if (attempt >= this.#options.attempts) {
+        // The token server's refusal is final; an untrusted certificate stays untrusted.
+        const final = attempt >= this.#options.attempts || isCertificateError(error) || (error instanceof RegistryError && !error.temporary);
+        if (final && error instanceof RegistryError) throw error;
+        if (isCertificateError(error)) {
+          const where = `/etc/docker/certs.d/${this.endpoint.registry}/ca.crt`;
+          throw new RegistryError(`Cannot trust the certificate of ${this.endpoint.registry} for ${options.what}: ${(error as Error).message} (trust its CA with --ca-file or ${where})`, 0, [], { cause: error });
+        }
+        if (final) {
           throw new RegistryError(`Cannot reach ${this.endpoint.registry} for ${options.what}: ${(error as Error).message}`, 0, [], { cause: error });
         }
         await Bun.sleep(this.backoff(attempt));
@@ -142,7 +151,9 @@ export class RegistryClient {
         const challenges = parseWwwAuthenticate(response.headers.get("www-authenticate") ?? "");
         await response.body?.cancel();
         this.#challenge = challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
-        if (this.#challenge?.scheme === "bearer" && options.scope) this.#tokens.delete(options.scope);
+        // Forget the token only if it is the one the registry just refused (others may have replaced it).
+        const key = options.scope ?? "";
+        if (token && this.#tokens.get(key) === token) this.#tokens.delete(key);
         if (this.#challenge) {
           attempt -= 1; // answering a challenge is not a failed attempt
           continue;
@@ -160,9 +171,9 @@ export class RegistryClient {
     method: string,
     url: string,
     options: { scope?: string; headers?: Record<string, string>; followRedirectsWithoutAuth?: boolean; body?: RequestInit["body"] },
-  ): Promise<Response> {
+  ): Promise<{ response: Response; token?: Promise<string> }> {
     const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...options.headers };
-    const authorization = await this.authorization(options.scope);
+    const { authorization, token } = await this.authorization(options.scope);
     if (authorization) headers.Authorization = authorization;
     const init = {
       method,
@@ -180,26 +191,30 @@ export class RegistryClient {
       const sameOrigin = target.origin === new URL(url).origin;
       const redirected = { ...headers };
       if (!sameOrigin) delete redirected.Authorization;
-      return fetch(target, { ...init, headers: redirected, redirect: "follow" });
+      return { response: await fetch(target, { ...init, headers: redirected, redirect: "follow" }), ...(token ? { token } : {}) };
     }
-    return response;
+    return { response, ...(token ? { token } : {}) };
   }
 
-  private async authorization(scope: string | undefined): Promise<string | undefined> {
+  private async authorization(scope: string | undefined): Promise<{ authorization?: string; token?: Promise<string> }> {
     const challenge = this.#challenge;
-    if (!challenge) return undefined;
+    if (!challenge) return {};
     if (challenge.scheme === "basic") {
       const credential = await this.credential();
-      if (!credential || !("password" in credential)) return undefined;
-      return `Basic ${btoa(`${credential.username}:${credential.password}`)}`;
+      if (!credential || !("password" in credential)) return {};
+      return { authorization: `Basic ${btoa(`${credential.username}:${credential.password}`)}` };
     }
     const key = scope ?? "";
     let token = this.#tokens.get(key);
     if (!token) {
-      token = await this.fetchToken(challenge, scope);
-      this.#tokens.set(key, token);
+      const fetching = this.fetchToken(challenge, scope);
+      fetching.catch(() => {
+        if (this.#tokens.get(key) === fetching) this.#tokens.delete(key);
+      });
+      this.#tokens.set(key, fetching);
+      token = fetching;
     }
-    return `Bearer ${token}`;
+    return { authorization: `Bearer ${await token}`, token };
   }
 
   private credential(): Promise<Credential | undefined> {
@@ -234,7 +249,8 @@ export class RegistryClient {
     }
     if (!response.ok) {
       await response.body?.cancel();
-      const reason = response.status === 401 || response.status === 403 ? "the registry refused the credentials" : `the token server answered ${response.status}`;
+      const refused = credential ? "the registry refused the credentials" : "the registry wants credentials and none are stored for it";
+      const reason = response.status === 401 || response.status === 403 ? refused : `the token server answered ${response.status}`;
       throw new RegistryError(`Cannot log in to ${this.endpoint.registry}: ${reason}`, response.status, [{ code: "UNAUTHORIZED" }]);
     }
     const body = (await response.json()) as { token?: string; access_token?: string };

@@ -24,23 +24,51 @@ export interface EndpointOptions {
 }
 
 const DEFAULT_CERT_DIRS = ["/etc/docker/certs.d", "/etc/containers/certs.d"];
+const PROBE_TIMEOUT_MILLISECONDS = 10_000;
 
 /**
  * Docker Hub's API lives on registry-1.docker.io. Plain HTTP only for loopback registries and
- * those named with --insecure-registry, as docker does; TLS trusts the system CAs plus
- * certs.d/<host>/*.crt and --ca-file.
+ * those named with --insecure-registry, and only when they do not speak HTTPS, as docker does;
+ * TLS trusts the system CAs plus certs.d/<host>/*.crt and --ca-file.
  */
 export async function resolveEndpoint(registry: string, options: EndpointOptions = {}): Promise<RegistryEndpoint> {
   const mirror = options.mirrors?.[registry];
   if (mirror) return { ...(await resolveEndpoint(mirror, { ...options, mirrors: {} })), registry: mirror };
   const host = registry === "docker.io" ? "registry-1.docker.io" : registry;
-  const plain = isLoopback(registry) || (options.insecureRegistries ?? []).includes(registry);
+  const plainAllowed = isLoopback(registry) || (options.insecureRegistries ?? []).includes(registry);
   const extraCas = await loadExtraCas(registry, options);
+  const ca = extraCas.length > 0 ? [...rootCertificates, ...extraCas] : undefined;
+  const secure = !plainAllowed || (await speaksTls(host, ca));
   return {
     registry,
-    baseUrl: `${plain ? "http" : "https"}://${host}`,
-    ...(extraCas.length > 0 ? { ca: [...rootCertificates, ...extraCas] } : {}),
+    baseUrl: `${secure ? "https" : "http"}://${host}`,
+    ...(ca ? { ca } : {}),
   };
+}
+
+/**
+ * Whether a registry that may use plain HTTP speaks HTTPS (tried first, as docker and `lade login`
+ * do): yes when `GET /v2/` over HTTPS answers, or fails on the certificate, so that the error names
+ * the certificate rather than the 400 a TLS port gives to plain HTTP.
+ */
+async function speaksTls(host: string, ca: readonly string[] | undefined): Promise<boolean> {
+  try {
+    const response = await fetch(`https://${host}/v2/`, {
+      redirect: "manual",
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MILLISECONDS),
+      ...(ca ? { tls: { ca: [...ca] } } : {}),
+    });
+    await response.body?.cancel();
+    return true;
+  } catch (error) {
+    return isCertificateError(error);
+  }
+}
+
+/** A TLS failure that trying again will not fix: the certificate is not trusted or does not fit. */
+export function isCertificateError(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | undefined)?.code ?? "");
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || /certificate/i.test(error instanceof Error ? error.message : "");
 }
 
 export function isLoopback(registry: string): boolean {
