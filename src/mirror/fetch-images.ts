@@ -77,6 +77,12 @@ export async function fetchImages(references: readonly string[], options: FetchI
   for (const image of images) options.reporter.imageResolved(image.source, perImageBytes.get(image) ?? 0);
 
   const limits = new Map<string, ReturnType<typeof limitConcurrency>>();
+  const directories = new Map<string, Promise<unknown>>();
+  const ensureDirectory = (path: string) => {
+    let made = directories.get(path);
+    if (!made) directories.set(path, (made = mkdir(path, { recursive: true })));
+    return made;
+  };
   const remaining = new Map<ResolvedImage, number>([...perImageBytes].map(([image]) => [image, 0]));
   for (const { image } of pending) remaining.set(image, (remaining.get(image) ?? 0) + 1);
   for (const image of images) if (!remaining.get(image)) options.reporter.imageDone(image.source);
@@ -88,8 +94,8 @@ export async function fetchImages(references: readonly string[], options: FetchI
       if (!limit) limits.set(registry, (limit = limitConcurrency(options.concurrency ?? 6)));
       return limit(async () => {
         const target = options.cache.path(descriptor.digest);
-        await mkdir(dirname(target), { recursive: true });
-        await mkdir(dirname(options.cache.partialPath(descriptor.digest)), { recursive: true });
+        await ensureDirectory(dirname(target));
+        await ensureDirectory(dirname(options.cache.partialPath(descriptor.digest)));
         try {
           await downloadBlob({
             client: await options.client(registry),

@@ -48,8 +48,8 @@ export async function downloadBlob(download: BlobDownload): Promise<"downloaded"
       }
     }
   } finally {
+    // The lock file stays: removing it would race with a process about to lock it (prune clears it).
     lock.release();
-    await rm(`${download.partial}.lock`, { force: true }).catch(() => {});
   }
 }
 

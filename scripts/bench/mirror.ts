@@ -1,0 +1,476 @@
+/**
+ * Benchmark `lade mirror` against `skopeo sync` on a real local registry.
+ *
+ *   bun scripts/bench/mirror.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3]
+ *                               [--lade PATH] [--work DIR] [--keep]
+ *
+ * 1. Starts docker-registry on 127.0.0.1 (random free port) and seeds it, untimed, with --images
+ *    images totalling about --size-mib of incompressible gzip layers. Every image has linux/amd64
+ *    and linux/arm64 (lade refuses a single-platform image when asked for two platforms): odd ones
+ *    are OCI indexes, even ones Docker manifest lists (schema 2 children). Images share no blobs.
+ * 2. Runs, alternating, `lade mirror --platform linux/amd64,linux/arm64` (fresh --root store and
+ *    --dir every run) and `skopeo sync --all --src yaml --dest dir`, --runs times each, dropping the
+ *    page cache before every run when allowed. Reports the medians: seconds, MB/s (all blob and
+ *    manifest bytes / seconds), lade/skopeo throughput, and lade's peak RSS (getrusage). A `sync`
+ *    after each run is timed apart ("+sync"): skopeo fsyncs every blob, lade leaves it to the kernel.
+ * 3. Verifies every lade run: each blob file's sha256 matches its path, the blobs are exactly the
+ *    seeded ones, the manifest revisions and tags match the registry; the last run's folder is then
+ *    served by a second docker-registry and every tag and blob is read back through it.
+ *
+ * Exit status: 1 when a lade run fails or its output does not verify (or the harness fails), else
+ * 0 whatever the numbers are; PASS/FAIL lines show the targets (≥3× skopeo, peak RSS < 200 MiB).
+ * The registry is stopped and the work folder removed at the end, also on error or Ctrl-C; with
+ * --keep the folder stays (serve it again with `docker-registry serve WORK/registry.yml`).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  cleanUp,
+  cleanUpOnSignals,
+  dropCaches,
+  inParallel,
+  interrupted,
+  mbPerSecond,
+  median,
+  mib,
+  MiB,
+  OciLayoutWriter,
+  onCleanup,
+  removeTree,
+  run,
+  runMeasured,
+  sha256File,
+  startRegistry,
+  walkFiles,
+  type BlobRef,
+  type Measured,
+} from "./_support.ts";
+
+const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+const PLATFORMS = ["amd64", "arm64"] as const;
+const TARGET_RATIO = 3;
+const TARGET_RSS_MIB = 200;
+
+const MEDIA = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
+
+/** A measured run, plus how long a `sync` right after it took (skopeo fsyncs each blob, lade does not). */
+interface Run extends Measured {
+  readonly syncSeconds: number;
+}
+
+interface Options {
+  sizeMib: number;
+  images: number;
+  layers: number;
+  runs: number;
+  lade?: string;
+  work?: string;
+  keep: boolean;
+}
+
+/** One image as seeded, and what the registry says it consists of. */
+interface SeededImage {
+  readonly name: string;
+  readonly kind: "oci-index" | "docker-list";
+  topDigest: string;
+  readonly manifests: Map<string, number>;
+  readonly blobs: Map<string, number>;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    args: Bun.argv.slice(2),
+    options: {
+      "size-mib": { type: "string", default: "1024" },
+      images: { type: "string", default: "10" },
+      layers: { type: "string", default: "3" },
+      runs: { type: "string", default: "3" },
+      lade: { type: "string" },
+      work: { type: "string" },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) usage(0);
+  const number = (name: string, value: string, min: number) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) {
+      process.stderr.write(`bench: --${name} needs a whole number ≥ ${min}, got "${value}"\n`);
+      usage(2);
+    }
+    return parsed;
+  };
+  return {
+    sizeMib: number("size-mib", values["size-mib"], 1),
+    images: number("images", values.images, 2),
+    layers: number("layers", values.layers, 1),
+    runs: number("runs", values.runs, 1),
+    ...(values.lade ? { lade: values.lade } : {}),
+    ...(values.work ? { work: values.work } : {}),
+    keep: values.keep,
+  };
+}
+
+function usage(code: number): never {
+  process.stderr.write(
+    "usage: bun scripts/bench/mirror.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3] [--lade PATH] [--work DIR] [--keep]\n",
+  );
+  process.exit(code);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  for (const tool of ["docker-registry", "skopeo"]) {
+    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
+  }
+  cleanUpOnSignals();
+  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-mirror-"));
+  onCleanup(() => {
+    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
+    else removeTree(work);
+  });
+  const logs = join(work, "logs");
+  mkdirSync(logs);
+
+  const registry = await startRegistry(work, join(work, "registry-storage"));
+  log(`registry ${registry.host} (storage ${join(work, "registry-storage")})`);
+
+  const seedStarted = performance.now();
+  const images = await seed(work, registry.host, options);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const allBlobs = new Map<string, number>();
+  let manifestCount = 0;
+  for (const image of images) {
+    for (const [digest, size] of [...image.manifests, ...image.blobs]) allBlobs.set(digest, size);
+    manifestCount += image.manifests.size;
+  }
+  const totalBytes = [...allBlobs.values()].reduce((sum, size) => sum + size, 0);
+  log(
+    `seeded ${images.length} images (${manifestCount} manifests, ${allBlobs.size - manifestCount} configs and layers, ` +
+      `${mib(totalBytes)} = ${(totalBytes / 1e6).toFixed(0)} MB) in ${seedSeconds.toFixed(1)} s`,
+  );
+
+  const imageList = join(work, "images.txt");
+  writeFileSync(imageList, images.map((image) => `${registry.host}/${image.name}:v1\n`).join(""));
+  const syncYaml = join(work, "sync.yaml");
+  writeFileSync(
+    syncYaml,
+    `${JSON.stringify(registry.host)}:\n  tls-verify: false\n  images:\n${images.map((image) => `    ${image.name}: ["v1"]\n`).join("")}`,
+  );
+
+  const lade = ladeCommand(options.lade);
+  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
+  const cachesDropped = dropCaches();
+  log(cachesDropped ? "page cache dropped before every run" : "cannot drop the page cache (not root?): runs start warm");
+
+  const results: Record<"lade" | "skopeo", Run[]> = { lade: [], skopeo: [] };
+  const failures: string[] = [];
+  let lastLadeDir: string | undefined;
+  for (let round = 1; round <= options.runs; round++) {
+    for (const tool of ["lade", "skopeo"] as const) {
+      const runDir = join(work, `${tool}-${round}`);
+      // The previous round's output goes first, so its deletion is not in this run's time.
+      if (tool === "lade" && lastLadeDir) removeTree(lastLadeDir);
+      removeTree(join(work, `skopeo-${round - 1}`));
+      mkdirSync(runDir);
+      dropCaches();
+      const output = join(runDir, "out");
+      const argv =
+        tool === "lade"
+          ? [...lade.argv, "--root", join(runDir, "store"), "mirror", "--image-list", imageList, "--dir", output, "--platform", PLATFORMS.map((arch) => `linux/${arch}`).join(",")]
+          : ["skopeo", "sync", "--all", "--src", "yaml", "--dest", "dir", syncYaml, output];
+      const stdout = join(logs, `${tool}-${round}.out`);
+      const stderr = join(logs, `${tool}-${round}.err`);
+      const measured = await runMeasured(argv, { cwd: REPO_ROOT, stdout, stderr });
+      if (measured.exitCode !== 0) {
+        const tail = readFileSync(stderr, "utf8").trim().split("\n").slice(-15).join("\n");
+        const message = `${tool} run ${round} exited ${measured.exitCode}:\n${tail}`;
+        if (tool === "skopeo") throw new Error(message);
+        failures.push(message);
+        log(message);
+        continue;
+      }
+      // Not part of the time: how long the data still needs to reach the disk (skopeo fsyncs
+      // every blob itself, lade leaves that to the kernel).
+      const syncStarted = performance.now();
+      Bun.spawnSync(["sync"]);
+      const syncSeconds = (performance.now() - syncStarted) / 1000;
+      results[tool].push({ ...measured, syncSeconds });
+      log(
+        `run ${round} ${tool.padEnd(6)} ${measured.seconds.toFixed(2).padStart(6)} s  ${mbPerSecond(totalBytes, measured.seconds).padStart(9)}  ` +
+          `peak RSS ${mib(measured.maxRssBytes).padStart(10)}  CPU user ${measured.userSeconds.toFixed(2)} s sys ${measured.systemSeconds.toFixed(2)} s  ` +
+          `then sync ${syncSeconds.toFixed(2)} s`,
+      );
+      if (tool === "lade") {
+        const problems = await verifyLadeOutput(output, images, allBlobs);
+        if (problems.length > 0) failures.push(...problems.map((problem) => `lade run ${round}: ${problem}`));
+        else log(`run ${round} lade   verified: ${allBlobs.size} blobs hashed, ${manifestCount} manifest revisions, ${images.length} tags`);
+        lastLadeDir = runDir;
+      } else {
+        const skopeoBytes = walkFiles(output).reduce((sum, file) => sum + statSync(file).size, 0);
+        if (Math.abs(skopeoBytes - totalBytes) > totalBytes * 0.01) {
+          throw new Error(`skopeo wrote ${skopeoBytes} bytes, expected about ${totalBytes}: the comparison would be unfair`);
+        }
+      }
+    }
+  }
+  if (lastLadeDir) {
+    const problems = await serveAndCheck(work, join(lastLadeDir, "out"), images, allBlobs);
+    if (problems.length > 0) failures.push(...problems.map((problem) => `served mirror: ${problem}`));
+    else log(`served the last lade folder with docker-registry: ${images.length} tags and ${allBlobs.size} blobs read back`);
+  }
+
+  report(options, images.length, manifestCount, totalBytes, results, cachesDropped, lade.argv.join(" "));
+  if (failures.length > 0) {
+    console.log(`\nVERIFICATION FAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
+    return 1;
+  }
+  console.log("\nverification: PASS");
+  return 0;
+}
+
+// ---------------------------------------------------------------- seeding
+
+/**
+ * Write every image into one OCI layout, push it with skopeo, then read back from the registry
+ * what it holds (converted Docker manifests have new digests).
+ */
+async function seed(work: string, host: string, options: Options): Promise<SeededImage[]> {
+  const layout = new OciLayoutWriter(join(work, "seed-layout"));
+  // One payload (config and layers) per image and platform, all of the same size.
+  const payloads = options.images * PLATFORMS.length;
+  const perPayload = Math.floor((options.sizeMib * MiB) / payloads);
+  const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+
+  const imageManifest = (name: string, arch: string): BlobRef => {
+    const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
+    const config = layout.putJson({
+      architecture: arch,
+      os: "linux",
+      config: { Env: ["PATH=/usr/bin:/bin"], Labels: { "lade.bench": `${name}/${arch}` } },
+      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
+      history: layers.map(() => ({ created_by: "scripts/bench/mirror.ts" })),
+    });
+    return layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
+      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
+    });
+  };
+
+  const images: SeededImage[] = [];
+  for (let number = 1; number <= options.images; number++) {
+    const name = `bench/img${number}`;
+    const kind: SeededImage["kind"] = number % 2 === 1 ? "oci-index" : "docker-list";
+    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
+    const index = layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociIndex,
+      manifests: children.map(({ arch, manifest }) => ({ mediaType: MEDIA.ociManifest, ...manifest, platform: { os: "linux", architecture: arch } })),
+    });
+    layout.addRef(`img${number}`, MEDIA.ociIndex, index);
+    images.push({ name, kind, topDigest: "", manifests: new Map(), blobs: new Map() });
+  }
+  layout.finish();
+  log(`wrote the seed layout (${options.images} images), pushing with skopeo`);
+
+  await inParallel(images, 2, async (image) => {
+    const args = ["skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"];
+    if (image.kind === "docker-list") args.push("--format", "v2s2"); // converts the index into a manifest list
+    await run([...args, `oci:${layout.dir}:${image.name.split("/")[1]}`, `docker://${host}/${image.name}:v1`]);
+  });
+  removeTree(layout.dir); // the registry has its own copy
+
+  for (const image of images) {
+    const top = await getManifest(host, image.name, "v1");
+    image.topDigest = top.digest;
+    image.manifests.set(top.digest, top.bytes.length);
+    const expectedType = image.kind === "oci-index" ? MEDIA.ociIndex : MEDIA.dockerList;
+    if (top.mediaType !== expectedType) throw new Error(`${image.name}: the registry holds a ${top.mediaType}, expected ${expectedType}`);
+    const children = top.json.manifests ? top.json.manifests.map((child) => child.digest) : [];
+    for (const manifest of children.length > 0 ? await Promise.all(children.map((digest) => getManifest(host, image.name, digest))) : [top]) {
+      image.manifests.set(manifest.digest, manifest.bytes.length);
+      for (const blob of [manifest.json.config!, ...manifest.json.layers!]) image.blobs.set(blob.digest, blob.size);
+    }
+  }
+  return images;
+}
+
+interface ManifestJson {
+  mediaType?: string;
+  manifests?: { digest: string }[];
+  config?: { digest: string; size: number };
+  layers?: { digest: string; size: number }[];
+}
+
+async function getManifest(host: string, repository: string, reference: string): Promise<{ digest: string; mediaType: string; bytes: Uint8Array; json: ManifestJson }> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
+  if (!response.ok) throw new Error(`GET manifest ${repository}:${reference} answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
+  const json = JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson;
+  return { digest, mediaType: response.headers.get("content-type") ?? json.mediaType ?? "", bytes, json };
+}
+
+// ---------------------------------------------------------------- lade
+
+/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
+function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
+  if (explicit) return { argv: [resolve(explicit)] };
+  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
+  const source = [join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))];
+  const newestSource = Math.max(...source.map((path) => statSync(path).mtimeMs));
+  if (process.arch === "x64" && existsSync(binary)) {
+    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
+    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
+  }
+  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
+}
+
+/**
+ * Check lade's folder: every blob's sha256 matches its path, the blobs are exactly the seeded ones,
+ * and each repository has the seeded manifest revisions, layer links and tag.
+ */
+async function verifyLadeOutput(out: string, images: readonly SeededImage[], allBlobs: ReadonlyMap<string, number>): Promise<string[]> {
+  const problems: string[] = [];
+  const v2 = join(out, "docker", "registry", "v2");
+  const blobRoot = join(v2, "blobs", "sha256");
+  const found = new Set<string>();
+  for (const file of existsSync(blobRoot) ? walkFiles(blobRoot) : []) {
+    const match = /\/([0-9a-f]{2})\/([0-9a-f]{64})\/data$/.exec(file);
+    if (!match || !match[2]!.startsWith(match[1]!)) {
+      problems.push(`unexpected file ${file}`);
+      continue;
+    }
+    const digest = `sha256:${match[2]}`;
+    found.add(digest);
+    const actual = await sha256File(file);
+    if (actual !== match[2]) problems.push(`${file} has sha256 ${actual}`);
+    if (allBlobs.has(digest) && statSync(file).size !== allBlobs.get(digest)) problems.push(`${file} has ${statSync(file).size} bytes, not ${allBlobs.get(digest)}`);
+    if (!allBlobs.has(digest)) problems.push(`${digest} was not seeded`);
+  }
+  for (const digest of allBlobs.keys()) if (!found.has(digest)) problems.push(`blob ${digest} is missing`);
+
+  const linked = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").trim() : undefined);
+  let revisions = 0;
+  for (const image of images) {
+    const repository = join(v2, "repositories", image.name);
+    const revisionDir = join(repository, "_manifests", "revisions", "sha256");
+    const present = existsSync(revisionDir) ? walkFiles(revisionDir).filter((file) => file.endsWith("/link")) : [];
+    revisions += present.length;
+    for (const digest of image.manifests.keys()) {
+      if (linked(join(revisionDir, digest.slice(7), "link")) !== digest) problems.push(`${image.name}: no manifest revision link for ${digest}`);
+    }
+    for (const digest of image.blobs.keys()) {
+      if (linked(join(repository, "_layers", "sha256", digest.slice(7), "link")) !== digest) problems.push(`${image.name}: no layer link for ${digest}`);
+    }
+    const current = linked(join(repository, "_manifests", "tags", "v1", "current", "link"));
+    if (current !== image.topDigest) problems.push(`${image.name}:v1 points to ${current ?? "nothing"}, expected ${image.topDigest}`);
+  }
+  const seededManifests = images.reduce((sum, image) => sum + image.manifests.size, 0);
+  if (revisions !== seededManifests) problems.push(`${revisions} manifest revisions, ${seededManifests} were seeded`);
+  return problems;
+}
+
+/** Serve lade's folder with a second docker-registry and read every tag and blob back. */
+async function serveAndCheck(work: string, out: string, images: readonly SeededImage[], allBlobs: ReadonlyMap<string, number>): Promise<string[]> {
+  const problems: string[] = [];
+  const served = await startRegistry(work, out, "served");
+  try {
+    for (const image of images) {
+      const top = await getManifest(served.host, image.name, "v1").catch((error: Error) => error);
+      if (top instanceof Error) problems.push(top.message);
+      else if (top.digest !== image.topDigest) problems.push(`${image.name}:v1 serves ${top.digest}, expected ${image.topDigest}`);
+      for (const digest of image.manifests.keys()) {
+        const response = await fetch(`${served.url}/v2/${image.name}/manifests/${digest}`, { method: "HEAD", headers: { Accept: ACCEPT } });
+        if (!response.ok) problems.push(`${image.name}@${digest}: HEAD answered ${response.status}`);
+      }
+      for (const digest of image.blobs.keys()) {
+        const response = await fetch(`${served.url}/v2/${image.name}/blobs/${digest}`, { method: "HEAD" });
+        const length = Number(response.headers.get("content-length"));
+        if (!response.ok || length !== allBlobs.get(digest)) problems.push(`${image.name} blob ${digest}: HEAD answered ${response.status}, ${length} bytes`);
+      }
+    }
+  } finally {
+    await served.stop();
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- report
+
+function report(
+  options: Options,
+  imageCount: number,
+  manifestCount: number,
+  totalBytes: number,
+  results: Record<"lade" | "skopeo", Run[]>,
+  cachesDropped: boolean,
+  ladeArgv: string,
+): void {
+  const summary = (tool: "lade" | "skopeo") => {
+    const runs = results[tool];
+    if (runs.length === 0) return undefined;
+    return {
+      seconds: median(runs.map((r) => r.seconds)),
+      cpu: median(runs.map((r) => r.userSeconds + r.systemSeconds)),
+      maxRss: Math.max(...runs.map((r) => r.maxRssBytes)),
+      toDisk: median(runs.map((r) => r.seconds + r.syncSeconds)),
+      all: runs.map((r) => r.seconds.toFixed(2)).join(", "),
+    };
+  };
+  const lade = summary("lade");
+  const skopeo = summary("skopeo");
+  console.log(
+    `\n== lade mirror vs skopeo sync: ${imageCount} images, ${manifestCount} manifests, ${(totalBytes / 1e6).toFixed(0)} MB ` +
+      `(${mib(totalBytes)}), ${options.runs} runs each, median; page cache ${cachesDropped ? "dropped before each run" : "NOT dropped"}`,
+  );
+  console.log(`   lade = ${ladeArgv}`);
+  console.log("tool     seconds      MB/s   CPU s   peak RSS (max)   +sync s   runs (s)");
+  for (const [name, s] of [["lade", lade], ["skopeo", skopeo]] as const) {
+    if (!s) {
+      console.log(`${name.padEnd(8)} (no successful run)`);
+      continue;
+    }
+    console.log(
+      `${name.padEnd(8)} ${s.seconds.toFixed(2).padStart(7)} ${mbPerSecond(totalBytes, s.seconds).padStart(9)} ${s.cpu.toFixed(2).padStart(7)}   ` +
+        `${mib(s.maxRss).padStart(14)}   ${s.toDisk.toFixed(2).padStart(7)}   ${s.all}`,
+    );
+  }
+  if (!lade || !skopeo) {
+    console.log("FAIL  no ratio: a tool had no successful run");
+    return;
+  }
+  const ratio = skopeo.seconds / lade.seconds;
+  console.log(`ratio lade/skopeo throughput: ${ratio.toFixed(2)}×  (until the data is on disk, tool + sync: ${(skopeo.toDisk / lade.toDisk).toFixed(2)}×)`);
+  console.log(`${ratio >= TARGET_RATIO ? "PASS" : "FAIL"}  throughput ≥ ${TARGET_RATIO}× skopeo: ${ratio.toFixed(2)}×`);
+  const rssMib = lade.maxRss / MiB;
+  console.log(`${rssMib < TARGET_RSS_MIB ? "PASS" : "FAIL"}  lade peak RSS < ${TARGET_RSS_MIB} MiB: ${rssMib.toFixed(1)} MiB (highest of ${results.lade.length} runs)`);
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+let status = 1;
+try {
+  status = await main();
+} catch (error) {
+  if (!interrupted()) process.stderr.write(`bench: ERROR ${(error as Error).stack ?? error}\n`);
+  status = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(status);
