@@ -14,7 +14,7 @@ import { acquireLock } from "../store/store-lock.ts";
 import type { BuildReporter } from "./build-reporter.ts";
 import { commitPlatformImage } from "./commit-platform-image.ts";
 import { executeInstruction, type ExecutionContext } from "./execute-instructions.ts";
-import { mirrorContainerImages, type ContainerImageOptions } from "./mirror-container-images.ts";
+import { mirrorContainerImages, type ContainerImageOptions, type ContainerImageResult } from "./mirror-container-images.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import type { LayerContext } from "./produce-layer.ts";
 import type { ImageExtension } from "./image-extension.ts";
@@ -37,12 +37,14 @@ export interface BuildOptions {
   /** Images to mirror besides those the rootfs's imageList files name (--image-list). */
   readonly extraImages?: readonly string[];
   /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
-  readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages">;
+  readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages" | "scratchDir">;
 }
 
 export interface BuiltImage {
   readonly descriptor: Descriptor;
   readonly platforms: readonly Descriptor[];
+  /** What discovery found and what was mirrored (absent when the mirror step did not run). */
+  readonly containerImages?: ContainerImageResult;
 }
 
 /**
@@ -89,7 +91,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
         }, pullBase),
       );
     }
-    await addContainerImages(store, states, options, reporter);
+    const containerImages = await addContainerImages(store, states, options, reporter, scratchDir);
     const manifests: Descriptor[] = [];
     for (const state of states) {
       manifests.push(
@@ -102,7 +104,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
     }
     const descriptor = manifests.length === 1 ? stripPlatform(manifests[0]!) : await writeIndex(store, manifests);
     for (const tag of options.tags) await store.tag(tag, descriptor);
-    return { descriptor, platforms: manifests };
+    return { descriptor, platforms: manifests, ...(containerImages ? { containerImages } : {}) };
   } finally {
     contentLock.release();
     await rm(scratchDir, { recursive: true, force: true });
@@ -132,17 +134,25 @@ async function buildPlatform(
  * Mirror the container images the image needs into its registry folder (all platforms at once).
  * Without `options.mirror` (library callers that only exercise the Kubefile) this step is skipped.
  */
-async function addContainerImages(store: OciStore, states: readonly PlatformBuildState[], options: BuildOptions, reporter: BuildReporter): Promise<void> {
-  if (!options.mirror) return;
+async function addContainerImages(
+  store: OciStore,
+  states: readonly PlatformBuildState[],
+  options: BuildOptions,
+  reporter: BuildReporter,
+  scratchDir: string,
+): Promise<ContainerImageResult | undefined> {
+  if (!options.mirror) return undefined;
   const result = await mirrorContainerImages(states, {
     store,
     noCache: options.noCache,
     mtime: options.sourceDateEpoch,
     reporter,
     extraImages: options.extraImages ?? [],
+    scratchDir,
     ...options.mirror,
   });
   for (const skipped of result.skipped) reporter.log(`Skipped ${skipped.image}: ${skipped.reason}`);
+  return result;
 }
 
 async function writeIndex(store: OciStore, manifests: readonly Descriptor[]): Promise<Descriptor> {

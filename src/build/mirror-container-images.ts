@@ -5,17 +5,18 @@ import { storeBlobCache } from "../mirror/store-blob-cache.ts";
 import type { ResolvedImage } from "../mirror/resolve-image.ts";
 import { parseImageReference } from "../oci/image-reference.ts";
 import { formatPlatform } from "../oci/platform.ts";
-import { parseImageList } from "../scan/parse-image-list.ts";
+import { emptyFindings, type ImageSource } from "../scan/image-source.ts";
+import { mergeFindings, type ScanReport } from "../scan/merge-findings.ts";
+import { join } from "node:path";
+import { discoverRootfsImages } from "./discover-rootfs-images.ts";
+import type { DiscoveryOptions } from "./discover-images.ts";
 import { chainKey, hashEntries } from "./hash-entries.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts";
-import { readRootfsFile } from "./read-rootfs-file.ts";
 
 /** Where the cluster registry's storage sits in the rootfs. */
 export const REGISTRY_DIR = "registry";
-/** Image lists the build reads from the rootfs. */
-export const ROOTFS_IMAGE_LISTS = ["manifests/imageList", "imageList"];
 /** Blobs at least this big get a layer of their own, so cluster images that share them share the layer. */
 export const OWN_LAYER_THRESHOLD = 1024 * 1024;
 
@@ -23,31 +24,48 @@ export interface ContainerImageOptions extends LayerContext {
   /** Images named outside the image (--image-list files), already parsed. */
   readonly extraImages: readonly string[];
   readonly fetch: Omit<FetchImagesOptions, "cache" | "platforms">;
+  /** How the rootfs is searched for images: user rules, the chart renderer, warnings. */
+  readonly discovery?: DiscoveryOptions;
+  /** Images matching these are left out (--ignore-image). */
+  readonly isIgnored?: (image: string) => boolean;
+  /** Mirror candidates too (--include-candidates). */
+  readonly includeCandidates?: boolean;
+  /** Scratch folder for unpacking the parts of the rootfs that discovery reads. */
+  readonly scratchDir: string;
+}
+
+export interface ContainerImageResult {
+  /** What discovery found, with provenance (the build report's `scan`). */
+  readonly report: ScanReport;
+  readonly images: readonly ResolvedImage[];
+  readonly skipped: readonly { readonly image: string; readonly reason: string }[];
 }
 
 /**
- * The lite build's mirror step: every image the rootfs's imageList files and --image-list name,
- * for every platform of the build, lands in `registry/` in distribution's layout. Each large blob
- * is a layer of its own (stored as a plain tar, since blobs are compressed already); links and
- * small blobs share one more. Every platform gets the same layers, so a mixed-arch cluster's
- * registry serves every node. Images the base image's registry already holds are not fetched.
+ * The lite build's mirror step: every image discovery finds in the rootfs (manifests, charts, apps,
+ * imageList files) or --image-list names, for every platform of the build, lands in `registry/` in
+ * distribution's layout. Each large blob is a layer of its own (stored as a plain tar, since blobs
+ * are compressed already); links and small blobs share one more. Every platform gets the same
+ * layers, so a mixed-arch cluster's registry serves every node. Images the base image's registry
+ * already holds are not fetched.
  */
-export async function mirrorContainerImages(states: readonly PlatformBuildState[], options: ContainerImageOptions): Promise<{ images: readonly ResolvedImage[]; skipped: readonly { image: string; reason: string }[] }> {
+export async function mirrorContainerImages(states: readonly PlatformBuildState[], options: ContainerImageOptions): Promise<ContainerImageResult> {
   const first = states[0];
-  if (!first) return { images: [], skipped: [] };
-  const wanted = new Set(options.extraImages);
-  for (const state of states) {
-    for (const path of ROOTFS_IMAGE_LISTS) {
-      const text = await readRootfsFile(options.store, state, path);
-      if (text !== undefined) for (const entry of parseImageList(text, `${path} (in the image)`)) wanted.add(entry.image);
-    }
+  const findings = emptyFindings();
+  for (const image of options.extraImages) findings.images.push({ image, source: { file: "--image-list", rule: "image-list" } });
+  for (const [index, state] of states.entries()) {
+    const found = await discoverRootfsImages(options.store, state, join(options.scratchDir, `discover-${index}`), options.discovery ?? {});
+    findings.images.push(...found.images);
+    findings.candidates.push(...found.candidates);
   }
-  const missing = [...wanted].filter((image) => !alreadyInRegistry(first, image));
-  if (missing.length === 0) return { images: [], skipped: [] };
+  const report = mergeFindings(findings, options.isIgnored);
+  const wanted = [...report.images, ...(options.includeCandidates ? report.candidates : [])];
+  const missing = first ? wanted.filter((entry) => !alreadyInRegistry(first, entry.image)) : [];
+  if (missing.length === 0) return { report, images: [], skipped: [] };
 
   options.reporter.log(`Mirroring ${missing.length} container images for ${states.map((s) => formatPlatform(s.platform)).join(", ")}`);
   const cache = storeBlobCache(options.store);
-  const fetched = await fetchImages(missing, { ...options.fetch, cache, platforms: states.map((state) => state.platform) });
+  const fetched = await fetchImages(missing.map((entry) => entry.image), { ...options.fetch, cache, platforms: states.map((state) => state.platform) });
   const files = distributionFiles(fetched.images);
 
   const small: LayerEntry[] = [];
@@ -65,14 +83,29 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
     const record = await produceLayer(options, key, async () => withParents(small));
     for (const state of states) appendLayer(state, record, `lade: registry of ${fetched.images.length} container images`);
   }
+  const appOf = new Map(wanted.map((entry) => [entry.image, appName(entry.sources)]));
   for (const state of states) {
     for (const image of fetched.images) {
+      const app = appOf.get(image.source);
       for (const platform of image.platforms) {
-        state.containerImages.push({ image: image.source, platform: { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}) } });
+        state.containerImages.push({
+          image: image.source,
+          ...(app ? { appName: app } : {}),
+          platform: { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}) },
+        });
       }
     }
   }
-  return fetched;
+  return { report, images: fetched.images, skipped: fetched.skipped };
+}
+
+/** sealer records which app an image belongs to: the app folder it was found in. */
+function appName(sources: readonly ImageSource[]): string | undefined {
+  for (const source of sources) {
+    const match = /^application\/apps\/([^/]+)\//.exec(source.file);
+    if (match) return match[1];
+  }
+  return undefined;
 }
 
 function alreadyInRegistry(state: PlatformBuildState, image: string): boolean {

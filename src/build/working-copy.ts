@@ -31,14 +31,17 @@ export class WorkingCopy {
     return new WorkingCopy(dir);
   }
 
-  /** Apply one layer blob: its whiteouts first (they refer to lower layers), then its content. */
-  async applyLayer(blobPath: string): Promise<void> {
+  /**
+   * Apply one layer blob: its whiteouts first (they refer to lower layers), then its content.
+   * `include` limits both to some paths (the build's image discovery needs only a few folders).
+   */
+  async applyLayer(blobPath: string, include: (path: string) => boolean = () => true): Promise<void> {
     const whiteouts: string[] = [];
     await tar.t({
       file: blobPath,
       maxDecompressionRatio: Number.POSITIVE_INFINITY,
       onReadEntry: (entry) => {
-        if (isWhiteout(entry.path)) whiteouts.push(entry.path.replace(/\/$/, ""));
+        if (isWhiteout(entry.path) && include(entry.path)) whiteouts.push(entry.path.replace(/\/$/, ""));
       },
     });
     for (const whiteout of whiteouts) await this.applyWhiteout(whiteout);
@@ -48,7 +51,7 @@ export class WorkingCopy {
       chmod: true,
       processUmask: 0,
       maxDecompressionRatio: Number.POSITIVE_INFINITY,
-      filter: (path) => !isWhiteout(path),
+      filter: (path) => !isWhiteout(path) && include(path),
     });
     this.appliedLayers += 1;
   }

@@ -103,6 +103,29 @@ describe.skipIf(!available)("lade build mirrors the container images the image n
     expect(readdirSync(join(root, "blobs/sha256"))).toEqual([]);
   });
 
+  test("discovers images in manifests and apps, records provenance, and honours --ignore-image and --include-candidates", async () => {
+    const root = tempDir();
+    const ctx = writeTree(join(tempDir(), "ctx"), {
+      Kubefile: "FROM scratch\nCOPY manifests manifests\nAPP web local://web\n",
+      "manifests/pause.yaml": `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: p, image: "${origin.host}/library/pause:3.9"}]\n`,
+      "web/deploy.yaml": `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ${origin.host}/calico/node:v3\n        env: [{name: TOOL, value: "${origin.host}/extra/tool:1"}]\n`,
+    });
+    const report = join(tempDir(), "report.json");
+    const result = await runLade(["--root", root, "build", "-t", "disc:1", "--report", report, "--ignore-image", "*/library/pause*", ctx]);
+    expect(result.exitCode).toBe(0);
+    const written = await Bun.file(report).json();
+    expect(written.images.map((entry: { image: string }) => entry.image)).toEqual([`${origin.host}/calico/node:v3`]);
+    expect(written.images[0].sources[0]).toEqual({ file: "application/apps/web/deploy.yaml", document: 0, kind: "Deployment", name: "web", path: "spec.template.spec.containers[0].image", line: 9, rule: "pod-spec" });
+    expect(written.candidates.map((entry: { image: string }) => entry.image)).toEqual([`${origin.host}/extra/tool:1`]);
+    expect(written.mirrored.map((entry: { repository: string }) => entry.repository)).toEqual(["calico/node"]);
+    const inspected = JSON.parse((await runLade(["--root", root, "inspect", "disc:1", "--json"])).stdout);
+    expect(inspected.platforms[0].containerImages).toEqual([{ image: `${origin.host}/calico/node:v3`, appName: "web", platform: { architecture: "amd64", os: "linux" } }]);
+
+    const withCandidates = await runLade(["--root", root, "build", "-t", "disc:2", "--report", report, "--include-candidates", ctx]);
+    expect(withCandidates.exitCode).toBe(0);
+    expect((await Bun.file(report).json()).mirrored.map((entry: { repository: string }) => entry.repository).sort()).toEqual(["calico/node", "extra/tool", "library/pause"]);
+  });
+
   test("fails naming the image when one cannot be fetched, and tags nothing", async () => {
     const root = tempDir();
     const ctx = writeTree(join(tempDir(), "ctx"), {

@@ -10,6 +10,9 @@ import { registryAccess, registryArgs } from "../registry-args.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { silentMirrorReporter } from "../../mirror/mirror-reporter.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
+import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
+import { parseUserRule } from "../../scan/user-rule.ts";
+import type { BuiltImage } from "../../build/build-image.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
 
 export const buildCommand = defineCommand({
@@ -31,6 +34,10 @@ export const buildCommand = defineCommand({
     quiet: { type: "boolean", alias: "q", description: "Print only the image digest" },
     "image-list": { type: "string", description: "Also mirror the images listed in FILE (one per line), besides the rootfs's manifests/imageList; repeatable" },
     "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched, and list them, instead of failing" },
+    "ignore-image": { type: "string", description: "Do not pack images matching a glob, e.g. 'busybox*' (repeatable)" },
+    rule: { type: "string", description: "Extra image discovery rule KIND=PATH or KIND=PATH{repository=F,tag=F} (repeatable)" },
+    "include-candidates": { type: "boolean", description: "Also pack candidates (image-like flags, env values, split image fields, manifests inside ConfigMaps)" },
+    report: { type: "string", description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, and what was mirrored" },
     ...registryArgs,
   },
   async run({ args, rawArgs, data }) {
@@ -57,6 +64,12 @@ export const buildCommand = defineCommand({
       });
       extraImages.push(...parseImageList(text, file).map((entry) => entry.image));
     }
+    let userRules;
+    try {
+      userRules = repeatedOption(rawArgs, "rule").map(parseUserRule);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const progress = mirrorProgress();
     const result = await buildImage(
       store,
@@ -72,6 +85,9 @@ export const buildCommand = defineCommand({
         imageType: args.type as "kube-installer" | "app-installer",
         extraImages,
         mirror: {
+          discovery: { userRules, onWarning: (message) => process.stderr.write(`warning: ${message}\n`) },
+          isIgnored: createIgnoreImage(repeatedOption(rawArgs, "ignore-image")),
+          includeCandidates: Boolean(args["include-candidates"]),
           fetch: {
             client: createRegistryClients(registryAccess(args, rawArgs)),
             reporter: args.quiet ? silentMirrorReporter : progress,
@@ -82,7 +98,21 @@ export const buildCommand = defineCommand({
       consoleBuildReporter(Boolean(args.quiet)),
     );
     progress.finish();
+    if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
     console.log(result.descriptor.digest);
   },
 });
+
+/** The JSON of --report: the image, what discovery found (with sources) and what was mirrored. */
+function buildReport(result: BuiltImage) {
+  const images = result.containerImages;
+  return {
+    digest: result.descriptor.digest,
+    platforms: result.platforms.map((platform) => ({ digest: platform.digest, platform: platform.platform })),
+    images: images?.report.images ?? [],
+    candidates: images?.report.candidates ?? [],
+    mirrored: (images?.images ?? []).map((image) => ({ image: image.source, repository: image.repository, digest: image.digest })),
+    skipped: images?.skipped ?? [],
+  };
+}

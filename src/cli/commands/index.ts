@@ -16,6 +16,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   version: () => import("./version.ts").then((module) => module.versionCommand),
   mirror: () => import("./mirror.ts").then((module) => module.mirrorCommand),
   pull: () => import("./pull.ts").then((module) => module.pullCommand),
+  scan: () => import("./scan.ts").then((module) => module.scanCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -31,4 +32,5 @@ export const commandSummaries: Record<string, string> = {
   version: "Print version, git commit and platform",
   mirror: "Copy container images into a folder in the registry's storage layout",
   pull: "Copy a cluster image from a registry into the store",
+  scan: "Find the container images that manifests, charts and image lists name",
 };
