@@ -2,11 +2,19 @@ import { OciStore } from "../store/oci-store.ts";
 import { defaultStoreRoot } from "../store/default-store-root.ts";
 import type { GlobalOptions } from "./global-options.ts";
 
-/** What run-cli hands every command through citty's `data`. */
-export interface CommandData {
-  readonly global: GlobalOptions;
+// citty does not hand `data` down to sub-commands (`lade serve registry`), so the global options
+// of the running command line are kept here, set once by run-cli before the command runs.
+let current: GlobalOptions = { debug: false };
+
+export function setGlobalOptions(options: GlobalOptions): void {
+  current = options;
 }
 
-export async function openStore(data: CommandData): Promise<OciStore> {
-  return OciStore.open(data.global.root ?? defaultStoreRoot());
+export function globalOptions(): GlobalOptions {
+  return current;
+}
+
+/** The store chosen by --root, LADE_ROOT or the default. */
+export async function openStore(): Promise<OciStore> {
+  return OciStore.open(current.root ?? defaultStoreRoot());
 }

@@ -1,5 +1,6 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { UserInputError } from "../util/source-location.ts";
+import { setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";
 import { extractGlobalOptions, GLOBAL_OPTIONS_HELP, UsageError, type GlobalOptions } from "./global-options.ts";
 
@@ -24,9 +25,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const load = commandLoaders[verb];
     if (!load) throw new UsageError(`Unknown command "${verb}": run "lade --help" to list the commands`);
     const command = await load();
-    if (rest.includes("--help") || rest.includes("-h")) return await printCommandHelp(verb, command);
-    await checkKnownFlags(verb, command, rest);
-    await runCommand(command, { rawArgs: rest, data: { global } });
+    const { command: target, words, rawArgs } = await resolveSubCommand(command, rest);
+    const name = [verb, ...words].join(" ");
+    if (rest.includes("--help") || rest.includes("-h")) return await printCommandHelp(name, target);
+    await checkKnownFlags(name, target, rawArgs);
+    setGlobalOptions(global);
+    await runCommand(command, { rawArgs: rest });
     return (process.exitCode as number | undefined) ?? EXIT_OK;
   } catch (error) {
     return reportError(error, global);
@@ -50,6 +54,21 @@ function rootHelp(): string {
     'Run "lade COMMAND --help" for a command\'s options.',
     "",
   ].join("\n");
+}
+
+/** Follow `lade VERB SUB …` down to the sub-command that will run, as citty will. */
+async function resolveSubCommand(
+  command: CommandDef<any>,
+  rawArgs: readonly string[],
+): Promise<{ command: CommandDef<any>; words: string[]; rawArgs: readonly string[] }> {
+  const subCommands = typeof command.subCommands === "function" ? await command.subCommands() : await command.subCommands;
+  const first = rawArgs[0];
+  if (!subCommands || !first || first.startsWith("-")) return { command, words: [], rawArgs };
+  const entry = subCommands[first];
+  if (!entry) throw new UsageError(`Unknown command "${first}": the choices are ${Object.keys(subCommands).join(", ")}`);
+  const sub = (typeof entry === "function" ? await entry() : await entry) as CommandDef<any>;
+  const deeper = await resolveSubCommand(sub, rawArgs.slice(1));
+  return { command: deeper.command, words: [first, ...deeper.words], rawArgs: deeper.rawArgs };
 }
 
 async function printCommandHelp(verb: string, loaded?: CommandDef<any>): Promise<number> {

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { buildImage } from "../../build/build-image.ts";
 import { normalizeImageReference } from "../../oci/image-reference.ts";
 import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
@@ -40,7 +40,7 @@ export const buildCommand = defineCommand({
     report: { type: "string", description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, and what was mirrored" },
     ...registryArgs,
   },
-  async run({ args, rawArgs, data }) {
+  async run({ args, rawArgs }) {
     const tags = repeatedOption(rawArgs, "tag", "t").map((tag) => {
       try {
         return normalizeImageReference(tag);
@@ -54,7 +54,7 @@ export const buildCommand = defineCommand({
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const store = await openStore(data as CommandData);
+    const store = await openStore();
     const epoch = process.env.SOURCE_DATE_EPOCH;
     if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds: got "${epoch}"`);
     const extraImages: string[] = [];

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { checkStore } from "../../store/check-store.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { printJson } from "../output.ts";
 
 export const fsckCommand = defineCommand({
@@ -11,8 +11,8 @@ export const fsckCommand = defineCommand({
   args: {
     json: { type: "boolean", description: 'Print {"checkedBlobs", "problems": [{"digest","problem","images","actual"}]}' },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const result = await checkStore(store);
     if (args.json) printJson(result);
     else {

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { familiarName } from "../../oci/image-reference.ts";
 import { shortDigest } from "../../oci/digest.ts";
 import { inspectImage } from "../../build/inspect-image.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { formatBytes, formatTable, printJson } from "../output.ts";
 
 export const imagesCommand = defineCommand({
@@ -11,8 +11,8 @@ export const imagesCommand = defineCommand({
     json: { type: "boolean", description: 'Print a JSON array: [{"name","digest","mediaType","platforms","size"}]' },
     quiet: { type: "boolean", alias: "q", description: "Print only the names" },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const rows = [];
     for (const image of await store.listImages()) {
       const inspected = await inspectImage(store, image.descriptor, image.name);

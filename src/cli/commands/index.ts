@@ -17,6 +17,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   mirror: () => import("./mirror.ts").then((module) => module.mirrorCommand),
   pull: () => import("./pull.ts").then((module) => module.pullCommand),
   scan: () => import("./scan.ts").then((module) => module.scanCommand),
+  serve: () => import("./serve.ts").then((module) => module.serveCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -33,4 +34,5 @@ export const commandSummaries: Record<string, string> = {
   mirror: "Copy container images into a folder in the registry's storage layout",
   pull: "Copy a cluster image from a registry into the store",
   scan: "Find the container images that manifests, charts and image lists name",
+  serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
 };

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { inspectImage, type InspectedPlatform } from "../../build/inspect-image.ts";
 import { findImage } from "../../store/find-image.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { formatBytes, printJson } from "../output.ts";
 
 export const inspectCommand = defineCommand({
@@ -10,8 +10,8 @@ export const inspectCommand = defineCommand({
     image: { type: "positional", description: "Image name or digest (prefix)", required: true },
     json: { type: "boolean", description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, layers, ...}]}" },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const image = await findImage(store, args.image);
     const inspected = await inspectImage(store, image.descriptor, image.name);
     if (args.json) return printJson(inspected);

@@ -4,7 +4,7 @@ import { mirrorToDirectory } from "../../mirror/mirror-to-directory.ts";
 import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { printJson } from "../output.ts";
@@ -29,7 +29,7 @@ export const mirrorCommand = defineCommand({
     json: { type: "boolean", description: 'Print {"images":[{"image","repository","tag","digest","platforms"}],"skipped":[{"image","reason"}]}' },
     ...registryArgs,
   },
-  async run({ args, rawArgs, data }) {
+  async run({ args, rawArgs }) {
     const images = (args._ as string[]).slice();
     for (const file of repeatedOption(rawArgs, "image-list")) {
       const text = await Bun.file(file).text().catch(() => {
@@ -46,7 +46,7 @@ export const mirrorCommand = defineCommand({
     }
     const concurrency = args.concurrency ? Number(args.concurrency) : 6;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency needs a positive whole number: got "${args.concurrency}"`);
-    const store = await openStore(data as CommandData);
+    const store = await openStore();
     const progress = mirrorProgress();
     const result = await mirrorToDirectory(store, images, resolve(args.dir), {
       platforms,

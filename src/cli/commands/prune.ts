@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { collectGarbage } from "../../store/collect-garbage.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { formatBytes, printJson } from "../output.ts";
 
 export const pruneCommand = defineCommand({
@@ -11,8 +11,8 @@ export const pruneCommand = defineCommand({
   args: {
     json: { type: "boolean", description: 'Print {"removedBlobs","freedBytes","removedCacheEntries"}' },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const report = await collectGarbage(store, { dropCache: true });
     if (args.json) return printJson(report);
     console.log(

@@ -3,7 +3,7 @@ import { normalizeImageReference, parseImageReference } from "../../oci/image-re
 import { parsePlatformList } from "../../oci/platform.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { pullImage } from "../../registry/pull-image.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
@@ -21,7 +21,7 @@ export const pullCommand = defineCommand({
     quiet: { type: "boolean", alias: "q", description: "Print only the digest" },
     ...registryArgs,
   },
-  async run({ args, rawArgs, data }) {
+  async run({ args, rawArgs }) {
     let reference;
     let platforms;
     try {
@@ -30,7 +30,7 @@ export const pullCommand = defineCommand({
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const store = await openStore(data as CommandData);
+    const store = await openStore();
     const client = await createRegistryClients(registryAccess(args, rawArgs))(reference.registry);
     const progress = mirrorProgress();
     const descriptor = await pullImage(store, client, reference, { platforms, ...(args.quiet ? {} : { reporter: progress }) });

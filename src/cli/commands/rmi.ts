@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { collectGarbage } from "../../store/collect-garbage.ts";
 import { findImage } from "../../store/find-image.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { formatBytes } from "../output.ts";
 
 export const rmiCommand = defineCommand({
@@ -12,8 +12,8 @@ export const rmiCommand = defineCommand({
   args: {
     image: { type: "positional", description: "Image name(s) or digest(s)", required: true },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const requested = args._ as string[];
     const images = [];
     for (const nameOrId of requested) images.push(await findImage(store, nameOrId));

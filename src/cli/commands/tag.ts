@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { normalizeImageReference } from "../../oci/image-reference.ts";
 import { findImage } from "../../store/find-image.ts";
-import { openStore, type CommandData } from "../command-context.ts";
+import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 
 export const tagCommand = defineCommand({
@@ -10,8 +10,8 @@ export const tagCommand = defineCommand({
     source: { type: "positional", description: "Existing image name or digest", required: true },
     target: { type: "positional", description: "New name(s), NAME[:TAG] ...", required: true },
   },
-  async run({ args, data }) {
-    const store = await openStore(data as CommandData);
+  async run({ args }) {
+    const store = await openStore();
     const image = await findImage(store, args.source);
     const targets = (args._ as string[]).slice(1);
     for (const target of targets) {

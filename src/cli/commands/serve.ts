@@ -1,0 +1,81 @@
+import { defineCommand } from "citty";
+import { resolve } from "node:path";
+import { directoryStorage } from "../../registry/serve/directory-storage.ts";
+import { createHtpasswdCheck } from "../../registry/serve/htpasswd.ts";
+import { serveRegistry } from "../../registry/serve/serve-registry.ts";
+import type { RegistryStorage } from "../../registry/serve/registry-storage.ts";
+import { UsageError } from "../global-options.ts";
+import { openStore } from "../command-context.ts";
+
+const registryCommand = defineCommand({
+  meta: {
+    name: "registry",
+    description:
+      "Serve a registry folder (distribution's filesystem layout, as `lade mirror` or docker-registry write it) " +
+      "or the registry inside a cluster image in the store, read-only, straight from disk: the OCI distribution " +
+      "pull API with Range, tag lists and the catalog. Stops gracefully on SIGTERM/SIGINT.",
+  },
+  args: {
+    dir: { type: "string", description: "Folder holding docker/registry/v2 (e.g. the rootfs's registry/)" },
+    image: { type: "string", description: "Serve the registry folder of this cluster image in the store, without copying it" },
+    platform: { type: "string", description: "With --image: which platform's manifest to read (default: this machine's)" },
+    addr: { type: "string", description: "HOST:PORT to listen on (port 0 picks a free one)", required: true },
+    "tls-cert": { type: "string", description: "TLS certificate (PEM)" },
+    "tls-key": { type: "string", description: "TLS private key (PEM)" },
+    htpasswd: { type: "string", description: "Require basic auth from this htpasswd file (bcrypt hashes, as docker-registry)" },
+    quiet: { type: "boolean", alias: "q", description: "No access log" },
+  },
+  async run({ args }) {
+    if (Boolean(args.dir) === Boolean(args.image)) throw new UsageError("Give exactly one of --dir DIR and --image NAME");
+    if (Boolean(args["tls-cert"]) !== Boolean(args["tls-key"])) throw new UsageError("--tls-cert and --tls-key go together");
+    const address = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(args.addr);
+    if (!address) throw new UsageError(`--addr needs HOST:PORT: got "${args.addr}"`);
+    let storage: RegistryStorage;
+    if (args.dir) {
+      const dir = resolve(args.dir);
+      if (!(await isDirectory(`${dir}/docker/registry/v2`))) {
+        throw new UsageError(`"${dir}" holds no docker/registry/v2 folder`);
+      }
+      storage = directoryStorage(dir);
+    } else {
+      const { imageStorage } = await import("../../registry/serve/image-storage.ts");
+      storage = await imageStorage(await openStore(), args.image!, args.platform);
+    }
+    const authorize = args.htpasswd ? createHtpasswdCheck(await readText(args.htpasswd, "htpasswd")) : undefined;
+    const tls = args["tls-cert"] ? { cert: await readText(args["tls-cert"], "certificate"), key: await readText(args["tls-key"]!, "key") } : undefined;
+    const server = serveRegistry(storage, {
+      hostname: address[1]!.replace(/^\[|\]$/g, "") || "0.0.0.0",
+      port: Number(address[2]),
+      tls,
+      authorize,
+      onRequest: args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} info ${line}\n`),
+    });
+    process.stderr.write(`Serving ${args.dir ?? args.image} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.stderr.write("Stopping: waiting for requests in flight\n");
+        void server.stop().then(done);
+      };
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+    });
+  },
+});
+
+async function isDirectory(path: string): Promise<boolean> {
+  const { stat } = await import("node:fs/promises");
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  return Bun.file(path)
+    .text()
+    .catch(() => {
+      throw new UsageError(`Cannot read the ${what} file "${path}"`);
+    });
+}
+
+export const serveCommand = defineCommand({
+  meta: { name: "serve", description: "Serve content from the node: `lade serve registry`" },
+  subCommands: { registry: registryCommand },
+});

@@ -1,0 +1,176 @@
+import { isDigest } from "../../oci/digest.ts";
+import { MediaTypes } from "../../oci/media-types.ts";
+import type { RegistryStorage } from "./registry-storage.ts";
+
+export interface RegistryHandlerOptions {
+  /** Checks the Authorization header; absent means no auth. */
+  readonly authorize?: (authorization: string | null) => Promise<boolean>;
+  readonly realm?: string;
+}
+
+const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const API_HEADERS = { "Docker-Distribution-Api-Version": "registry/2.0" };
+
+/**
+ * The read-only OCI distribution API over distribution's storage: /v2/, manifests by tag and digest,
+ * blobs with Range, tag lists and the catalog. Names, tags and digests are validated before any
+ * path is built from them, so nothing outside the storage is ever read. Writes get 405 UNSUPPORTED.
+ */
+export function createRegistryHandler(storage: RegistryStorage, options: RegistryHandlerOptions = {}): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (options.authorize && !(await options.authorize(request.headers.get("authorization")))) {
+      return errorResponse(401, "UNAUTHORIZED", "authentication required", { "WWW-Authenticate": `Basic realm="${options.realm ?? "lade"}"` });
+    }
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return errorResponse(405, "UNSUPPORTED", "this registry is read-only", { Allow: "GET, HEAD" });
+    }
+    if (path === "/v2/" || path === "/v2") return json({}, request);
+    if (path === "/v2/_catalog") return catalog(storage, url, request);
+    const route = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path) ?? /^\/v2\/(.+)\/(tags)\/list$/.exec(path);
+    if (!route) return errorResponse(404, "NOT_FOUND", "unknown path");
+    const name = decodeURIComponent(route[1]!);
+    if (!NAME.test(name) || name.length > 255) return errorResponse(400, "NAME_INVALID", "invalid repository name");
+    if (!(await storage.list(`repositories/${name}`))) return errorResponse(404, "NAME_UNKNOWN", "repository name not known to registry", {}, { name });
+    if (route[2] === "tags") return tagList(storage, name, url, request);
+    const reference = decodeURIComponent(route[3]!);
+    return route[2] === "manifests" ? manifest(storage, name, reference, request) : blob(storage, name, reference, request);
+  };
+}
+
+async function manifest(storage: RegistryStorage, name: string, reference: string, request: Request): Promise<Response> {
+  let digest: string;
+  if (reference.includes(":")) {
+    if (!isDigest(reference)) return errorResponse(400, "DIGEST_INVALID", "invalid digest");
+    if ((await storage.size(`repositories/${name}/_manifests/revisions/${reference.replace(":", "/")}/link`)) === undefined) {
+      return errorResponse(404, "MANIFEST_UNKNOWN", "manifest unknown", {}, { name, reference });
+    }
+    digest = reference;
+  } else {
+    if (!TAG.test(reference)) return errorResponse(400, "TAG_INVALID", "invalid tag");
+    const link = await storage.readSmall(`repositories/${name}/_manifests/tags/${reference}/current/link`);
+    const linked = link ? new TextDecoder().decode(link).trim() : "";
+    if (!isDigest(linked)) return errorResponse(404, "MANIFEST_UNKNOWN", "manifest unknown", {}, { name, tag: reference });
+    digest = linked;
+  }
+  const bytes = await storage.readSmall(blobDataPath(digest));
+  if (!bytes) return errorResponse(404, "MANIFEST_UNKNOWN", "manifest blob missing", {}, { name, digest });
+  const headers = {
+    ...API_HEADERS,
+    "Content-Type": manifestMediaType(bytes),
+    "Content-Length": String(bytes.length),
+    "Docker-Content-Digest": digest,
+    ETag: `"${digest}"`,
+  };
+  return new Response(request.method === "HEAD" ? null : bytes, { headers });
+}
+
+async function blob(storage: RegistryStorage, name: string, digest: string, request: Request): Promise<Response> {
+  if (!isDigest(digest)) return errorResponse(400, "DIGEST_INVALID", "invalid digest");
+  const linkPath = digest.replace(":", "/");
+  const linked =
+    (await storage.size(`repositories/${name}/_layers/${linkPath}/link`)) !== undefined ||
+    (await storage.size(`repositories/${name}/_manifests/revisions/${linkPath}/link`)) !== undefined;
+  const size = linked ? await storage.size(blobDataPath(digest)) : undefined;
+  if (size === undefined) return errorResponse(404, "BLOB_UNKNOWN", "blob unknown to registry", {}, { digest });
+  const headers: Record<string, string> = {
+    ...API_HEADERS,
+    "Content-Type": "application/octet-stream",
+    "Docker-Content-Digest": digest,
+    "Accept-Ranges": "bytes",
+    ETag: `"${digest}"`,
+    "Cache-Control": "max-age=31536000",
+  };
+  const range = parseRange(request.headers.get("range"), size);
+  if (range === "invalid") {
+    return errorResponse(416, "RANGE_INVALID", "requested range not satisfiable", { "Content-Range": `bytes */${size}` });
+  }
+  const [start, end] = range ?? [0, size];
+  headers["Content-Length"] = String(end - start);
+  if (range) headers["Content-Range"] = `bytes ${start}-${end - 1}/${size}`;
+  const status = range ? 206 : 200;
+  if (request.method === "HEAD") return new Response(null, { status, headers });
+  return new Response(storage.body(blobDataPath(digest), start, end), { status, headers });
+}
+
+async function tagList(storage: RegistryStorage, name: string, url: URL, request: Request): Promise<Response> {
+  const tags = ((await storage.list(`repositories/${name}/_manifests/tags`)) ?? []).filter((tag) => TAG.test(tag)).sort();
+  const page = paginate(tags, url);
+  const headers: Record<string, string> = page.next ? { Link: `</v2/${name}/tags/list?n=${page.size}&last=${encodeURIComponent(page.next)}>; rel="next"` } : {};
+  return json({ name, tags: page.items }, request, headers);
+}
+
+async function catalog(storage: RegistryStorage, url: URL, request: Request): Promise<Response> {
+  const repositories: string[] = [];
+  const walk = async (prefix: string, depth: number) => {
+    const names = (await storage.list(prefix ? `repositories/${prefix}` : "repositories")) ?? [];
+    if (names.includes("_manifests")) repositories.push(prefix);
+    if (depth > 16) return;
+    for (const entry of names.sort()) {
+      if (!entry.startsWith("_")) await walk(prefix ? `${prefix}/${entry}` : entry, depth + 1);
+    }
+  };
+  await walk("", 0);
+  const page = paginate(repositories.filter((name) => NAME.test(name)).sort(), url);
+  const headers: Record<string, string> = page.next ? { Link: `</v2/_catalog?n=${page.size}&last=${encodeURIComponent(page.next)}>; rel="next"` } : {};
+  return json({ repositories: page.items }, request, headers);
+}
+
+/** `?n=&last=` as distribution pages lists: items after `last`, at most `n`. */
+function paginate(items: readonly string[], url: URL): { items: string[]; next?: string; size: number } {
+  const last = url.searchParams.get("last");
+  const n = Number(url.searchParams.get("n") ?? "");
+  const after = last ? items.filter((item) => item > last) : [...items];
+  if (!Number.isInteger(n) || n <= 0 || after.length <= n) return { items: after, size: after.length };
+  const page = after.slice(0, n);
+  return { items: page, next: page.at(-1), size: n };
+}
+
+/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when there is none. */
+function parseRange(header: string | null, size: number): [number, number] | "invalid" | undefined {
+  if (!header) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (!match[1] && !match[2])) return "invalid";
+  let start: number;
+  let end: number;
+  if (!match[1]) {
+    start = Math.max(0, size - Number(match[2]));
+    end = size;
+  } else {
+    start = Number(match[1]);
+    end = match[2] ? Math.min(Number(match[2]) + 1, size) : size;
+  }
+  if (start >= size || start >= end) return "invalid";
+  return [start, end];
+}
+
+function manifestMediaType(bytes: Uint8Array): string {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { mediaType?: string; manifests?: unknown };
+    if (parsed.mediaType) return parsed.mediaType;
+    return parsed.manifests ? MediaTypes.ociIndex : MediaTypes.ociManifest;
+  } catch {
+    return MediaTypes.ociManifest;
+  }
+}
+
+function blobDataPath(digest: string): string {
+  const [algorithm, hex] = digest.split(":") as [string, string];
+  return `blobs/${algorithm}/${hex.slice(0, 2)}/${hex}/data`;
+}
+
+function json(body: unknown, request: Request, headers: Record<string, string> = {}): Response {
+  const text = JSON.stringify(body);
+  return new Response(request.method === "HEAD" ? null : text, {
+    headers: { ...API_HEADERS, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)), ...headers },
+  });
+}
+
+function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}, detail?: unknown): Response {
+  return new Response(JSON.stringify({ errors: [{ code, message, ...(detail ? { detail } : {}) }] }), {
+    status,
+    headers: { ...API_HEADERS, "Content-Type": "application/json", ...headers },
+  });
+}
