@@ -20,6 +20,21 @@ export interface RegistryClientOptions {
   readonly maxRetryAfterMilliseconds?: number;
 }
 
+export interface RequestOptions {
+  /** The auth scope, e.g. "repository:team/app:pull" (several separated by spaces). */
+  readonly scope?: string;
+  readonly headers?: Record<string, string>;
+  /** What the request is about, for error messages. */
+  readonly what: string;
+  readonly followRedirectsWithoutAuth?: boolean;
+  /** A body, or a function giving a fresh one for each attempt (a stream can be sent only once). */
+  readonly body?: RequestInit["body"] | (() => RequestInit["body"]);
+  /** Statuses besides 2xx that are answers, not errors (404 for a HEAD that checks existence). */
+  readonly accept?: readonly number[];
+  /** `path` is a full URL (an upload location). */
+  readonly absolute?: boolean;
+}
+
 export interface FetchedManifest {
   readonly bytes: Uint8Array;
   readonly mediaType: string;
@@ -123,9 +138,9 @@ export class RegistryClient {
   async request(
     method: string,
     path: string,
-    options: { scope?: string; headers?: Record<string, string>; what: string; followRedirectsWithoutAuth?: boolean; body?: RequestInit["body"] },
+    options: RequestOptions,
   ): Promise<Response> {
-    const url = `${this.endpoint.baseUrl}${path}`;
+    const url = options.absolute ? path : `${this.endpoint.baseUrl}${path}`;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
@@ -159,9 +174,10 @@ export class RegistryClient {
           continue;
         }
       }
-      if (response.ok) return response;
+      if (response.ok || options.accept?.includes(response.status)) return response;
       const details = await readErrorDetails(response);
-      const error = new RegistryError(`Cannot get ${options.what} from ${this.endpoint.registry}: the registry answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`, response.status, details);
+      const reading = method === "GET" || method === "HEAD";
+      const error = new RegistryError(`Cannot ${reading ? "get" : "send"} ${options.what} ${reading ? "from" : "to"} ${this.endpoint.registry}: the registry answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`, response.status, details);
       if (!error.temporary || attempt >= this.#options.attempts) throw error;
       await Bun.sleep(this.retryDelay(response, attempt));
     }
@@ -170,7 +186,7 @@ export class RegistryClient {
   private async send(
     method: string,
     url: string,
-    options: { scope?: string; headers?: Record<string, string>; followRedirectsWithoutAuth?: boolean; body?: RequestInit["body"] },
+    options: RequestOptions,
   ): Promise<{ response: Response; token?: Promise<string> }> {
     const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...options.headers };
     const { authorization, token } = await this.authorization(options.scope);
@@ -178,7 +194,7 @@ export class RegistryClient {
     const init = {
       method,
       headers,
-      body: options.body,
+      body: typeof options.body === "function" ? options.body() : options.body,
       redirect: options.followRedirectsWithoutAuth ? ("manual" as const) : ("follow" as const),
       ...(this.endpoint.ca ? { tls: { ca: [...this.endpoint.ca] } } : {}),
     };
@@ -234,12 +250,12 @@ export class RegistryClient {
     if (credential && "identityToken" in credential) {
       const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: USER_AGENT });
       if (service) form.set("service", service);
-      if (wantedScope) form.set("scope", wantedScope);
+      for (const part of wantedScope?.split(" ").filter(Boolean) ?? []) form.append("scope", part);
       response = await fetch(realm, { method: "POST", body: form, headers: { "User-Agent": USER_AGENT }, ...tls });
     } else {
       const url = new URL(realm);
       if (service) url.searchParams.set("service", service);
-      if (wantedScope) url.searchParams.set("scope", wantedScope);
+      for (const part of wantedScope?.split(" ").filter(Boolean) ?? []) url.searchParams.append("scope", part);
       const headers: Record<string, string> = { "User-Agent": USER_AGENT };
       if (credential) {
         url.searchParams.set("account", credential.username);

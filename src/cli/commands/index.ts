@@ -16,6 +16,9 @@ export const commandLoaders: Record<string, CommandLoader> = {
   version: () => import("./version.ts").then((module) => module.versionCommand),
   mirror: () => import("./mirror.ts").then((module) => module.mirrorCommand),
   pull: () => import("./pull.ts").then((module) => module.pullCommand),
+  push: () => import("./push.ts").then((module) => module.pushCommand),
+  save: () => import("./save.ts").then((module) => module.saveCommand),
+  load: () => import("./load.ts").then((module) => module.loadCommand),
   scan: () => import("./scan.ts").then((module) => module.scanCommand),
   serve: () => import("./serve.ts").then((module) => module.serveCommand),
 };
@@ -33,6 +36,9 @@ export const commandSummaries: Record<string, string> = {
   version: "Print version, git commit and platform",
   mirror: "Copy container images into a folder in the registry's storage layout",
   pull: "Copy a cluster image from a registry into the store",
+  push: "Push a cluster image to a registry",
+  save: "Write images to an archive (full, or a delta against older images)",
+  load: "Load images from an archive, verifying every digest",
   scan: "Find the container images that manifests, charts and image lists name",
   serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
 };

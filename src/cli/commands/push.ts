@@ -1,0 +1,46 @@
+import { defineCommand } from "citty";
+import { normalizeImageReference, parseImageReference } from "../../oci/image-reference.ts";
+import { createRegistryClients } from "../../registry/registry-clients.ts";
+import { pushImage } from "../../registry/push-image.ts";
+import { findImage } from "../../store/find-image.ts";
+import { openStore } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { mirrorProgress } from "../mirror-progress.ts";
+import { registryAccess, registryArgs } from "../registry-args.ts";
+
+export const pushCommand = defineCommand({
+  meta: {
+    name: "push",
+    description:
+      "Push a cluster image (every platform) to a registry, to NAME or to DEST. Only blobs the registry lacks " +
+      "are sent (HEAD first, cross-repository mount), large ones in chunks; the tag moves last.",
+  },
+  args: {
+    image: { type: "positional", description: "Image in the store", required: true },
+    destination: { type: "positional", description: "Where to push (default: the image's own name)", required: false },
+    "mount-from": { type: "string", description: "Repository on the same registry to mount shared blobs from" },
+    quiet: { type: "boolean", alias: "q", description: "Print only the digest" },
+    ...registryArgs,
+  },
+  async run({ args, rawArgs }) {
+    const store = await openStore();
+    const image = await findImage(store, args.image);
+    let target;
+    try {
+      target = parseImageReference(normalizeImageReference(args.destination ?? image.name));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const client = await createRegistryClients(registryAccess(args, rawArgs))(target.registry);
+    const progress = mirrorProgress();
+    const result = await pushImage(store, image.descriptor, client, target, {
+      ...(args.quiet ? {} : { reporter: progress }),
+      ...(args["mount-from"] ? { mountFrom: [args["mount-from"]] } : {}),
+    });
+    progress.finish();
+    if (!args.quiet) {
+      console.log(`Pushed ${normalizeImageReference(args.destination ?? image.name)}: ${result.uploaded} blobs uploaded, ${result.mounted} mounted, ${result.present} already there`);
+    }
+    console.log(result.digest);
+  },
+});

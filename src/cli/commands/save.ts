@@ -1,0 +1,36 @@
+import { defineCommand } from "citty";
+import { resolve } from "node:path";
+import { saveArchive } from "../../store/save-archive.ts";
+import { findImage } from "../../store/find-image.ts";
+import { openStore } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { formatBytes } from "../output.ts";
+import { repeatedOption } from "../repeated-option.ts";
+
+export const saveCommand = defineCommand({
+  meta: {
+    name: "save",
+    description:
+      "Write images (every platform) to one archive: a tar of an OCI image layout, streamed, optionally " +
+      "compressed. With --base, blobs the base images already have are left out (a delta for updates).",
+  },
+  args: {
+    image: { type: "positional", description: "Images to save", required: true },
+    output: { type: "string", alias: "o", description: "Archive file to write", required: true },
+    compress: { type: "enum", options: ["zstd", "gzip", "none"], default: "zstd", description: "Compression of the archive" },
+    base: { type: "string", description: "Leave out blobs this image (in the store) has; repeatable" },
+  },
+  async run({ args, rawArgs }) {
+    const store = await openStore();
+    const names = args._ as string[];
+    const images = [];
+    for (const name of names) images.push(await findImage(store, name));
+    const bases = [];
+    for (const name of repeatedOption(rawArgs, "base")) bases.push(await findImage(store, name));
+    if (images.length === 0) throw new UsageError("Name at least one image to save");
+    const output = resolve(args.output);
+    const result = await saveArchive(store, images, output, { compression: args.compress as "zstd" | "gzip" | "none", bases });
+    const delta = result.omitted > 0 ? `, ${result.omitted} left out (in ${bases.map((b) => b.name).join(", ")})` : "";
+    console.log(`Saved ${images.map((image) => image.name).join(", ")} to ${output}: ${result.blobs} blobs${delta}, ${formatBytes(result.bytes)}`);
+  },
+});

@@ -1,0 +1,114 @@
+import type { Descriptor } from "../oci/descriptor.ts";
+import { RegistryError } from "./registry-error.ts";
+import type { RegistryClient } from "./registry-client.ts";
+
+export interface BlobUpload {
+  readonly client: RegistryClient;
+  readonly repository: string;
+  readonly descriptor: Descriptor;
+  /** The blob's bytes, opened afresh for every attempt. */
+  readonly open: () => Blob;
+  /** Other repositories of the same registry that may already hold the blob (cross-repository mount). */
+  readonly mountFrom?: readonly string[];
+  /** Blobs larger than this go up in chunks (PATCH with Content-Range); default 64 MiB. */
+  readonly chunkSize?: number;
+  readonly onProgress?: (bytes: number) => void;
+}
+
+const DEFAULT_CHUNK = 64 * 1024 * 1024;
+
+/**
+ * Make sure the registry has a blob: HEAD first (nothing to do when it is there), then a
+ * cross-repository mount when another repository may hold it, then an upload — monolithic for
+ * small blobs, chunked for large ones. Returns what it had to do.
+ */
+export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mounted" | "uploaded"> {
+  const { client, repository, descriptor } = upload;
+  const scope = `repository:${repository}:pull,push`;
+  const blobPath = `/v2/${repository}/blobs/${descriptor.digest}`;
+  if (await exists(client, blobPath, scope, descriptor)) return "present";
+
+  for (const source of upload.mountFrom ?? []) {
+    if (source === repository) continue;
+    const mounted = await client.request("POST", `/v2/${repository}/blobs/uploads/?mount=${descriptor.digest}&from=${encodeURIComponent(source)}`, {
+      scope: `${scope} repository:${source}:pull`,
+      what: `a mount of blob ${descriptor.digest} into ${repository}`,
+      headers: { "Content-Length": "0" },
+      accept: [201, 202],
+    });
+    await mounted.body?.cancel();
+    if (mounted.status === 201) return "mounted";
+    // 202: the registry started an upload instead; a fresh one below is simpler than reusing it
+  }
+
+  const start = await client.request("POST", `/v2/${repository}/blobs/uploads/`, {
+    scope,
+    what: `an upload of blob ${descriptor.digest} to ${repository}`,
+    headers: { "Content-Length": "0" },
+  });
+  await start.body?.cancel();
+  let location = uploadLocation(client, start, repository);
+  const chunkSize = upload.chunkSize ?? DEFAULT_CHUNK;
+  const body = upload.open();
+  if (descriptor.size <= chunkSize) {
+    const done = await client.request("PUT", withDigest(location, descriptor.digest), {
+      scope,
+      what: `blob ${descriptor.digest} for ${repository}`,
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(descriptor.size) },
+      body: () => body,
+      absolute: true,
+    });
+    await done.body?.cancel();
+    upload.onProgress?.(descriptor.size);
+    return "uploaded";
+  }
+  for (let offset = 0; offset < descriptor.size; offset += chunkSize) {
+    const end = Math.min(offset + chunkSize, descriptor.size);
+    const response = await client.request("PATCH", location, {
+      scope,
+      what: `a chunk of blob ${descriptor.digest} for ${repository}`,
+      headers: {
+        "Content-Type": "application/octet-stream",
+        "Content-Length": String(end - offset),
+        "Content-Range": `${offset}-${end - 1}`,
+      },
+      body: () => body.slice(offset, end),
+      absolute: true,
+      accept: [202],
+    });
+    await response.body?.cancel();
+    location = uploadLocation(client, response, repository);
+    upload.onProgress?.(end - offset);
+  }
+  const done = await client.request("PUT", withDigest(location, descriptor.digest), {
+    scope,
+    what: `the end of blob ${descriptor.digest} for ${repository}`,
+    headers: { "Content-Length": "0" },
+    absolute: true,
+  });
+  await done.body?.cancel();
+  return "uploaded";
+}
+
+async function exists(client: RegistryClient, path: string, scope: string, descriptor: Descriptor): Promise<boolean> {
+  try {
+    const response = await client.request("HEAD", path, { scope, what: `blob ${descriptor.digest}`, accept: [200, 404] });
+    return response.status === 200;
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+/** The Location of an upload session, made absolute against the registry's URL. */
+function uploadLocation(client: RegistryClient, response: Response, repository: string): string {
+  const location = response.headers.get("location");
+  if (!location) throw new RegistryError(`Cannot upload to ${client.endpoint.registry}/${repository}: the registry gave no upload location`, response.status);
+  return new URL(location, client.endpoint.baseUrl).toString();
+}
+
+function withDigest(location: string, digest: string): string {
+  const url = new URL(location);
+  url.searchParams.set("digest", digest);
+  return url.toString();
+}
