@@ -19,6 +19,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   push: () => import("./push.ts").then((module) => module.pushCommand),
   save: () => import("./save.ts").then((module) => module.saveCommand),
   load: () => import("./load.ts").then((module) => module.loadCommand),
+  diff: () => import("./diff.ts").then((module) => module.diffCommand),
   scan: () => import("./scan.ts").then((module) => module.scanCommand),
   serve: () => import("./serve.ts").then((module) => module.serveCommand),
 };
@@ -39,6 +40,7 @@ export const commandSummaries: Record<string, string> = {
   push: "Push a cluster image to a registry",
   save: "Write images to an archive (full, or a delta against older images)",
   load: "Load images from an archive, verifying every digest",
+  diff: "Compare two images: layers, files, container images, metadata, update size",
   scan: "Find the container images that manifests, charts and image lists name",
   serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
 };

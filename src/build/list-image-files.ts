@@ -1,0 +1,54 @@
+import * as tar from "tar";
+import type { OciStore } from "../store/oci-store.ts";
+import type { PlatformImage } from "../store/read-image.ts";
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "./layer-entry.ts";
+
+export interface ImageFile {
+  readonly type: "file" | "directory" | "symlink" | "other";
+  readonly mode: number;
+  readonly size: number;
+  /** sha256 of a file's content, or the link target of a symlink. */
+  readonly content: string;
+  /** The text of small registry link files, for the container images a diff compares. */
+  readonly text?: string;
+}
+
+const REGISTRY_LINK = /^registry\/docker\/registry\/v2\/repositories\/.+\/_manifests\/tags\/[^/]+\/current\/link$/;
+
+/** The rootfs an image's layers make (whiteouts applied): path → type, mode, size and content hash. */
+export async function listImageFiles(store: OciStore, image: PlatformImage): Promise<Map<string, ImageFile>> {
+  const files = new Map<string, ImageFile>();
+  for (const layer of image.manifest.layers) {
+    await tar.t({
+      file: store.blobPath(layer.digest),
+      maxDecompressionRatio: Number.POSITIVE_INFINITY,
+      onReadEntry: (entry) => {
+        const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
+        if (!path) return;
+        const slash = path.lastIndexOf("/");
+        const name = path.slice(slash + 1);
+        const parent = slash < 0 ? "" : path.slice(0, slash + 1);
+        if (name.startsWith(WHITEOUT_PREFIX)) {
+          const removed = name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}`;
+          for (const key of [...files.keys()]) if (key === removed || key.startsWith(removed.endsWith("/") ? removed : `${removed}/`)) files.delete(key);
+          return;
+        }
+        const mode = (entry.mode ?? 0) & 0o7777;
+        if (entry.type === "Directory") return void files.set(path, { type: "directory", mode, size: 0, content: "" });
+        if (entry.type === "SymbolicLink") return void files.set(path, { type: "symlink", mode, size: 0, content: entry.linkpath ?? "" });
+        if (entry.type !== "File" && entry.type !== "OldFile") return void files.set(path, { type: "other", mode, size: 0, content: "" });
+        const hasher = new Bun.CryptoHasher("sha256");
+        const keepText = REGISTRY_LINK.test(path);
+        let text = "";
+        entry.on("data", (chunk: Buffer) => {
+          hasher.update(chunk);
+          if (keepText) text += chunk.toString("utf8");
+        });
+        entry.on("end", () => {
+          files.set(path, { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...(keepText ? { text } : {}) });
+        });
+      },
+    });
+  }
+  return files;
+}
