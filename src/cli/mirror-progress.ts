@@ -15,7 +15,10 @@ const BAR_WIDTH = 24;
  * Progress of a mirror on stderr: on a terminal one live bar per image (bytes, rate, ETA),
  * redrawn in place; otherwise plain lines when an image starts and ends.
  */
-export function mirrorProgress(stream: NodeJS.WriteStream = process.stderr): MirrorReporter & { finish(): void } {
+export function mirrorProgress(
+  words: { readonly start: string; readonly done: string; readonly none: string } = { start: "Fetching", done: "Fetched", none: "Cached" },
+  stream: NodeJS.WriteStream = process.stderr,
+): MirrorReporter & { finish(): void } {
   const images = new Map<string, ImageProgress>();
   const tty = Boolean(stream.isTTY);
   let drawnLines = 0;
@@ -37,8 +40,8 @@ export function mirrorProgress(stream: NodeJS.WriteStream = process.stderr): Mir
   return {
     imageResolved(image, bytes) {
       images.set(image, { total: bytes, done: 0, started: Date.now(), finished: bytes === 0 });
-      if (!tty && bytes > 0) stream.write(`Fetching ${image} (${formatBytes(bytes)})\n`);
-      if (!tty && bytes === 0) stream.write(`Cached   ${image}\n`);
+      if (!tty && bytes > 0) stream.write(`${words.start} ${image} (${formatBytes(bytes)})\n`);
+      if (!tty && bytes === 0) stream.write(`${words.none} ${image}\n`);
       draw();
     },
     progress(image, bytes) {
@@ -50,7 +53,7 @@ export function mirrorProgress(stream: NodeJS.WriteStream = process.stderr): Mir
       const entry = images.get(image);
       if (entry && !entry.finished) {
         entry.finished = true;
-        if (!tty && entry.total > 0) stream.write(`Fetched  ${image}\n`);
+        if (!tty && entry.total > 0) stream.write(`${words.done} ${image}\n`);
       }
       draw(true);
     },

@@ -32,7 +32,7 @@ export const pushCommand = defineCommand({
       throw new UsageError((error as Error).message);
     }
     const client = await createRegistryClients(registryAccess(args, rawArgs))(target.registry);
-    const progress = mirrorProgress();
+    const progress = mirrorProgress({ start: "Pushing", done: "Pushed", none: "Nothing to push for" });
     const result = await pushImage(store, image.descriptor, client, target, {
       ...(args.quiet ? {} : { reporter: progress }),
       ...(args["mount-from"] ? { mountFrom: [args["mount-from"]] } : {}),
