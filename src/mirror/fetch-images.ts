@@ -67,14 +67,20 @@ export async function fetchImages(references: readonly string[], options: FetchI
       if (!owners.has(descriptor.digest)) owners.set(descriptor.digest, { image, descriptor });
     }
   }
-  const perImageBytes = new Map<ResolvedImage, number>();
+  // Progress is told per image: each blob counts for the first image that needs it.
+  const perImage = new Map<ResolvedImage, { bytes: number; blobs: number }>(images.map((image) => [image, { bytes: 0, blobs: 0 }]));
   const pending: { image: ResolvedImage; descriptor: Descriptor }[] = [];
   for (const owner of owners.values()) {
-    if ((await Bun.file(options.cache.path(owner.descriptor.digest)).exists())) continue;
+    if (await Bun.file(options.cache.path(owner.descriptor.digest)).exists()) continue;
     pending.push(owner);
-    perImageBytes.set(owner.image, (perImageBytes.get(owner.image) ?? 0) + owner.descriptor.size);
+    const counts = perImage.get(owner.image)!;
+    counts.bytes += owner.descriptor.size;
+    counts.blobs += 1;
   }
-  for (const image of images) options.reporter.imageResolved(image.source, perImageBytes.get(image) ?? 0);
+  for (const [image, counts] of perImage) {
+    options.reporter.imageResolved(image.source, counts.bytes);
+    if (counts.blobs === 0) options.reporter.imageDone(image.source);
+  }
 
   const limits = new Map<string, ReturnType<typeof limitConcurrency>>();
   const directories = new Map<string, Promise<unknown>>();
@@ -83,9 +89,6 @@ export async function fetchImages(references: readonly string[], options: FetchI
     if (!made) directories.set(path, (made = mkdir(path, { recursive: true })));
     return made;
   };
-  const remaining = new Map<ResolvedImage, number>([...perImageBytes].map(([image]) => [image, 0]));
-  for (const { image } of pending) remaining.set(image, (remaining.get(image) ?? 0) + 1);
-  for (const image of images) if (!remaining.get(image)) options.reporter.imageDone(image.source);
 
   await Promise.all(
     pending.map(({ image, descriptor }) => {
@@ -109,9 +112,9 @@ export async function fetchImages(references: readonly string[], options: FetchI
         } catch (error) {
           throw new Error(`Cannot mirror ${image.source}: blob ${descriptor.digest}: ${(error as Error).message}`, { cause: error });
         }
-        const left = (remaining.get(image) ?? 1) - 1;
-        remaining.set(image, left);
-        if (left === 0) options.reporter.imageDone(image.source);
+        const counts = perImage.get(image)!;
+        counts.blobs -= 1;
+        if (counts.blobs === 0) options.reporter.imageDone(image.source);
       });
     }),
   );
