@@ -11,6 +11,7 @@ export interface RegistryHandlerOptions {
 const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const API_HEADERS = { "Docker-Distribution-Api-Version": "registry/2.0" };
+const JSON_TYPE = "application/json; charset=utf-8";
 
 /**
  * The read-only OCI distribution API over distribution's storage: /v2/, manifests by tag and digest,
@@ -27,15 +28,21 @@ export function createRegistryHandler(storage: RegistryStorage, options: Registr
     if (request.method !== "GET" && request.method !== "HEAD") {
       return errorResponse(405, "UNSUPPORTED", "this registry is read-only", { Allow: "GET, HEAD" });
     }
-    if (path === "/v2/" || path === "/v2") return json({}, request);
+    if (path === "/v2/" || path === "/v2") return json({}, request, {}, ""); // distribution's "{}" has no newline
     if (path === "/v2/_catalog") return catalog(storage, url, request);
     const route = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path) ?? /^\/v2\/(.+)\/(tags)\/list$/.exec(path);
     if (!route) return errorResponse(404, "NOT_FOUND", "unknown path");
-    const name = decodeURIComponent(route[1]!);
-    if (!NAME.test(name) || name.length > 255) return errorResponse(400, "NAME_INVALID", "invalid repository name");
-    if (!(await storage.list(`repositories/${name}`))) return errorResponse(404, "NAME_UNKNOWN", "repository name not known to registry", {}, { name });
+    const name = decodePathPart(route[1]!);
+    if (name === undefined || !NAME.test(name) || name.length > 255) return errorResponse(400, "NAME_INVALID", "invalid repository name");
+    const entries = await storage.list(`repositories/${name}`);
+    if (!entries?.includes("_manifests") && !entries?.includes("_layers")) {
+      return errorResponse(404, "NAME_UNKNOWN", "repository name not known to registry", {}, { name });
+    }
     if (route[2] === "tags") return tagList(storage, name, url, request);
-    const reference = decodeURIComponent(route[3]!);
+    const reference = decodePathPart(route[3]!);
+    if (reference === undefined) {
+      return route[2] === "manifests" ? errorResponse(400, "TAG_INVALID", "invalid tag") : errorResponse(400, "DIGEST_INVALID", "invalid digest");
+    }
     return route[2] === "manifests" ? manifest(storage, name, reference, request) : blob(storage, name, reference, request);
   };
 }
@@ -98,8 +105,7 @@ async function blob(storage: RegistryStorage, name: string, digest: string, requ
 async function tagList(storage: RegistryStorage, name: string, url: URL, request: Request): Promise<Response> {
   const tags = ((await storage.list(`repositories/${name}/_manifests/tags`)) ?? []).filter((tag) => TAG.test(tag)).sort();
   const page = paginate(tags, url);
-  const headers: Record<string, string> = page.next ? { Link: `</v2/${name}/tags/list?n=${page.size}&last=${encodeURIComponent(page.next)}>; rel="next"` } : {};
-  return json({ name, tags: page.items }, request, headers);
+  return json({ name, tags: page.items }, request, nextLink(`/v2/${name}/tags/list`, page));
 }
 
 async function catalog(storage: RegistryStorage, url: URL, request: Request): Promise<Response> {
@@ -114,24 +120,38 @@ async function catalog(storage: RegistryStorage, url: URL, request: Request): Pr
   };
   await walk("", 0);
   const page = paginate(repositories.filter((name) => NAME.test(name)).sort(), url);
-  const headers: Record<string, string> = page.next ? { Link: `</v2/_catalog?n=${page.size}&last=${encodeURIComponent(page.next)}>; rel="next"` } : {};
-  return json({ repositories: page.items }, request, headers);
+  return json({ repositories: page.items }, request, nextLink("/v2/_catalog", page));
 }
 
-/** `?n=&last=` as distribution pages lists: items after `last`, at most `n`. */
+/**
+ * `?n=&last=` as distribution pages lists: items after `last`, at most `n` (`n=0` gives none, as
+ * distribution answers); a missing or malformed `n` gives all.
+ */
 function paginate(items: readonly string[], url: URL): { items: string[]; next?: string; size: number } {
   const last = url.searchParams.get("last");
   const n = Number(url.searchParams.get("n") ?? "");
   const after = last ? items.filter((item) => item > last) : [...items];
-  if (!Number.isInteger(n) || n <= 0 || after.length <= n) return { items: after, size: after.length };
+  if (url.searchParams.get("n") === null || !Number.isInteger(n) || n < 0 || after.length <= n) return { items: after, size: after.length };
   const page = after.slice(0, n);
-  return { items: page, next: page.at(-1), size: n };
+  return { items: page, ...(n > 0 ? { next: page.at(-1) } : {}), size: n };
 }
 
-/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when there is none. */
+/** The Link header to the next page, with the query as distribution writes it (keys sorted). */
+function nextLink(path: string, page: { next?: string; size: number }): Record<string, string> {
+  if (page.next === undefined) return {};
+  const query = new URLSearchParams({ last: page.next, n: String(page.size) });
+  return { Link: `<${path}?${query.toString()}>; rel="next"` };
+}
+
+/**
+ * A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined when there is none, or when it is
+ * one the server may ignore (RFC 9110 §14.2: another unit, several ranges), which gets the whole blob.
+ */
 function parseRange(header: string | null, size: number): [number, number] | "invalid" | undefined {
   if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const value = header.trim();
+  if (!/^bytes=/i.test(value) || value.includes(",")) return undefined;
+  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(value);
   if (!match || (!match[1] && !match[2])) return "invalid";
   let start: number;
   let end: number;
@@ -161,16 +181,26 @@ function blobDataPath(digest: string): string {
   return `blobs/${algorithm}/${hex.slice(0, 2)}/${hex}/data`;
 }
 
-function json(body: unknown, request: Request, headers: Record<string, string> = {}): Response {
-  const text = JSON.stringify(body);
+/** A JSON answer byte for byte as distribution writes it (Go's json.Encoder ends it with a newline). */
+function json(body: unknown, request: Request, headers: Record<string, string> = {}, end = "\n"): Response {
+  const text = `${JSON.stringify(body)}${end}`;
   return new Response(request.method === "HEAD" ? null : text, {
-    headers: { ...API_HEADERS, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)), ...headers },
+    headers: { ...API_HEADERS, "Content-Type": JSON_TYPE, "Content-Length": String(Buffer.byteLength(text)), ...headers },
   });
 }
 
 function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}, detail?: unknown): Response {
-  return new Response(JSON.stringify({ errors: [{ code, message, ...(detail ? { detail } : {}) }] }), {
+  return new Response(`${JSON.stringify({ errors: [{ code, message, ...(detail ? { detail } : {}) }] })}\n`, {
     status,
-    headers: { ...API_HEADERS, "Content-Type": "application/json", ...headers },
+    headers: { ...API_HEADERS, "Content-Type": JSON_TYPE, ...headers },
   });
+}
+
+/** A percent-decoded path part, or undefined when its encoding is malformed (`%zz`). */
+function decodePathPart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }

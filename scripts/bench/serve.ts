@@ -1,0 +1,498 @@
+/**
+ * Benchmark `lade serve registry --dir` against docker-registry serving the same folder.
+ *
+ *   bun scripts/bench/serve.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3]
+ *                              [--concurrency 6] [--lade PATH] [--work DIR] [--keep]
+ *
+ * 1. Seeding (untimed): a docker-registry on 127.0.0.1 gets --images images of about --size-mib
+ *    in total (incompressible layers, linux/amd64 + linux/arm64; odd ones OCI indexes, even ones
+ *    Docker manifest lists), and `lade mirror --platform linux/amd64,linux/arm64` writes them into
+ *    one folder in distribution's layout.
+ * 2. Serving: `lade serve registry --dir FOLDER -q` and a second docker-registry whose
+ *    rootdirectory is that same FOLDER, both on 127.0.0.1 with ports the kernel picked, both kept
+ *    up for all runs.
+ * 3. Pulls: one client (fetch in this process, --concurrency requests at once) GETs every tag,
+ *    every manifest and every blob from a server and counts the bytes; runs alternate between the
+ *    servers, --runs times each, first with the page cache warm (after one untimed pass each),
+ *    then with the page cache dropped before each run (when allowed: root).
+ * 4. Verification (untimed): every blob and manifest lade serves hashes to its digest with the
+ *    seeded size, and every tag's manifest is the same bytes from both servers.
+ * 5. Report: median seconds and MB/s per server and page-cache state, CPU seconds the server used
+ *    (from /proc), the throughput ratio lade/docker-registry (target ≥ 1) and lade's peak RSS
+ *    (VmHWM, then getrusage once it has stopped; target < 200 MiB).
+ *
+ * Exit status: 1 when a pull or the verification fails (or the harness does), else 0 whatever the
+ * numbers are. Everything is stopped and the work folder removed at the end, also on Ctrl-C.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  cleanUp,
+  cleanUpOnSignals,
+  dropCaches,
+  inParallel,
+  interrupted,
+  mbPerSecond,
+  median,
+  mib,
+  MiB,
+  OciLayoutWriter,
+  onCleanup,
+  removeTree,
+  run,
+  startRegistry,
+  walkFiles,
+  type BlobRef,
+} from "./_support.ts";
+
+const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+const PLATFORMS = ["amd64", "arm64"] as const;
+const TARGET_RATIO = 1;
+const TARGET_RSS_MIB = 200;
+const MEDIA = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
+
+type ServerName = "lade" | "docker-registry";
+type CacheState = "warm" | "cold";
+
+interface Options {
+  sizeMib: number;
+  images: number;
+  layers: number;
+  runs: number;
+  concurrency: number;
+  lade?: string;
+  work?: string;
+  keep: boolean;
+}
+
+/** One image as the origin registry holds it. */
+interface SeededImage {
+  readonly name: string;
+  readonly kind: "oci-index" | "docker-list";
+  topDigest: string;
+  readonly manifests: Map<string, number>;
+  readonly blobs: Map<string, number>;
+}
+
+/** One GET of a pull: a path and the bytes it must give. */
+interface Fetch {
+  readonly path: string;
+  readonly size: number;
+  readonly digest?: string;
+}
+
+/** A server being measured: where it is and which process to read /proc of. */
+interface Served {
+  readonly name: ServerName;
+  readonly url: string;
+  readonly pid: number;
+}
+
+interface RunResult {
+  readonly seconds: number;
+  readonly bytes: number;
+  readonly serverCpuSeconds: number;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    args: Bun.argv.slice(2),
+    options: {
+      "size-mib": { type: "string", default: "1024" },
+      images: { type: "string", default: "10" },
+      layers: { type: "string", default: "3" },
+      runs: { type: "string", default: "3" },
+      concurrency: { type: "string", default: "6" },
+      lade: { type: "string" },
+      work: { type: "string" },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) usage(0);
+  const number = (name: string, value: string, min: number) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) {
+      process.stderr.write(`bench: --${name} needs a whole number ≥ ${min}, got "${value}"\n`);
+      usage(2);
+    }
+    return parsed;
+  };
+  return {
+    sizeMib: number("size-mib", values["size-mib"], 1),
+    images: number("images", values.images, 1),
+    layers: number("layers", values.layers, 1),
+    runs: number("runs", values.runs, 1),
+    concurrency: number("concurrency", values.concurrency, 1),
+    ...(values.lade ? { lade: values.lade } : {}),
+    ...(values.work ? { work: values.work } : {}),
+    keep: values.keep,
+  };
+}
+
+function usage(code: number): never {
+  process.stderr.write(
+    "usage: bun scripts/bench/serve.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3] [--concurrency 6] [--lade PATH] [--work DIR] [--keep]\n",
+  );
+  process.exit(code);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  for (const tool of ["docker-registry", "skopeo"]) {
+    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
+  }
+  cleanUpOnSignals();
+  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-serve-"));
+  onCleanup(() => {
+    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
+    else removeTree(work);
+  });
+
+  // ---- seed an origin and mirror it into one folder
+  const origin = await startRegistry(work, join(work, "origin-storage"), "origin");
+  const seedStarted = performance.now();
+  const images = await seed(work, origin.host, options);
+  const folder = join(work, "registry");
+  const lade = ladeCommand(options.lade);
+  await run([...lade.argv, "--root", join(work, "store"), "mirror", ...images.map((image) => `${origin.host}/${image.name}:v1`), "--dir", folder, "--platform", PLATFORMS.map((arch) => `linux/${arch}`).join(",")], {
+    cwd: REPO_ROOT,
+  });
+  await origin.stop();
+  removeTree(join(work, "origin-storage"));
+  removeTree(join(work, "store")); // the folder's blobs are hard links; they stay
+  const plan = pullPlan(images);
+  const totalBytes = plan.reduce((sum, item) => sum + item.size, 0);
+  const blobCount = plan.filter((item) => item.path.includes("/blobs/")).length;
+  log(`seeded and mirrored ${images.length} images (${plan.length} GETs: ${blobCount} blobs, ${mib(totalBytes)} = ${(totalBytes / 1e6).toFixed(0)} MB) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
+
+  // ---- the two servers, same folder
+  const ladeServer = await startLade(lade.argv, folder, join(work, "lade-serve.log"));
+  const registry = await startRegistry(work, folder, "served");
+  const registryPid = findPid(join(work, "served.yml"));
+  const servers: Served[] = [
+    { name: "lade", url: ladeServer.url, pid: ladeServer.pid },
+    { name: "docker-registry", url: registry.url, pid: registryPid },
+  ];
+  log(`lade ${ladeServer.url} (pid ${ladeServer.pid}), docker-registry ${registry.url} (pid ${registryPid}), client concurrency ${options.concurrency}`);
+
+  const failures: string[] = [];
+  const results = new Map<string, RunResult[]>();
+  const canDrop = dropCaches();
+  const states: CacheState[] = canDrop ? ["warm", "cold"] : ["warm"];
+  if (!canDrop) log("cannot drop the page cache (not root?): warm runs only");
+  for (const state of states) {
+    if (state === "warm") {
+      for (const server of servers) await pullAll(server, plan, options.concurrency); // fill the page cache, untimed
+    }
+    for (let round = 1; round <= options.runs; round++) {
+      for (const server of round % 2 === 1 ? servers : [...servers].reverse()) {
+        if (state === "cold") dropCaches();
+        const result = await pullAll(server, plan, options.concurrency).catch((error: Error) => error);
+        if (result instanceof Error) {
+          failures.push(`${server.name} ${state} run ${round}: ${result.message}`);
+          log(`run ${round} ${state} ${server.name}: FAILED ${result.message}`);
+          continue;
+        }
+        if (result.bytes !== totalBytes) failures.push(`${server.name} ${state} run ${round}: ${result.bytes} bytes, expected ${totalBytes}`);
+        const key = `${server.name}/${state}`;
+        results.set(key, [...(results.get(key) ?? []), result]);
+        log(
+          `run ${round} ${state} ${server.name.padEnd(15)} ${result.seconds.toFixed(2).padStart(6)} s  ${mbPerSecond(result.bytes, result.seconds).padStart(10)}  ` +
+            `server CPU ${result.serverCpuSeconds.toFixed(2)} s`,
+        );
+      }
+    }
+  }
+
+  const problems = await verify(servers, plan, images);
+  failures.push(...problems);
+  if (problems.length === 0) log(`verified: ${plan.length} manifests and blobs from lade hash to their digests; ${images.length} tags give the same bytes from both servers`);
+
+  const ladePeakHwm = peakRss(ladeServer.pid);
+  const registryPeakHwm = peakRss(registryPid);
+  const ladeExit = await ladeServer.stop();
+  if (ladeExit.code !== 0) failures.push(`lade serve registry exited ${ladeExit.code} on SIGTERM`);
+  await registry.stop();
+
+  report(options, images.length, plan.length, blobCount, totalBytes, results, states, {
+    lade: Math.max(ladePeakHwm, ladeExit.maxRss),
+    registry: registryPeakHwm,
+    ladeArgv: lade.argv.join(" "),
+  });
+  if (failures.length > 0) {
+    console.log(`\nFAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
+    return 1;
+  }
+  console.log("\nverification: PASS");
+  return 0;
+}
+
+// ---------------------------------------------------------------- seeding (as scripts/bench/mirror.ts)
+
+async function seed(work: string, host: string, options: Options): Promise<SeededImage[]> {
+  const layout = new OciLayoutWriter(join(work, "seed-layout"));
+  const perPayload = Math.floor((options.sizeMib * MiB) / (options.images * PLATFORMS.length));
+  const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+  const imageManifest = (name: string, arch: string): BlobRef => {
+    const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
+    const config = layout.putJson({
+      architecture: arch,
+      os: "linux",
+      config: { Labels: { "lade.bench": `${name}/${arch}` } },
+      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
+    });
+    return layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
+      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
+    });
+  };
+  const images: SeededImage[] = [];
+  for (let number = 1; number <= options.images; number++) {
+    const name = `bench/img${number}`;
+    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
+    const index = layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociIndex,
+      manifests: children.map(({ arch, manifest }) => ({ mediaType: MEDIA.ociManifest, ...manifest, platform: { os: "linux", architecture: arch } })),
+    });
+    layout.addRef(`img${number}`, MEDIA.ociIndex, index);
+    images.push({ name, kind: number % 2 === 1 ? "oci-index" : "docker-list", topDigest: "", manifests: new Map(), blobs: new Map() });
+  }
+  layout.finish();
+  await inParallel(images, 2, async (image) => {
+    const args = ["skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"];
+    if (image.kind === "docker-list") args.push("--format", "v2s2");
+    await run([...args, `oci:${layout.dir}:${image.name.split("/")[1]}`, `docker://${host}/${image.name}:v1`]);
+  });
+  removeTree(layout.dir);
+  // what the registry holds (the v2s2 conversion gives new digests)
+  for (const image of images) {
+    const top = await getManifest(`http://${host}`, image.name, "v1");
+    image.topDigest = top.digest;
+    image.manifests.set(top.digest, top.bytes.length);
+    for (const child of top.json.manifests ?? []) {
+      const manifest = await getManifest(`http://${host}`, image.name, child.digest);
+      image.manifests.set(manifest.digest, manifest.bytes.length);
+      for (const blob of [manifest.json.config!, ...manifest.json.layers!]) image.blobs.set(blob.digest, blob.size);
+    }
+  }
+  return images;
+}
+
+interface ManifestJson {
+  manifests?: { digest: string }[];
+  config?: { digest: string; size: number };
+  layers?: { digest: string; size: number }[];
+}
+
+async function getManifest(base: string, repository: string, reference: string): Promise<{ digest: string; bytes: Uint8Array; json: ManifestJson }> {
+  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
+  if (!response.ok) throw new Error(`GET ${base}/v2/${repository}/manifests/${reference} answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { digest: `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`, bytes, json: JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson };
+}
+
+/** What a full pull of every image GETs: the tag, every manifest by digest, every blob. */
+function pullPlan(images: readonly SeededImage[]): Fetch[] {
+  const plan: Fetch[] = [];
+  for (const image of images) {
+    plan.push({ path: `/v2/${image.name}/manifests/v1`, size: image.manifests.get(image.topDigest)!, digest: image.topDigest });
+    for (const [digest, size] of image.manifests) plan.push({ path: `/v2/${image.name}/manifests/${digest}`, size, digest });
+    for (const [digest, size] of image.blobs) plan.push({ path: `/v2/${image.name}/blobs/${digest}`, size, digest });
+  }
+  // largest first, so the last requests are not one big blob alone
+  return plan.sort((a, b) => b.size - a.size);
+}
+
+// ---------------------------------------------------------------- servers
+
+/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
+function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
+  if (explicit) return { argv: [resolve(explicit)] };
+  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
+  const newestSource = Math.max(...[join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))].map((path) => statSync(path).mtimeMs));
+  if (process.arch === "x64" && existsSync(binary)) {
+    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
+    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
+  }
+  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
+}
+
+/** `lade serve registry --dir FOLDER --addr 127.0.0.1:0 -q`, ready once it printed its URL. */
+async function startLade(argv: readonly string[], folder: string, logPath: string) {
+  const child = Bun.spawn([...argv, "serve", "registry", "--dir", folder, "--addr", "127.0.0.1:0", "-q"], { cwd: REPO_ROOT, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  let stderr = "";
+  const reading = (async () => {
+    for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
+  })();
+  let stopped: Promise<{ code: number; maxRss: number }> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await child.exited;
+      clearTimeout(timer);
+      await reading;
+      writeFileSync(logPath, stderr);
+      return { code, maxRss: child.resourceUsage()?.maxRSS ?? 0 };
+    })();
+    return stopped;
+  };
+  onCleanup(async () => void (await stop()));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const match = /^Serving .* on (https?:\/\/\S+)$/m.exec(stderr);
+    if (match) return { url: match[1]!, pid: child.pid, stop };
+    await Bun.sleep(20);
+  }
+  await stop();
+  throw new Error(`lade serve registry did not start: ${stderr.trim()}`);
+}
+
+/** The pid of the process whose command line names `config` (the docker-registry _support started). */
+function findPid(config: string): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const commandLine = (() => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    if (commandLine.split("\0").includes(config)) return Number(entry);
+  }
+  throw new Error(`no process serves ${config}`);
+}
+
+/** user + system CPU seconds of a process so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Peak resident set size so far (VmHWM), bytes. */
+function peakRss(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+// ---------------------------------------------------------------- the client
+
+/** GET everything in the plan from one server, `concurrency` at once, counting the body bytes. */
+async function pullAll(server: Served, plan: readonly Fetch[], concurrency: number): Promise<RunResult> {
+  const cpuBefore = cpuSeconds(server.pid);
+  const started = performance.now();
+  let bytes = 0;
+  await inParallel(plan, concurrency, async (item) => {
+    const response = await fetch(`${server.url}${item.path}`, { headers: { Accept: ACCEPT } });
+    if (response.status !== 200) throw new Error(`GET ${item.path} answered ${response.status}`);
+    let size = 0;
+    for await (const chunk of response.body!) size += chunk.length;
+    if (size !== item.size) throw new Error(`GET ${item.path} gave ${size} bytes, expected ${item.size}`);
+    bytes += size;
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, bytes, serverCpuSeconds: cpuSeconds(server.pid) - cpuBefore };
+}
+
+/** lade's bytes hash to their digests; tags give the same manifest bytes from both servers. */
+async function verify(servers: readonly Served[], plan: readonly Fetch[], images: readonly SeededImage[]): Promise<string[]> {
+  const problems: string[] = [];
+  const lade = servers.find((server) => server.name === "lade")!;
+  const registry = servers.find((server) => server.name === "docker-registry")!;
+  await inParallel(plan, 4, async (item) => {
+    const response = await fetch(`${lade.url}${item.path}`, { headers: { Accept: ACCEPT } });
+    const hasher = new Bun.CryptoHasher("sha256");
+    let size = 0;
+    for await (const chunk of response.body!) {
+      hasher.update(chunk);
+      size += chunk.length;
+    }
+    const digest = `sha256:${hasher.digest("hex")}`;
+    if (response.status !== 200 || size !== item.size || digest !== item.digest) problems.push(`lade ${item.path}: ${response.status}, ${size} bytes, ${digest}`);
+  });
+  for (const image of images) {
+    const [a, b] = await Promise.all([getManifest(lade.url, image.name, "v1"), getManifest(registry.url, image.name, "v1")]);
+    if (Buffer.compare(a.bytes, b.bytes) !== 0) problems.push(`${image.name}:v1 differs between lade and docker-registry`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- report
+
+function report(
+  options: Options,
+  imageCount: number,
+  requests: number,
+  blobCount: number,
+  totalBytes: number,
+  results: ReadonlyMap<string, RunResult[]>,
+  states: readonly CacheState[],
+  rss: { lade: number; registry: number; ladeArgv: string },
+): void {
+  console.log(
+    `\n== lade serve registry vs docker-registry, same folder: ${imageCount} images, ${requests} GETs (${blobCount} blobs), ` +
+      `${(totalBytes / 1e6).toFixed(0)} MB (${mib(totalBytes)}), client concurrency ${options.concurrency}, ${options.runs} runs each, median`,
+  );
+  console.log(`   lade = ${rss.ladeArgv}`);
+  console.log("page cache  server            seconds        MB/s   server CPU s   runs (s)");
+  const seconds = new Map<string, number>();
+  for (const state of states) {
+    for (const name of ["lade", "docker-registry"] as const) {
+      const runs = results.get(`${name}/${state}`) ?? [];
+      if (runs.length === 0) {
+        console.log(`${state.padEnd(11)} ${name.padEnd(15)} (no successful run)`);
+        continue;
+      }
+      const s = median(runs.map((r) => r.seconds));
+      seconds.set(`${name}/${state}`, s);
+      console.log(
+        `${state.padEnd(11)} ${name.padEnd(15)} ${s.toFixed(2).padStart(8)} ${mbPerSecond(totalBytes, s).padStart(11)} ` +
+          `${median(runs.map((r) => r.serverCpuSeconds)).toFixed(2).padStart(14)}   ${runs.map((r) => r.seconds.toFixed(2)).join(", ")}`,
+      );
+    }
+  }
+  for (const state of states) {
+    const lade = seconds.get(`lade/${state}`);
+    const registry = seconds.get(`docker-registry/${state}`);
+    if (lade === undefined || registry === undefined) {
+      console.log(`FAIL  ${state}: no ratio, a server had no successful run`);
+      continue;
+    }
+    const ratio = registry / lade;
+    console.log(`${ratio >= TARGET_RATIO ? "PASS" : "FAIL"}  ${state} page cache: throughput lade/docker-registry ${ratio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×)`);
+  }
+  const ladeMib = rss.lade / MiB;
+  console.log(`${ladeMib < TARGET_RSS_MIB ? "PASS" : "FAIL"}  lade peak RSS < ${TARGET_RSS_MIB} MiB: ${ladeMib.toFixed(1)} MiB (docker-registry: ${mib(rss.registry)})`);
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+let status = 1;
+try {
+  status = await main();
+} catch (error) {
+  if (!interrupted()) process.stderr.write(`bench: ERROR ${(error as Error).stack ?? error}\n`);
+  status = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(status);
