@@ -367,7 +367,7 @@ function lexIdentifier(l: TemplateLexer): StateFn {
     l.backup();
     const word = l.input.slice(l.start, l.pos);
     if (!l.atTerminator()) return l.errorf(`bad character ${formatRune(r)}`);
-    const keyword = KEYWORDS[word];
+    const keyword = Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : undefined;
     if (keyword && keyword !== "dot") l.emit(keyword);
     else if (word[0] === ".") l.emit("field");
     else if (word === "true" || word === "false") l.emit("bool");
