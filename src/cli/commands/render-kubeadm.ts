@@ -1,0 +1,161 @@
+import { defineCommand } from "citty";
+import { stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import * as tar from "tar";
+import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "../../build/layer-entry.ts";
+import { renderHelmTemplate } from "../../chart/render-helm-template.ts";
+import { NODE_ROLES, type NodeRole } from "../../kubeadm/derive-config-layer.ts";
+import { formatKubeadmConfig } from "../../kubeadm/format-kubeadm-config.ts";
+import { parseIpAddress } from "../../kubeadm/ip-address.ts";
+import { resolveKubeadmConfig, type KubeadmConfigSources } from "../../kubeadm/resolve-kubeadm-config.ts";
+import { parseKubefile } from "../../kubefile/parse-kubefile.ts";
+import { hostPlatform, platformsEqual } from "../../oci/platform.ts";
+import { findImage, ImageNotFoundError } from "../../store/find-image.ts";
+import type { OciStore } from "../../store/oci-store.ts";
+import { readImage, type PlatformImage } from "../../store/read-image.ts";
+import { openStore } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+
+/** Where an image or rootfs keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
+const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
+
+export const renderKubeadmCommand = defineCommand({
+  meta: {
+    name: "kubeadm",
+    description:
+      "Print the kubeadm config a cluster gets: lade's defaults for the Kubernetes release's kubeadm API, " +
+      "overridden by the image's etc/kubeadm.yml (a .tmpl is rendered with the cluster env), the values derived " +
+      "from the cluster (registry, CRI socket, addresses, SANs) and the Clusterfile's kubeadm documents",
+  },
+  args: {
+    source: {
+      type: "positional",
+      description: "A cluster image in the store, or a rootfs folder (an unpacked image, or a build context's rootfs/)",
+      required: true,
+    },
+    file: { type: "string", alias: "f", description: "Clusterfile: a sealer.io/v2 Cluster plus kubeadm documents" },
+    role: { type: "string", description: "Print only what one node needs: master0 (kubeadm init), master or node (kubeadm join)" },
+    node: { type: "string", description: "The node's IP: its hosts[].env applies, and with a Clusterfile its role follows from the hosts" },
+  },
+  async run({ args }) {
+    const role = args.role as string | undefined;
+    if (role !== undefined && !(NODE_ROLES as readonly string[]).includes(role)) {
+      throw new UsageError(`--role must be one of ${NODE_ROLES.join(", ")}, not "${role}"`);
+    }
+    if (args.node !== undefined && !parseIpAddress(args.node)) throw new UsageError(`--node needs an IP address, not "${args.node}"`);
+    let clusterfile: KubeadmConfigSources["clusterfile"];
+    if (args.file) {
+      const file = Bun.file(args.file);
+      if (!(await file.exists())) throw new UsageError(`Cannot read the Clusterfile "${args.file}": no such file`);
+      clusterfile = { text: await file.text(), file: args.file };
+    }
+    const source = args.source as string;
+    const image = (await isDirectory(source)) ? await readRootfsFolder(source) : await readStoreImage(source);
+    const sources: KubeadmConfigSources = { ...image, ...(clusterfile ? { clusterfile } : {}) };
+    if (!sources.imageConfig) process.stderr.write(`warning: ${source} has no ${CONFIG_FILES.join(" or ")}: lade's defaults are used\n`);
+    const config = resolveKubeadmConfig(sources, {
+      ...(role ? { role: role as NodeRole } : {}),
+      ...(args.node ? { node: args.node } : {}),
+      renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data),
+    });
+    for (const warning of config.warnings) process.stderr.write(`warning: ${warning}\n`);
+    process.stdout.write(formatKubeadmConfig(config.documents));
+  },
+});
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/**
+ * A rootfs folder: its etc/kubeadm.yml(.tmpl), and the ENV and LABEL lines of the Kubefile of the
+ * build context it belongs to (the folder itself, or its parent for a context's rootfs/).
+ */
+async function readRootfsFolder(folder: string): Promise<KubeadmConfigSources> {
+  const rootfs = !(await isDirectory(join(folder, "etc"))) && (await isDirectory(join(folder, "rootfs", "etc"))) ? join(folder, "rootfs") : folder;
+  const sources: { -readonly [K in keyof KubeadmConfigSources]: KubeadmConfigSources[K] } = {};
+  for (const name of CONFIG_FILES) {
+    const file = Bun.file(join(rootfs, name));
+    if (await file.exists()) {
+      sources.imageConfig = { text: await file.text(), file: join(rootfs, name) };
+      break;
+    }
+  }
+  for (const context of [rootfs, dirname(rootfs)]) {
+    const kubefile = Bun.file(join(context, "Kubefile"));
+    if (!(await kubefile.exists())) continue;
+    const env: Record<string, string> = {};
+    const labels: Record<string, string> = {};
+    const path = join(context, "Kubefile");
+    for (const instruction of parseKubefile(await kubefile.text(), { file: path, platform: hostPlatform() })) {
+      if (instruction.kind === "ENV") for (const [key, value] of instruction.variables) env[key] = value;
+      if (instruction.kind === "LABEL") for (const [key, value] of instruction.labels) labels[key] = value;
+    }
+    sources.imageEnv = env;
+    sources.imageLabels = labels;
+    break;
+  }
+  return sources;
+}
+
+/** A cluster image in the store: this machine's platform (else the first), its env, labels and config file. */
+async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
+  const store = await openStore();
+  let tagged;
+  try {
+    tagged = await findImage(store, name);
+  } catch (error) {
+    if (error instanceof ImageNotFoundError) {
+      throw new ImageNotFoundError(`Cannot find "${name}": it is neither a folder nor an image in the store at "${store.root}"`);
+    }
+    throw error;
+  }
+  const image = await readImage(store, tagged.descriptor);
+  const platform = image.platforms.find((candidate) => platformsEqual(candidate.platform, hostPlatform())) ?? image.platforms[0]!;
+  const env = Object.fromEntries(
+    (platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
+  );
+  const files = await readImageFiles(store, platform, CONFIG_FILES);
+  const found = CONFIG_FILES.find((file) => files.has(file));
+  return {
+    ...(found ? { imageConfig: { text: files.get(found)!, file: found } } : {}),
+    imageEnv: env,
+    imageLabels: { ...platform.config.config.Labels },
+  };
+}
+
+/** The text of some files of an image's rootfs, read straight from its layers (whiteouts applied). */
+async function readImageFiles(store: OciStore, image: PlatformImage, wanted: readonly string[]): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const layer of image.manifest.layers) {
+    // A layer's whiteouts remove what the layers below have, not what the layer itself adds.
+    const removed: string[] = [];
+    const added = new Map<string, string | undefined>();
+    await tar.t({
+      file: store.blobPath(layer.digest),
+      maxDecompressionRatio: Number.POSITIVE_INFINITY,
+      onReadEntry: (entry) => {
+        const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
+        const name = basename(path);
+        const parent = path.includes("/") ? `${dirname(path)}/` : "";
+        if (name.startsWith(WHITEOUT_PREFIX)) {
+          removed.push(name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}`);
+          return;
+        }
+        if (!wanted.includes(path)) return;
+        if (entry.type !== "File" && entry.type !== "OldFile") return void added.set(path, undefined);
+        const chunks: Buffer[] = [];
+        entry.on("data", (chunk: Buffer) => chunks.push(chunk));
+        entry.on("end", () => added.set(path, Buffer.concat(chunks).toString("utf8")));
+      },
+    });
+    for (const prefix of removed) {
+      for (const file of [...files.keys()]) if (file === prefix || file.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`)) files.delete(file);
+    }
+    for (const [path, text] of added) {
+      if (text === undefined) files.delete(path);
+      else files.set(path, text);
+    }
+  }
+  return files;
+}
