@@ -16,11 +16,13 @@ export interface BlobUpload {
 }
 
 const DEFAULT_CHUNK = 64 * 1024 * 1024;
+/** Upload sessions to try before giving up on a blob. */
+const UPLOAD_SESSIONS = 3;
 
 /**
  * Make sure the registry has a blob: HEAD first (nothing to do when it is there), then a
  * cross-repository mount when another repository may hold it, then an upload — monolithic for
- * small blobs, chunked for large ones. Returns what it had to do.
+ * small blobs, chunked for large ones, in a fresh session when one breaks. Returns what it had to do.
  */
 export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mounted" | "uploaded"> {
   const { client, repository, descriptor } = upload;
@@ -41,6 +43,25 @@ export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mount
     // 202: the registry started an upload instead; a fresh one below is simpler than reusing it
   }
 
+  for (let session = 1; ; session++) {
+    try {
+      await uploadInSession(upload, scope);
+      return "uploaded";
+    } catch (error) {
+      if (session >= UPLOAD_SESSIONS || !canStartOver(error)) throw error;
+      // The registry may have finished the blob although its answer was lost.
+      if (await exists(client, blobPath, scope, descriptor)) return "uploaded";
+    }
+  }
+}
+
+/**
+ * One upload session: POST for a location, then one PUT with the whole blob, or PATCH chunks and
+ * a closing PUT. A session cannot be resumed once a chunk's answer is lost (the registry may have
+ * taken the chunk, and its upload state moved on), so the caller starts a new one instead.
+ */
+async function uploadInSession(upload: BlobUpload, scope: string): Promise<void> {
+  const { client, repository, descriptor } = upload;
   const start = await client.request("POST", `/v2/${repository}/blobs/uploads/`, {
     scope,
     what: `an upload of blob ${descriptor.digest} to ${repository}`,
@@ -60,7 +81,7 @@ export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mount
     });
     await done.body?.cancel();
     upload.onProgress?.(descriptor.size);
-    return "uploaded";
+    return;
   }
   for (let offset = 0; offset < descriptor.size; offset += chunkSize) {
     const end = Math.min(offset + chunkSize, descriptor.size);
@@ -87,7 +108,16 @@ export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mount
     absolute: true,
   });
   await done.body?.cancel();
-  return "uploaded";
+}
+
+/**
+ * Whether a failed session is worth a fresh one: the connection broke, the registry lost or
+ * refused the session's state (404 BLOB_UPLOAD_UNKNOWN/INVALID, 416 after a chunk it already had),
+ * or it kept failing temporarily. Refused credentials and a refused digest are final.
+ */
+function canStartOver(error: unknown): boolean {
+  if (!(error instanceof RegistryError)) return false;
+  return error.status === 0 || error.status === 404 || error.status === 416 || error.temporary;
 }
 
 async function exists(client: RegistryClient, path: string, scope: string, descriptor: Descriptor): Promise<boolean> {

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { isDigest, type Digest } from "../oci/digest.ts";
 import type { ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
+import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
 import { isIndexMediaType, isManifestMediaType } from "../oci/media-types.ts";
-import { readTarStream } from "../util/read-tar-stream.ts";
-import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase } from "./archive-format.ts";
+import { readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
+import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
 import { REF_NAME_ANNOTATION, type OciStore } from "./oci-store.ts";
 import { acquireLock } from "./store-lock.ts";
 
@@ -25,6 +26,8 @@ export interface LoadResult {
 
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const SMALL_FILE_LIMIT = 16 * 1024 * 1024;
+/** Reads and decompressed pieces of this size: fewer, larger pieces cost far less than zlib's default 16 KiB. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Load an archive written by `lade save` (or any OCI layout tar, such as skopeo's oci-archive):
@@ -42,62 +45,86 @@ export async function loadArchive(store: OciStore, file: string): Promise<LoadRe
     const staged = new Map<Digest, string>();
     const small = new Map<string, Uint8Array>();
     const seen = new Set<string>();
+    const input = await openArchive(file);
     try {
-      for await (const entry of readTarStream(await decompressedChunks(file))) {
+      const tarChunks = checkedTar(input.chunks);
+      for await (const entry of readTarStream(tarChunks)) {
         const path = entry.path.replace(/^\.\//, "").replace(/\/$/, "");
-        if (seen.has(path)) throw new ArchiveError(`Cannot load ${label}: it holds "${path}" twice`);
+        const shown = describePath(entry.path);
+        if (seen.has(path)) throw new ArchiveError(`Cannot load ${label}: it holds ${shown} twice`);
         seen.add(path);
         if (path === "blobs" || path === "blobs/sha256") {
           if (entry.type !== "directory") throw new ArchiveError(`Cannot load ${label}: "${path}" must be a folder`);
           continue;
         }
+        if (isUnsafePath(path)) throw new ArchiveError(`Cannot load ${label}: ${shown} points outside the image layout (an absolute path or "..")`);
         const blob = BLOB_PATH.exec(path);
         if (!blob && path !== "index.json" && path !== "oci-layout") {
-          throw new ArchiveError(`Cannot load ${label}: "${entry.path}" is not part of an OCI image layout`);
+          throw new ArchiveError(`Cannot load ${label}: ${shown} is not part of an OCI image layout`);
         }
-        if (entry.type !== "file") throw new ArchiveError(`Cannot load ${label}: "${entry.path}" is a ${entry.type}, not a regular file`);
+        if (entry.type !== "file") throw new ArchiveError(`Cannot load ${label}: ${shown} is a ${entry.type}, not a regular file`);
         if (blob) {
           const digest: Digest = `sha256:${blob[1]}`;
-          staged.set(digest, await stageBlob(entry.body, digest, join(staging, blob[1]!), label));
+          staged.set(digest, await stageBlob(entry, digest, join(staging, blob[1]!), label));
         } else {
           if (entry.size > SMALL_FILE_LIMIT) throw new ArchiveError(`Cannot load ${label}: "${path}" is too large`);
           const parts: Uint8Array[] = [];
           for await (const part of entry.body) parts.push(part);
-          small.set(path, new Uint8Array(Buffer.concat(parts)));
+          const bytes = new Uint8Array(Buffer.concat(parts));
+          if (bytes.length < entry.size) throw new ArchiveError(`Cannot load ${label}: the archive is truncated inside "${path}"`);
+          small.set(path, bytes);
         }
       }
+      // Read on to the end, so that a decompressor checks what it checks last (zstd's checksum,
+      // gzip's CRC): index.json and oci-layout have no digest of their own.
+      for await (const _rest of tarChunks);
     } catch (error) {
-      if (error instanceof ArchiveError) throw error;
-      throw new ArchiveError(`Cannot load ${label}: ${(error as Error).message}`, { cause: error });
+      throw archiveError(error, label, input.compression);
+    } finally {
+      input.close();
     }
 
     const index = parseIndex(small, label);
     const bases = parseBases(index);
-    const available = async (digest: Digest) => staged.has(digest) || (await store.hasBlob(digest));
+    const names = index.manifests.map((entry) => refName(entry, label));
+    const sizeOf = async (digest: Digest): Promise<number | undefined> => {
+      const path = staged.get(digest);
+      return path ? Bun.file(path).size : await store.blobSize(digest);
+    };
     const readJson = async <T>(digest: Digest): Promise<T> => {
       const path = staged.get(digest) ?? store.blobPath(digest);
-      return JSON.parse(await Bun.file(path).text()) as T;
+      try {
+        return JSON.parse(await Bun.file(path).text()) as T;
+      } catch (error) {
+        throw new ArchiveError(`Cannot load ${label}: blob ${digest} is not valid JSON, but a descriptor says it is a manifest or index`, { cause: error });
+      }
     };
     for (const entry of index.manifests) {
-      const missing = await missingBlobs(entry, available, readJson);
+      let missing: Digest[];
+      try {
+        missing = await missingBlobs(entry, sizeOf, readJson, label);
+      } catch (error) {
+        if (error instanceof ArchiveError) throw error;
+        throw new ArchiveError(`Cannot load ${label}: image ${entry.digest} is not a valid manifest or index (${(error as Error).message})`, { cause: error });
+      }
       if (missing.length === 0) continue;
       const absentBases = [];
       for (const base of bases) if (!(await store.hasBlob(base.digest as Digest))) absentBases.push(base);
       if (absentBases.length > 0) {
         throw new ArchiveError(`Cannot load ${label}: it is a delta against ${absentBases.map((b) => `${b.name} (${b.digest})`).join(", ")}, which the store does not have; load that first`);
       }
-      throw new ArchiveError(`Cannot load ${label}: it lacks ${missing.length} blobs its images need, e.g. ${missing[0]}`);
+      throw new ArchiveError(`Cannot load ${label}: it lacks ${missing.length} ${missing.length === 1 ? "blob" : "blobs"} its images need, e.g. ${missing[0]}`);
     }
 
     for (const [digest, path] of staged) {
       if (await store.hasBlob(digest)) continue;
       await rename(path, store.blobPath(digest));
     }
-    const images = index.manifests.map((entry) => ({ name: entry.annotations?.[REF_NAME_ANNOTATION] ?? entry.digest, digest: entry.digest }));
+    const images = [];
     for (const [position, entry] of index.manifests.entries()) {
-      const name = entry.annotations?.[REF_NAME_ANNOTATION];
+      const name = names[position];
       if (name) await store.tag(name, entry);
-      else images[position] = { name: entry.digest, digest: entry.digest };
+      images.push({ name: name ?? entry.digest, digest: entry.digest });
     }
     return { images, blobs: staged.size };
   } finally {
@@ -106,27 +133,128 @@ export async function loadArchive(store: OciStore, file: string): Promise<LoadRe
   }
 }
 
-async function decompressedChunks(file: string): Promise<AsyncIterable<Uint8Array>> {
+interface OpenedArchive {
+  readonly compression: ArchiveCompression;
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Stop reading (the file and the decompressor), also when the archive was refused half-way. */
+  close(): void;
+}
+
+async function openArchive(file: string): Promise<OpenedArchive> {
   const handle = Bun.file(file);
   if (!(await handle.exists())) throw new ArchiveError(`Cannot load "${file}": it does not exist`);
   const compression = detectCompression(await handle.slice(0, 4).bytes());
-  const raw = Readable.fromWeb(handle.stream() as import("node:stream/web").ReadableStream<Uint8Array>);
-  if (compression === "gzip") return raw.pipe(createGunzip());
-  if (compression === "zstd") return raw.pipe(createZstdDecompress());
-  return raw;
+  const raw = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  const decompressor =
+    compression === "gzip" ? createGunzip({ chunkSize: READ_CHUNK_BYTES }) : compression === "zstd" ? createZstdDecompress({ chunkSize: READ_CHUNK_BYTES }) : undefined;
+  if (!decompressor) return { compression, chunks: raw, close: () => raw.destroy() };
+  raw.on("error", (error) => decompressor.destroy(error));
+  return {
+    compression,
+    chunks: raw.pipe(decompressor),
+    close: () => {
+      raw.destroy();
+      decompressor.destroy();
+    },
+  };
 }
 
-async function stageBlob(body: AsyncIterable<Uint8Array>, digest: Digest, path: string, label: string): Promise<string> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  const sink = Bun.file(path).writer();
-  for await (const chunk of body) {
-    hasher.update(chunk);
-    sink.write(chunk);
+/**
+ * Pass the archive through, checking first that it starts with a tar header (its checksum adds
+ * up), so that a file that is no tar at all is named as such rather than read as garbled entries.
+ */
+async function* checkedTar(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let head: Uint8Array = new Uint8Array(0);
+  let checked = false;
+  for await (const chunk of chunks) {
+    if (checked) {
+      yield chunk;
+      continue;
+    }
+    head = head.length === 0 ? chunk : new Uint8Array(Buffer.concat([head, chunk]));
+    if (head.length < 512) continue;
+    if (!isTarHeader(head.subarray(0, 512))) throw new ArchiveError("it is not a tar archive (its first block is no tar header)");
+    checked = true;
+    yield head;
   }
-  await sink.end();
+  if (!checked && head.length > 0) yield head; // shorter than a header: the tar reader says it is truncated
+}
+
+/** A tar header's checksum: the sum of its bytes with the checksum field taken as spaces. */
+function isTarHeader(block: Uint8Array): boolean {
+  if (block.length < 512) return true; // too short to tell: the tar reader reports the truncation
+  if (block.every((byte) => byte === 0)) return true; // an empty archive: the end-of-archive blocks
+  const stored = Number.parseInt(new TextDecoder().decode(block.subarray(148, 156)).replace(/[\0 ]+$/, "").trim(), 8);
+  let unsigned = 0;
+  for (let position = 0; position < 512; position++) unsigned += position >= 148 && position < 156 ? 0x20 : block[position]!;
+  return stored === unsigned;
+}
+
+/** The error to report for anything that went wrong while reading the archive. */
+function archiveError(error: unknown, label: string, compression: ArchiveCompression): ArchiveError {
+  if (error instanceof ArchiveError) {
+    return error.message.startsWith("Cannot load") ? error : new ArchiveError(`Cannot load ${label}: ${error.message}`, { cause: error });
+  }
+  const message = (error as Error).message ?? String(error);
+  if (error instanceof TruncatedArchiveError) {
+    return new ArchiveError(`Cannot load ${label}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+  }
+  const code = (error as { code?: unknown }).code;
+  if (compression !== "none" && typeof code === "string" && /^(Z_|ZSTD_)/.test(code)) {
+    return new ArchiveError(`Cannot load ${label}: its ${compression} data is corrupt or truncated (${message})`, { cause: error });
+  }
+  return new ArchiveError(`Cannot load ${label}: ${message}`, { cause: error });
+}
+
+/** A path as an error message shows it: quoted, or described when it is not printable. */
+function describePath(path: string): string {
+  if (/[\u0000-\u001f\u007f-\u009f\ufffd]/.test(path)) return "an entry with a garbled name (the archive is corrupt)";
+  return JSON.stringify(path);
+}
+
+function isUnsafePath(path: string): boolean {
+  return path.startsWith("/") || path.split("/").includes("..");
+}
+
+/** The store name of an image of the archive: its ref name, normalized as every store name is. */
+function refName(entry: Descriptor, label: string): string | undefined {
+  const name = entry.annotations?.[REF_NAME_ANNOTATION];
+  if (name === undefined) return undefined;
+  if (!tryParseImageReference(name)) {
+    throw new ArchiveError(`Cannot load ${label}: its index.json names image ${entry.digest} ${JSON.stringify(name)}, which is not an image reference`);
+  }
+  return normalizeImageReference(name);
+}
+
+/**
+ * Write a blob's bytes to `path` while hashing them: each piece is hashed here while the one
+ * before it is being written on the thread pool.
+ */
+async function stageBlob(entry: { readonly body: AsyncIterable<Uint8Array>; readonly size: number; readonly path: string }, digest: Digest, path: string, label: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  const file = await open(path, "w");
+  let size = 0;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const chunk of entry.body) {
+      hasher.update(chunk);
+      size += chunk.length;
+      await writing;
+      writing = writeAll(file, chunk);
+    }
+    await writing;
+  } finally {
+    await writing.catch(() => {});
+    await file.close();
+  }
+  if (size < entry.size) throw new ArchiveError(`Cannot load ${label}: the archive is truncated inside "${entry.path}"`);
   const actual = `sha256:${hasher.digest("hex")}`;
   if (actual !== digest) throw new ArchiveError(`Cannot load ${label}: blob ${digest} does not match its digest (its content hashes to ${actual})`);
   return path;
+}
+
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) offset += (await file.write(bytes, offset)).bytesWritten;
 }
 
 function parseIndex(small: Map<string, Uint8Array>, label: string): ImageIndex {
@@ -152,18 +280,25 @@ function parseBases(index: ImageIndex): ArchiveBase[] {
   }
 }
 
+/** The blobs an image lacks (neither in the archive nor in the store); a blob of the wrong size is refused. */
 async function missingBlobs(
   descriptor: Descriptor,
-  available: (digest: Digest) => Promise<boolean>,
+  sizeOf: (digest: Digest) => Promise<number | undefined>,
   readJson: <T>(digest: Digest) => Promise<T>,
+  label: string,
 ): Promise<Digest[]> {
-  if (!(await available(descriptor.digest))) return [descriptor.digest];
+  if (!isDigest(descriptor.digest)) throw new ArchiveError(`Cannot load ${label}: ${JSON.stringify(descriptor.digest)} is not a digest`);
+  const size = await sizeOf(descriptor.digest);
+  if (size === undefined) return [descriptor.digest];
+  if (size !== descriptor.size) {
+    throw new ArchiveError(`Cannot load ${label}: blob ${descriptor.digest} has ${size} bytes, but its descriptor says ${descriptor.size}`);
+  }
   let children: readonly Descriptor[] = [];
   if (isIndexMediaType(descriptor.mediaType)) children = (await readJson<ImageIndex>(descriptor.digest)).manifests;
   else if (isManifestMediaType(descriptor.mediaType)) {
     const manifest = await readJson<ImageManifest>(descriptor.digest);
     children = [manifest.config, ...manifest.layers];
   }
-  const nested = await Promise.all(children.map((child) => missingBlobs(child, available, readJson)));
+  const nested = await Promise.all(children.map((child) => missingBlobs(child, sizeOf, readJson, label)));
   return nested.flat();
 }

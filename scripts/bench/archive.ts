@@ -1,0 +1,454 @@
+/**
+ * Benchmark `lade save` / `lade load` against `tar | zstd -T0` / `zstd -d | tar -x` on the same
+ * GiB-scale cluster image.
+ *
+ *   bun scripts/bench/archive.ts [--size-mib 1024] [--images 8] [--text-percent 25] [--runs 3]
+ *                                [--lade PATH] [--work DIR] [--keep]
+ *
+ * 1. Seeding (not timed): starts docker-registry on 127.0.0.1 (random free port) and pushes
+ *    --images single-platform images into it with plain HTTP uploads (so nothing recompresses
+ *    them): each has one layer of AES-CTR random bytes (stored gzip: incompressible) and one
+ *    uncompressed tar layer of log-like text (compressible), --text-percent of the payload.
+ *    Then `lade build --image-list` makes a cluster image `bench:1` whose registry layers carry
+ *    those blobs as they are (one layer per blob of 1 MiB or more). An OCI layout holding just
+ *    that image (index.json, oci-layout, blobs hard-linked from the store) is the peer's input.
+ * 2. Runs, --runs times, alternating and with the page cache dropped before each (when root):
+ *      save:  lade --root STORE save bench:1 -o lade.tar.zst      vs  tar -cf - -C LAYOUT . | zstd -T0 -q -o tar.tar.zst
+ *      load:  lade --root FRESH load -i lade.tar.zst              vs  zstd -d -c tar.tar.zst | tar -xf - -C FRESH
+ *    Wall time from spawn to exit, lade's peak RSS from getrusage. lade load hashes every blob and
+ *    checks every manifest; tar -x checks nothing, so the load comparison favours the peer.
+ * 3. Verification (not timed): `zstd -t` of both archives, `lade fsck` of the last loaded store and
+ *    its image digest, the files tar extracted equal the layout's (names and sizes), and `tar -tf`
+ *    of lade's archive lists the same files.
+ * 4. Report: median seconds and MB/s (layout bytes, 10^6, per second), archive sizes and ratios,
+ *    lade/peer speed, lade peak RSS; PASS/FAIL against the targets (lade at least as fast as the
+ *    peer, peak RSS < 200 MiB). Exit status 1 only when a run or the verification fails.
+ */
+import { existsSync, linkSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, closeSync, openSync, writeSync, renameSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  cleanUp,
+  cleanUpOnSignals,
+  dropCaches,
+  interrupted,
+  mbPerSecond,
+  median,
+  mib,
+  MiB,
+  OciLayoutWriter,
+  onCleanup,
+  removeTree,
+  run,
+  runMeasured,
+  startRegistry,
+  walkFiles,
+  type BlobRef,
+  type Measured,
+} from "./_support.ts";
+
+const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+const TARGET_RSS_MIB = 200;
+const TIME = "/usr/bin/time";
+const RSS_MARK = "bench-max-rss-kib=";
+const MEDIA = {
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  layerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  layerTar: "application/vnd.oci.image.layer.v1.tar",
+};
+
+interface Options {
+  sizeMib: number;
+  images: number;
+  textPercent: number;
+  runs: number;
+  lade?: string;
+  work?: string;
+  keep: boolean;
+}
+
+type Operation = "save" | "load";
+type Tool = "lade" | "peer";
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    args: Bun.argv.slice(2),
+    options: {
+      "size-mib": { type: "string", default: "1024" },
+      images: { type: "string", default: "8" },
+      "text-percent": { type: "string", default: "25" },
+      runs: { type: "string", default: "3" },
+      lade: { type: "string" },
+      work: { type: "string" },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) usage(0);
+  const number = (name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      process.stderr.write(`bench: --${name} needs a whole number from ${min} to ${max}, got "${value}"\n`);
+      usage(2);
+    }
+    return parsed;
+  };
+  return {
+    sizeMib: number("size-mib", values["size-mib"], 16),
+    images: number("images", values.images, 1),
+    textPercent: number("text-percent", values["text-percent"], 0, 100),
+    runs: number("runs", values.runs, 1),
+    ...(values.lade ? { lade: values.lade } : {}),
+    ...(values.work ? { work: values.work } : {}),
+    keep: values.keep,
+  };
+}
+
+function usage(code: number): never {
+  process.stderr.write(
+    "usage: bun scripts/bench/archive.ts [--size-mib 1024] [--images 8] [--text-percent 25] [--runs 3] [--lade PATH] [--work DIR] [--keep]\n",
+  );
+  process.exit(code);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  for (const tool of ["docker-registry", "tar", "zstd"]) {
+    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
+  }
+  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time, apt-get install time) is needed to measure peak RSS`);
+  cleanUpOnSignals();
+  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-archive-"));
+  onCleanup(() => {
+    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
+    else removeTree(work);
+  });
+  const logs = join(work, "logs");
+  mkdirSync(logs);
+  const lade = ladeCommand(options.lade);
+  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
+
+  // ------------------------------------------------------------ seeding and build (not timed)
+  const registry = await startRegistry(work, join(work, "registry-storage"));
+  const seedStarted = performance.now();
+  const names = await seed(work, registry.url, options);
+  log(`seeded ${names.length} images in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  const imageList = join(work, "images.txt");
+  writeFileSync(imageList, names.map((name) => `${registry.host}/${name}\n`).join(""));
+  const context = join(work, "context");
+  mkdirSync(context);
+  writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY README.txt /\nLABEL bench=archive\n");
+  writeFileSync(join(context, "README.txt"), "lade archive benchmark\n");
+  const store = join(work, "store");
+  const buildStarted = performance.now();
+  const built = await run([...lade.argv, "--root", store, "build", "-q", "-t", "bench:1", "--platform", "linux/amd64", "--image-list", imageList, context], { cwd: REPO_ROOT });
+  const imageDigest = built.trim().split("\n").at(-1)!;
+  log(`built bench:1 (${imageDigest}) in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  await registry.stop();
+  removeTree(join(work, "registry-storage"));
+
+  const layout = join(work, "layout");
+  const layoutBytes = exportLayout(store, imageDigest, layout);
+  const blobCount = readdirSync(join(layout, "blobs", "sha256")).length;
+  log(`OCI layout of bench:1: ${blobCount} blobs, ${mib(layoutBytes)} (${(layoutBytes / 1e6).toFixed(0)} MB)`);
+
+  const cachesDropped = dropCaches();
+  log(cachesDropped ? "page cache dropped before every run" : "cannot drop the page cache (not root?): runs start warm");
+
+  // ------------------------------------------------------------ runs
+  const results: Record<Operation, Record<Tool, Measured[]>> = { save: { lade: [], peer: [] }, load: { lade: [], peer: [] } };
+  const archives = { lade: join(work, "lade.tar.zst"), peer: join(work, "tar.tar.zst") };
+  const failures: string[] = [];
+  let lastLoaded: Record<Tool, string> | undefined;
+  for (let round = 1; round <= options.runs; round++) {
+    for (const tool of ["lade", "peer"] as const) {
+      removeTree(archives[tool]);
+      const argv =
+        tool === "lade"
+          ? [...lade.argv, "--root", store, "save", "bench:1", "-o", archives.lade]
+          : ["bash", "-o", "pipefail", "-c", `tar -cf - -C '${layout}' . | zstd -T0 -q -o '${archives.peer}'`];
+      const measured = await measure(`save-${tool}-${round}`, argv, logs, failures);
+      if (measured) results.save[tool].push(measured);
+    }
+    const loaded = { lade: join(work, `loaded-lade-${round}`), peer: join(work, `loaded-peer-${round}`) };
+    if (lastLoaded) for (const dir of Object.values(lastLoaded)) removeTree(dir);
+    for (const tool of ["lade", "peer"] as const) {
+      mkdirSync(loaded[tool]);
+      const argv =
+        tool === "lade"
+          ? [...lade.argv, "--root", loaded.lade, "load", "-i", archives.lade]
+          : ["bash", "-o", "pipefail", "-c", `zstd -d -q -c '${archives.peer}' | tar -xf - -C '${loaded.peer}'`];
+      const measured = await measure(`load-${tool}-${round}`, argv, logs, failures);
+      if (measured) results.load[tool].push(measured);
+    }
+    lastLoaded = loaded;
+  }
+
+  // ------------------------------------------------------------ verification (not timed)
+  const sizes = { lade: statSync(archives.lade).size, peer: statSync(archives.peer).size };
+  for (const [tool, archive] of Object.entries(archives)) {
+    const test = Bun.spawnSync(["zstd", "-t", "-q", archive], { stderr: "pipe" });
+    if (test.exitCode !== 0) failures.push(`zstd -t of the ${tool} archive: ${test.stderr.toString().trim()}`);
+  }
+  if (lastLoaded) {
+    const fsck = Bun.spawnSync([...lade.argv, "--root", lastLoaded.lade, "fsck", "--json"], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
+    const problems = fsck.exitCode === 0 ? (JSON.parse(fsck.stdout.toString()).problems as unknown[]) : [fsck.stderr.toString()];
+    if (problems.length > 0) failures.push(`lade fsck of the loaded store: ${JSON.stringify(problems)}`);
+    const images = JSON.parse(Bun.spawnSync([...lade.argv, "--root", lastLoaded.lade, "images", "--json"], { cwd: REPO_ROOT }).stdout.toString());
+    if (images[0]?.digest !== imageDigest) failures.push(`the loaded store holds ${JSON.stringify(images)}, expected bench:1 ${imageDigest}`);
+    const listing = (root: string) => walkFiles(root).map((file) => `${file.slice(root.length + 1)} ${statSync(file).size}`).sort();
+    const extracted = listing(lastLoaded.peer);
+    if (JSON.stringify(extracted) !== JSON.stringify(listing(layout))) failures.push("tar -x did not give back the layout");
+    const ladeEntries = (await run(["bash", "-o", "pipefail", "-c", `zstd -d -q -c '${archives.lade}' | tar -tf -`])).trim().split("\n").filter((name) => !name.endsWith("/")).map((name) => name.replace(/^\.\//, "")).sort();
+    const layoutEntries = walkFiles(layout).map((file) => file.slice(layout.length + 1)).sort();
+    if (JSON.stringify(ladeEntries) !== JSON.stringify(layoutEntries)) failures.push("lade's archive does not hold the same files as the layout");
+    if (failures.length === 0) log(`verified: zstd -t of both archives, lade fsck (${blobCount} blobs) and digest, tar -x output, tar -tf of lade's archive`);
+  }
+
+  report(options, layoutBytes, blobCount, sizes, results, cachesDropped, lade.argv.join(" "));
+  if (failures.length > 0) {
+    console.log(`\nVERIFICATION FAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
+    return 1;
+  }
+  console.log("\nverification: PASS");
+  return 0;
+}
+
+/**
+ * Run one measured command. Its peak RSS comes from GNU time, which forks it from a small process:
+ * Linux keeps a process's RSS from before exec in ru_maxrss, so a child forked straight from this
+ * script would report at least the script's own RSS.
+ */
+async function measure(label: string, argv: string[], logs: string, failures: string[]): Promise<Measured | undefined> {
+  dropCaches();
+  const stderr = join(logs, `${label}.err`);
+  const measured = await runMeasured([TIME, "-f", `${RSS_MARK}%M`, ...argv], { cwd: REPO_ROOT, stdout: join(logs, `${label}.out`), stderr });
+  const rssKib = Number(new RegExp(`${RSS_MARK}(\\d+)`).exec(readFileSync(stderr, "utf8"))?.[1] ?? Number.NaN);
+  if (Number.isFinite(rssKib)) (measured as { maxRssBytes: number }).maxRssBytes = rssKib * 1024;
+  if (measured.exitCode !== 0) {
+    const message = `${label} exited ${measured.exitCode}: ${readFileSync(stderr, "utf8").trim().split("\n").slice(-10).join("\n")}`;
+    failures.push(message);
+    log(message);
+    return undefined;
+  }
+  log(
+    `${label.padEnd(14)} ${measured.seconds.toFixed(2).padStart(6)} s  peak RSS ${mib(measured.maxRssBytes).padStart(10)}  ` +
+      `CPU user ${measured.userSeconds.toFixed(2)} s sys ${measured.systemSeconds.toFixed(2)} s`,
+  );
+  return measured;
+}
+
+// ---------------------------------------------------------------- seeding
+
+/**
+ * Push --images images, each one platform with a random layer and a text layer, with plain
+ * monolithic uploads (skopeo would gzip the uncompressed text layer on the way).
+ */
+async function seed(work: string, registryUrl: string, options: Options): Promise<string[]> {
+  const layout = new OciLayoutWriter(join(work, "seed-layout"));
+  const perImage = Math.floor((options.sizeMib * MiB) / options.images);
+  const textSize = Math.floor((perImage * options.textPercent) / 100);
+  const names: string[] = [];
+  for (let number = 1; number <= options.images; number++) {
+    const name = `bench/img${number}:v1`;
+    const layers: (BlobRef & { diffId: string; mediaType: string })[] = [];
+    if (perImage - textSize > 0) layers.push({ ...layout.putRandomLayer(`${name}/random`, perImage - textSize), mediaType: MEDIA.layerGzip });
+    if (textSize > 0) layers.push({ ...putTextLayer(layout.dir, `${name}/text`, textSize), mediaType: MEDIA.layerTar });
+    const config = layout.putJson({
+      architecture: "amd64",
+      os: "linux",
+      config: { Labels: { "lade.bench": name } },
+      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
+    });
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
+        layers: layers.map((layer) => ({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size })),
+      }),
+    );
+    const [repository, tag] = name.split(":") as [string, string];
+    for (const blob of [config, ...layers]) await uploadBlob(registryUrl, repository, blob.digest, join(layout.dir, "blobs", "sha256", blob.digest.slice(7)));
+    const put = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, { method: "PUT", headers: { "Content-Type": MEDIA.ociManifest }, body: manifest });
+    if (put.status !== 201) throw new Error(`PUT manifest ${name} answered ${put.status}: ${await put.text()}`);
+    names.push(name);
+  }
+  removeTree(layout.dir);
+  return names;
+}
+
+async function uploadBlob(registryUrl: string, repository: string, digest: string, path: string): Promise<void> {
+  const start = await fetch(`${registryUrl}/v2/${repository}/blobs/uploads/`, { method: "POST" });
+  await start.arrayBuffer();
+  const location = new URL(start.headers.get("location") ?? "", registryUrl);
+  location.searchParams.set("digest", digest);
+  const put = await fetch(location, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: Bun.file(path) });
+  if (put.status !== 201) throw new Error(`upload of ${digest} answered ${put.status}: ${await put.text()}`);
+}
+
+/**
+ * An uncompressed tar layer holding one file of log-like text (compresses about 5–10× with zstd),
+ * written into the layout's blobs. Returns the blob; its diff ID is its own digest.
+ */
+function putTextLayer(dir: string, seed: string, size: number): BlobRef & { diffId: string } {
+  const temporary = join(dir, `text.${process.pid}.tmp`);
+  const fd = openSync(temporary, "w");
+  const hash = new Bun.CryptoHasher("sha256");
+  const write = (bytes: Uint8Array) => {
+    hash.update(bytes);
+    writeSync(fd, bytes);
+  };
+  const content = Math.max(0, size - 2048);
+  write(tarHeader(`logs/${seed.replace(/[^A-Za-z0-9._-]/g, "_")}.log`, content));
+  const levels = ["INFO", "WARN", "DEBUG", "ERROR"];
+  const components = ["kubelet", "etcd", "apiserver", "scheduler", "controller-manager", "coredns", "calico-node"];
+  let written = 0;
+  let line = 0;
+  let state = new Bun.CryptoHasher("sha256").update(seed).digest().readUInt32LE(0) | 1;
+  while (written < content) {
+    const lines: string[] = [];
+    for (let index = 0; index < 2048; index++, line++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      const random = state >>> 0;
+      lines.push(
+        `2024-06-${String(1 + (line % 28)).padStart(2, "0")}T${String(line % 24).padStart(2, "0")}:${String(line % 60).padStart(2, "0")}:${String(random % 60).padStart(2, "0")}.${String(random % 1000).padStart(3, "0")}Z ` +
+          `${levels[random % 4]} ${components[random % 7]} request=${random.toString(16)} latency=${random % 997}ms node=node-${random % 16} msg="reconciled object ${line}"\n`,
+      );
+    }
+    let chunk = Buffer.from(lines.join(""));
+    if (written + chunk.length > content) chunk = chunk.subarray(0, content - written);
+    write(chunk);
+    written += chunk.length;
+  }
+  write(new Uint8Array(((512 - (content % 512)) % 512) + 1024));
+  closeSync(fd);
+  const hex = hash.digest("hex");
+  renameSync(temporary, join(dir, "blobs", "sha256", hex));
+  return { digest: `sha256:${hex}`, size: statSync(join(dir, "blobs", "sha256", hex)).size, diffId: `sha256:${hex}` };
+}
+
+function tarHeader(name: string, size: number): Uint8Array {
+  const header = Buffer.alloc(512);
+  const field = (offset: number, length: number, value: string) => header.write(value, offset, length, "ascii");
+  const octal = (value: number, length: number) => `${value.toString(8).padStart(length - 1, "0")}\0`;
+  field(0, 100, name);
+  field(100, 8, octal(0o644, 8));
+  field(108, 8, octal(0, 8));
+  field(116, 8, octal(0, 8));
+  field(124, 12, octal(size, 12));
+  field(136, 12, octal(0, 12));
+  field(148, 8, "        ");
+  field(156, 1, "0");
+  field(257, 6, "ustar\0");
+  field(263, 2, "00");
+  let sum = 0;
+  for (const byte of header) sum += byte;
+  field(148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
+  return header;
+}
+
+// ---------------------------------------------------------------- the peer's input
+
+/**
+ * An OCI layout of just bench:1, its blobs hard-linked from the store (copied across file
+ * systems): what `lade save --compress none` writes, as a folder. Returns the bytes of its files.
+ */
+function exportLayout(store: string, digest: string, layout: string): number {
+  const blobs = join(layout, "blobs", "sha256");
+  mkdirSync(blobs, { recursive: true });
+  const storeIndex = JSON.parse(readFileSync(join(store, "index.json"), "utf8"));
+  const entry = storeIndex.manifests.find((manifest: { digest: string }) => manifest.digest === digest);
+  const needed = new Set<string>();
+  const visit = (blobDigest: string) => {
+    needed.add(blobDigest);
+    const content = JSON.parse(readFileSync(join(store, "blobs", "sha256", blobDigest.slice(7)), "utf8"));
+    for (const child of content.manifests ?? []) visit(child.digest);
+    if (content.config) for (const blob of [content.config, ...content.layers]) needed.add(blob.digest);
+  };
+  visit(digest);
+  for (const blob of needed) {
+    const from = join(store, "blobs", "sha256", blob.slice(7));
+    const to = join(blobs, blob.slice(7));
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  }
+  writeFileSync(join(layout, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: [entry] }));
+  return walkFiles(layout).reduce((sum, file) => sum + statSync(file).size, 0);
+}
+
+// ---------------------------------------------------------------- lade and the report
+
+/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
+function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
+  if (explicit) return { argv: [resolve(explicit)] };
+  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
+  const newestSource = Math.max(...[join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))].map((path) => statSync(path).mtimeMs));
+  if (process.arch === "x64" && existsSync(binary)) {
+    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
+    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
+  }
+  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
+}
+
+function report(
+  options: Options,
+  layoutBytes: number,
+  blobCount: number,
+  sizes: Record<Tool, number>,
+  results: Record<Operation, Record<Tool, Measured[]>>,
+  cachesDropped: boolean,
+  ladeCommandLine: string,
+): void {
+  console.log(`\n## archive benchmark: ${options.images} images, ${options.textPercent}% text, ${blobCount} blobs, ${(layoutBytes / 1e6).toFixed(0)} MB layout`);
+  console.log(`lade: ${ladeCommandLine}; ${options.runs} runs each; page cache ${cachesDropped ? "dropped before every run" : "warm (not root)"}\n`);
+  console.log("| operation | lade s (MB/s) | peer s (MB/s) | lade/peer speed | lade peak RSS |");
+  console.log("|---|---|---|---|---|");
+  const verdicts: string[] = [];
+  for (const operation of ["save", "load"] as const) {
+    const lade = results[operation].lade;
+    const peer = results[operation].peer;
+    if (lade.length === 0 || peer.length === 0) {
+      console.log(`| ${operation} | – | – | – | – |`);
+      continue;
+    }
+    const ladeSeconds = median(lade.map((run) => run.seconds));
+    const peerSeconds = median(peer.map((run) => run.seconds));
+    const rss = Math.max(...lade.map((run) => run.maxRssBytes));
+    const ratio = peerSeconds / ladeSeconds;
+    const peerName = operation === "save" ? "tar | zstd -T0" : "zstd -d | tar -x";
+    console.log(
+      `| ${operation} vs \`${peerName.replaceAll("|", "\\|")}\` | ${ladeSeconds.toFixed(2)} (${mbPerSecond(layoutBytes, ladeSeconds)}) | ${peerSeconds.toFixed(2)} (${mbPerSecond(layoutBytes, peerSeconds)}) | ` +
+        `${ratio.toFixed(2)}× ${ratio >= 1 ? "PASS" : "FAIL"} | ${mib(rss)} ${rss < TARGET_RSS_MIB * MiB ? "PASS" : "FAIL"} |`,
+    );
+    verdicts.push(`${operation}: lade ${ratio >= 1 ? "at least as fast as" : "slower than"} ${peerName} (${ratio.toFixed(2)}×), peak RSS ${mib(rss)}`);
+  }
+  console.log(
+    `\narchive sizes: lade ${mib(sizes.lade)} (${((sizes.lade / layoutBytes) * 100).toFixed(1)}% of the layout), ` +
+      `tar+zstd ${mib(sizes.peer)} (${((sizes.peer / layoutBytes) * 100).toFixed(1)}%), lade/peer ${(sizes.lade / sizes.peer).toFixed(3)}`,
+  );
+  for (const verdict of verdicts) console.log(verdict);
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  if (!interrupted()) process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+} finally {
+  await cleanUp();
+}
+process.exit(code);
