@@ -11,6 +11,7 @@ readonly APT_PACKAGES=(
   docker-registry skopeo umoci containerd runc shellcheck apache2-utils openssl curl jq pigz zstd
   qemu-user-static python3
   libc6:arm64 # the loader and libc qemu-aarch64-static needs for the (dynamic) arm64 binary
+  systemd # systemd-analyze verify for the rootfs's units (test/rootfs)
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

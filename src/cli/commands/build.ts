@@ -14,6 +14,7 @@ import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { parseUserRule } from "../../scan/user-rule.ts";
 import type { BuiltImage } from "../../build/build-image.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
+import { rootfsArgs, rootfsForBuild } from "./rootfs.ts";
 
 export const buildCommand = defineCommand({
   meta: {
@@ -39,6 +40,7 @@ export const buildCommand = defineCommand({
     "include-candidates": { type: "boolean", description: "Also pack candidates (image-like flags, env values, split image fields, manifests inside ConfigMaps)" },
     report: { type: "string", description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, and what was mirrored" },
     ...registryArgs,
+    ...rootfsArgs, // --k8s-version: build the base image of `lade rootfs` in one go (CONTEXT unused)
   },
   async run({ args, rawArgs }) {
     const tags = repeatedOption(rawArgs, "tag", "t").map((tag) => {
@@ -70,11 +72,13 @@ export const buildCommand = defineCommand({
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    const access = registryAccess(args, rawArgs);
+    const rootfs = args["k8s-version"] ? await rootfsForBuild(args, platforms, access.mirrors ?? {}) : undefined;
     const progress = mirrorProgress();
     const result = await buildImage(
       store,
       {
-        contextDir: args.context,
+        contextDir: rootfs?.contextDir ?? args.context,
         kubefile: args.file,
         tags,
         buildArgs: keyValueOptions(rawArgs, "build-arg"),
@@ -89,14 +93,14 @@ export const buildCommand = defineCommand({
           isIgnored: createIgnoreImage(repeatedOption(rawArgs, "ignore-image")),
           includeCandidates: Boolean(args["include-candidates"]),
           fetch: {
-            client: createRegistryClients(registryAccess(args, rawArgs)),
+            client: createRegistryClients(rootfs ? { ...access, mirrors: rootfs.mirrors } : access),
             reporter: args.quiet ? silentMirrorReporter : progress,
             skipMissing: Boolean(args["skip-missing"]),
           },
         },
       },
       consoleBuildReporter(Boolean(args.quiet)),
-    );
+    ).finally(() => rootfs?.cleanup());
     progress.finish();
     if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);

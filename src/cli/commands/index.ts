@@ -22,6 +22,8 @@ export const commandLoaders: Record<string, CommandLoader> = {
   diff: () => import("./diff.ts").then((module) => module.diffCommand),
   scan: () => import("./scan.ts").then((module) => module.scanCommand),
   serve: () => import("./serve.ts").then((module) => module.serveCommand),
+  rootfs: () => import("./rootfs.ts").then((module) => module.rootfsCommand),
+  render: () => import("./render.ts").then((module) => module.renderCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -43,4 +45,6 @@ export const commandSummaries: Record<string, string> = {
   diff: "Compare two images: layers, files, container images, metadata, update size",
   scan: "Find the container images that manifests, charts and image lists name",
   serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
+  rootfs: "Write the build context of a base cluster image for a Kubernetes version",
+  render: "Render a Go template or a Helm chart offline, like helm template (render template, render chart)",
 };

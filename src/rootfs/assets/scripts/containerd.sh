@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# containerd as the container runtime: `containerd.sh install` (from init.sh) or
+# `containerd.sh uninstall` (from clean.sh).
+#   install: containerd, its shims, ctr and runc from the rootfs's cri/bin into /usr/bin, the CNI
+#            plugins from cni/bin into /opt/cni/bin, /etc/containerd/config.toml (sandbox image
+#            from the cluster's registry, systemd cgroups, config_path) and
+#            /etc/containerd/certs.d/<registry>/hosts.toml for every registry the image's images
+#            come from, each pointing at the cluster's registry; containerd.service started.
+#   uninstall: stops containerd and removes all of it, /var/lib/containerd included when install
+#            created it.
+# With LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD the hosts.toml files also send basic auth to
+# the cluster's registry (a [header] table for `server` and for the [host] entry).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+readonly COMPONENT=containerd
+readonly WAIT_SECONDS=30
+
+install_containerd() {
+  require_root
+  [[ -x "$ROOTFS/cri/bin/containerd" ]] || die "$ROOTFS/cri/bin/containerd is missing: the rootfs was generated without binaries"
+  step "containerd $LADE_CRI_VERSION: binaries"
+  install_dir "$COMPONENT" "$ROOTFS/cri/bin" "$ROOT/usr/bin" 0755
+  claim_data_dir "$COMPONENT" "$ROOT/opt/cni"
+  install_dir "$COMPONENT" "$ROOTFS/cni/bin" "$ROOT/opt/cni/bin" 0755
+  step "containerd: configuration (sandbox image $LADE_PAUSE_IMAGE, registries through $(registry_host))"
+  install_file "$COMPONENT" "$ROOTFS/etc/containerd/config.toml" "$ROOT/etc/containerd/config.toml"
+  install_hosts
+  [[ -f "$REGISTRY_CONFIG_DIR/ca.crt" ]] ||
+    warn "$REGISTRY_CONFIG_DIR/ca.crt is missing: pulls from $(registry_host) will fail until it is there (LADE_REGISTRY_CA=FILE)"
+  install_file "$COMPONENT" "$ROOTFS/etc/systemd/containerd.service" "$ROOT/etc/systemd/system/containerd.service"
+  claim_data_dir "$COMPONENT" "$ROOT/var/lib/containerd"
+  daemon_reload
+  enable_unit "$COMPONENT" containerd.service
+  start_unit containerd.service
+  live && wait_for_containerd
+  return 0
+}
+
+install_hosts() {
+  local file dest text auth=""
+  if [[ -n "${LADE_REGISTRY_USER:-}" ]]; then
+    [[ -n "${LADE_REGISTRY_PASSWORD:-}" ]] || die "LADE_REGISTRY_USER is set but LADE_REGISTRY_PASSWORD is not"
+    auth="$(printf '%s:%s' "$LADE_REGISTRY_USER" "$LADE_REGISTRY_PASSWORD" | base64 -w0)"
+  fi
+  while IFS= read -r -d '' file; do
+    dest="$ROOT/etc/containerd/certs.d/${file#"$ROOTFS/etc/containerd/certs.d/"}"
+    text="$(cat "$file")"
+    if [[ -n "$auth" ]]; then
+      text="$text
+
+[header]
+  Authorization = \"Basic $auth\"
+
+[host.\"https://$(registry_host)\".header]
+  Authorization = \"Basic $auth\""
+    fi
+    install_text "$COMPONENT" "$dest" 0600 "$text
+"
+  done < <(find "$ROOTFS/etc/containerd/certs.d" -name hosts.toml -type f -print0 | sort -z)
+}
+
+wait_for_containerd() {
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until ctr --address /run/containerd/containerd.sock version >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "containerd does not answer: see journalctl -u containerd"
+    sleep 1
+  done
+  log "containerd: running"
+}
+
+uninstall_containerd() {
+  require_root
+  step "containerd: stopping and removing"
+  stop_units "$COMPONENT"
+  unmount_under "$ROOT/run/containerd"
+  revert "$COMPONENT"
+  daemon_reload
+}
+
+case "${1:-install}" in
+  install) install_containerd ;;
+  uninstall) uninstall_containerd ;;
+  *) die "usage: containerd.sh install|uninstall" ;;
+esac

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The cluster's registry on this node: `lade serve registry` (the lade binary of this rootfs,
+# installed as /usr/bin/lade) serving the rootfs's registry/ folder read-only over TLS as
+# lade-registry.service. No container image is needed for it.
+#   install (default): certificate, optional htpasswd, /etc/lade/registry.env, the unit; starts it.
+#   uninstall: stops and removes all of it.
+# The certificate: /etc/lade/registry/tls.crt and tls.key when they exist already, else the
+# rootfs's etc/registry/tls.crt and tls.key when the image carries them, else a new self-signed
+# one made with openssl for the registry's name, 127.0.0.1 and LADE_REGISTRY_IP. It is also
+# written as /etc/lade/registry/ca.crt, the file every node's container runtime trusts: copy it to
+# the other nodes (LADE_REGISTRY_CA=FILE for their init.sh).
+# Basic auth: when the rootfs has etc/registry/htpasswd (`lade rootfs --registry-user`), clients
+# need LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD.
+# Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+readonly COMPONENT=registry
+readonly UNIT=lade-registry.service
+readonly ENV_FILE="$ROOT/etc/lade/registry.env"
+readonly WAIT_SECONDS=30
+
+install_registry() {
+  require_root
+  [[ -d "$ROOTFS/registry/docker/registry/v2" ]] ||
+    die "$ROOTFS/registry holds no container images (docker/registry/v2): was the image built with lade build?"
+  [[ -x "$ROOTFS/bin/lade" ]] || die "$ROOTFS/bin/lade is missing: the rootfs was generated without binaries"
+  step "registry: lade binary"
+  install_file "$COMPONENT" "$ROOTFS/bin/lade" "$ROOT/usr/bin/lade" 0755
+  certificate
+  local args=""
+  if [[ -f "$ROOTFS/etc/registry/htpasswd" ]]; then
+    install_file "$COMPONENT" "$ROOTFS/etc/registry/htpasswd" "$REGISTRY_CONFIG_DIR/htpasswd" 0600
+    args="--htpasswd /etc/lade/registry/htpasswd"
+  fi
+  step "registry: $UNIT serving $(rootfs_path)/registry on ${LADE_REGISTRY_LISTEN:-0.0.0.0:$LADE_REGISTRY_PORT}"
+  install_text "$COMPONENT" "$ENV_FILE" 0644 "# Written by the rootfs's scripts/init-registry.sh for $UNIT.
+LADE_REGISTRY_DIR=$(rootfs_path)/registry
+LADE_REGISTRY_ADDR=${LADE_REGISTRY_LISTEN:-0.0.0.0:$LADE_REGISTRY_PORT}
+LADE_REGISTRY_ARGS=$args
+"
+  install_file "$COMPONENT" "$ROOTFS/etc/systemd/$UNIT" "$ROOT/etc/systemd/system/$UNIT"
+  daemon_reload
+  enable_unit "$COMPONENT" "$UNIT"
+  start_unit "$UNIT"
+  live && wait_for_port
+  return 0
+}
+
+# The rootfs folder as the node sees it (without LADE_NODE_ROOT).
+rootfs_path() {
+  if [[ -n "$ROOT" && "$ROOTFS" == "$ROOT"/* ]]; then printf '%s' "${ROOTFS#"$ROOT"}"; else printf '%s' "$ROOTFS"; fi
+}
+
+certificate() {
+  local crt="$REGISTRY_CONFIG_DIR/tls.crt" key="$REGISTRY_CONFIG_DIR/tls.key"
+  if [[ -s "$crt" && -s "$key" ]]; then
+    log "registry: keeping the certificate in $REGISTRY_CONFIG_DIR"
+  elif [[ -f "$ROOTFS/etc/registry/tls.crt" && -f "$ROOTFS/etc/registry/tls.key" ]]; then
+    step "registry: the image's certificate"
+    install_file "$COMPONENT" "$ROOTFS/etc/registry/tls.crt" "$crt"
+    install_file "$COMPONENT" "$ROOTFS/etc/registry/tls.key" "$key" 0600
+  else
+    step "registry: a self-signed certificate for $LADE_REGISTRY_DOMAIN"
+    command -v openssl >/dev/null 2>&1 ||
+      die "openssl is needed to make the registry's certificate: install it, or put tls.crt and tls.key in $REGISTRY_CONFIG_DIR"
+    new_certificate "$crt" "$key"
+  fi
+  install_file "$COMPONENT" "$crt" "$REGISTRY_CONFIG_DIR/ca.crt"
+}
+
+new_certificate() {
+  local crt=$1 key=$2 names config
+  names="IP:127.0.0.1,DNS:localhost"
+  if [[ "$LADE_REGISTRY_DOMAIN" =~ ^[0-9.]+$ ]]; then
+    names="IP:$LADE_REGISTRY_DOMAIN,$names"
+  else
+    names="DNS:$LADE_REGISTRY_DOMAIN,$names"
+  fi
+  if [[ -n "${LADE_REGISTRY_IP:-}" && "$LADE_REGISTRY_IP" != 127.0.0.1 && "$LADE_REGISTRY_IP" != "$LADE_REGISTRY_DOMAIN" ]]; then
+    names="$names,IP:$LADE_REGISTRY_IP"
+  fi
+  make_dir "$COMPONENT" "$REGISTRY_CONFIG_DIR"
+  config="$(mktemp)"
+  # A config file rather than -addext, which OpenSSL before 1.1.1 (CentOS 7) lacks.
+  cat >"$config" <<CONFIG
+[req]
+distinguished_name = name
+x509_extensions = extensions
+prompt = no
+[name]
+CN = $LADE_REGISTRY_DOMAIN
+[extensions]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,digitalSignature,keyEncipherment,keyCertSign
+extendedKeyUsage = serverAuth
+subjectAltName = $names
+CONFIG
+  (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -config "$config" \
+    -keyout "$key.lade-new" -out "$crt.lade-new" 2>/dev/null) || {
+    rm -f "$config" "$key.lade-new" "$crt.lade-new"
+    die "openssl could not make the registry's certificate"
+  }
+  rm -f "$config"
+  mv -f "$key.lade-new" "$key"
+  mv -f "$crt.lade-new" "$crt"
+  chmod 0644 "$crt"
+  record "$COMPONENT" f "$key"
+  record "$COMPONENT" f "$crt"
+}
+
+wait_for_port() {
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$LADE_REGISTRY_PORT") 2>/dev/null; do
+    ((SECONDS < deadline)) || die "$UNIT does not answer on port $LADE_REGISTRY_PORT: see journalctl -u $UNIT"
+    sleep 1
+  done
+  log "registry: answering on port $LADE_REGISTRY_PORT"
+}
+
+uninstall_registry() {
+  require_root
+  step "registry: stopping and removing $UNIT"
+  stop_units "$COMPONENT"
+  revert "$COMPONENT"
+  daemon_reload
+}
+
+case "${1:-install}" in
+  install) install_registry ;;
+  uninstall) uninstall_registry ;;
+  *) die "usage: init-registry.sh install|uninstall" ;;
+esac
