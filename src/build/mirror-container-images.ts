@@ -9,7 +9,7 @@ import { emptyFindings, type ImageSource } from "../scan/image-source.ts";
 import { mergeFindings, type ScanReport } from "../scan/merge-findings.ts";
 import { join } from "node:path";
 import { discoverRootfsImages } from "./discover-rootfs-images.ts";
-import type { DiscoveryOptions } from "./discover-images.ts";
+import type { ChartScanner, DiscoveryOptions } from "./discover-images.ts";
 import { chainKey, hashEntries } from "./hash-entries.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
@@ -17,6 +17,9 @@ import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts
 
 /** Where the cluster registry's storage sits in the rootfs. */
 export const REGISTRY_DIR = "registry";
+/** The label base images carry with their Kubernetes version; charts are rendered for it. */
+const KUBE_VERSION_LABEL = "cluster.alpha.sealer.io/cluster-runtime-version";
+
 /** Blobs at least this big get a layer of their own, so cluster images that share them share the layer. */
 export const OWN_LAYER_THRESHOLD = 1024 * 1024;
 
@@ -24,8 +27,10 @@ export interface ContainerImageOptions extends LayerContext {
   /** Images named outside the image (--image-list files), already parsed. */
   readonly extraImages: readonly string[];
   readonly fetch: Omit<FetchImagesOptions, "cache" | "platforms">;
-  /** How the rootfs is searched for images: user rules, the chart renderer, warnings. */
+  /** How the rootfs is searched for images: user rules, warnings. */
   readonly discovery?: DiscoveryOptions;
+  /** Renders and scans charts, for the Kubernetes version the image is for (from its labels). */
+  readonly chartScanner?: (kubeVersion: string | undefined) => ChartScanner;
   /** Images matching these are left out (--ignore-image). */
   readonly isIgnored?: (image: string) => boolean;
   /** Mirror candidates too (--include-candidates). */
@@ -54,7 +59,9 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   const findings = emptyFindings();
   for (const image of options.extraImages) findings.images.push({ image, source: { file: "--image-list", rule: "image-list" } });
   for (const [index, state] of states.entries()) {
-    const found = await discoverRootfsImages(options.store, state, join(options.scratchDir, `discover-${index}`), options.discovery ?? {});
+    const kubeVersion = state.labels.get(KUBE_VERSION_LABEL);
+    const discovery = { ...options.discovery, ...(options.chartScanner ? { scanChart: options.chartScanner(kubeVersion) } : {}) };
+    const found = await discoverRootfsImages(options.store, state, join(options.scratchDir, `discover-${index}`), discovery);
     findings.images.push(...found.images);
     findings.candidates.push(...found.candidates);
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { cpSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
@@ -124,6 +124,23 @@ describe.skipIf(!available)("lade build mirrors the container images the image n
     const withCandidates = await runLade(["--root", root, "build", "-t", "disc:2", "--report", report, "--include-candidates", ctx]);
     expect(withCandidates.exitCode).toBe(0);
     expect((await Bun.file(report).json()).mirrored.map((entry: { repository: string }) => entry.repository).sort()).toEqual(["calico/node", "extra/tool", "library/pause"]);
+  });
+
+  test("renders Helm charts in charts/ and mirrors what they run (with --registry-mirror for quay.io)", async () => {
+    await seedImage(origin, "acme/app:1.0", { layerSizes: [1000] });
+    const root = tempDir();
+    const ctx = join(tempDir(), "ctx");
+    cpSync(join(import.meta.dir, "..", "fixtures", "scan", "app"), join(ctx, "app"), { recursive: true });
+    // charts render for the image's Kubernetes version: on 1.27 the chart leaves out its 1.28+ helper
+    writeTree(ctx, { Kubefile: "FROM scratch\nLABEL cluster.alpha.sealer.io/cluster-runtime-version=v1.27.3\nCOPY app charts/app\n" });
+    const report = join(tempDir(), "report.json");
+    const result = await runLade(["--root", root, "build", "-t", "charted:1", "--report", report, "--registry-mirror", `quay.io=${origin.host}`, ctx]);
+    expect(result.exitCode).toBe(0);
+    const written = await Bun.file(report).json();
+    expect(written.images.map((entry: { image: string }) => entry.image)).toEqual(["quay.io/acme/app:1.0"]);
+    expect(written.images[0].sources[0].file).toBe("charts/app/templates/deployment.yaml");
+    expect(written.mirrored).toEqual([{ image: "quay.io/acme/app:1.0", repository: "acme/app", digest: expect.stringMatching(/^sha256:/) }]);
+    expect(written.candidates.map((entry: { image: string }) => entry.image)).toContain("docker.io/library/postgres:16");
   });
 
   test("fails naming the image when one cannot be fetched, and tags nothing", async () => {

@@ -13,6 +13,7 @@ import { parseImageList } from "../../scan/parse-image-list.ts";
 import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { parseUserRule } from "../../scan/user-rule.ts";
 import type { BuiltImage } from "../../build/build-image.ts";
+import { createChartScanner } from "../../build/create-chart-scanner.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
 import { rootfsArgs, rootfsForBuild } from "./rootfs.ts";
 
@@ -74,6 +75,7 @@ export const buildCommand = defineCommand({
     }
     const access = registryAccess(args, rawArgs);
     const rootfs = args["k8s-version"] ? await rootfsForBuild(args, platforms, access.mirrors ?? {}) : undefined;
+    const onWarning = (message: string) => process.stderr.write(`warning: ${message}\n`);
     const progress = mirrorProgress();
     const result = await buildImage(
       store,
@@ -89,7 +91,8 @@ export const buildCommand = defineCommand({
         imageType: args.type as "kube-installer" | "app-installer",
         extraImages,
         mirror: {
-          discovery: { userRules, onWarning: (message) => process.stderr.write(`warning: ${message}\n`) },
+          discovery: { userRules, onWarning },
+          chartScanner: (kubeVersion) => createChartScanner({ ...(kubeVersion ? { kubeVersion } : {}), userRules, onWarning }),
           isIgnored: createIgnoreImage(repeatedOption(rawArgs, "ignore-image")),
           includeCandidates: Boolean(args["include-candidates"]),
           fetch: {

@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import { discoverImages } from "../../build/discover-images.ts";
+import { createChartScanner } from "../../build/create-chart-scanner.ts";
+import { chartValues } from "../chart-values.ts";
 import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { mergeFindings, type ScannedImage } from "../../scan/merge-findings.ts";
 import type { ImageSource } from "../../scan/image-source.ts";
@@ -22,6 +24,9 @@ export const scanCommand = defineCommand({
     "ignore-image": { type: "string", description: "Leave out images matching a glob, e.g. 'busybox*' or 'quay.io/prometheus/*' (repeatable)" },
     rule: { type: "string", description: "Extra rule KIND=PATH or KIND=PATH{repository=F,tag=F} (repeatable), e.g. 'Widget=spec.images[*]'" },
     "image-list": { type: "string", description: "Also read an image list file (repeatable)" },
+    values: { type: "string", description: "Values file for one chart, CHART=FILE (repeatable)" },
+    set: { type: "string", description: "Value for one chart, CHART.key=v in Helm's --set syntax (repeatable)" },
+    "kube-version": { type: "string", description: "Kubernetes version charts are rendered for (.Capabilities.KubeVersion)" },
   },
   async run({ args, rawArgs }) {
     const paths = [...(args._ as string[]), ...repeatedOption(rawArgs, "image-list")];
@@ -31,9 +36,16 @@ export const scanCommand = defineCommand({
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    const onWarning = (message: string) => process.stderr.write(`warning: ${message}\n`);
     const findings = await discoverImages(paths, {
       userRules,
-      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+      onWarning,
+      scanChart: createChartScanner({
+        values: await chartValues(rawArgs),
+        ...(args["kube-version"] ? { kubeVersion: args["kube-version"] } : {}),
+        userRules,
+        onWarning,
+      }),
     });
     const report = mergeFindings(findings, createIgnoreImage(repeatedOption(rawArgs, "ignore-image")));
     if (args.json) return printJson(report);
