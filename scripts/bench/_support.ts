@@ -4,8 +4,8 @@
  * Nothing here is part of lade; it only drives real programs (docker-registry, skopeo, lade).
  */
 import { createCipheriv } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
 
 // ---------------------------------------------------------------- clean-up
@@ -384,4 +384,19 @@ export function mib(bytes: number): string {
 /** Megabytes (10^6) per second, as dd and curl report them. */
 export function mbPerSecond(bytes: number, seconds: number): string {
   return `${(bytes / 1e6 / seconds).toFixed(0)} MB/s`;
+}
+
+export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+
+/** How to run lade: PATH if given, else the compiled amd64 binary when it is newer than src/, else the source. */
+export function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
+  if (explicit) return { argv: [resolve(explicit)] };
+  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
+  const source = [join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))];
+  const newestSource = Math.max(...source.map((path) => statSync(path).mtimeMs));
+  if (process.arch === "x64" && existsSync(binary)) {
+    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
+    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
+  }
+  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
 }

@@ -28,27 +28,8 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  cleanUp,
-  cleanUpOnSignals,
-  dropCaches,
-  interrupted,
-  mbPerSecond,
-  median,
-  mib,
-  MiB,
-  OciLayoutWriter,
-  onCleanup,
-  removeTree,
-  run,
-  runMeasured,
-  startRegistry,
-  walkFiles,
-  type BlobRef,
-  type Measured,
-} from "./_support.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
 
-const REPO_ROOT = resolve(import.meta.dir, "..", "..");
 const TARGET_RSS_MIB = 200;
 const TIME = "/usr/bin/time";
 const RSS_MARK = "bench-max-rss-kib=";
@@ -389,16 +370,6 @@ function exportLayout(store: string, digest: string, layout: string): number {
 // ---------------------------------------------------------------- lade and the report
 
 /** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
-function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
-  if (explicit) return { argv: [resolve(explicit)] };
-  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
-  const newestSource = Math.max(...[join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))].map((path) => statSync(path).mtimeMs));
-  if (process.arch === "x64" && existsSync(binary)) {
-    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
-    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
-  }
-  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
-}
 
 function report(
   options: Options,

@@ -26,29 +26,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  cleanUp,
-  cleanUpOnSignals,
-  dropCaches,
-  inParallel,
-  interrupted,
-  mbPerSecond,
-  median,
-  mib,
-  MiB,
-  OciLayoutWriter,
-  onCleanup,
-  removeTree,
-  run,
-  runMeasured,
-  sha256File,
-  startRegistry,
-  walkFiles,
-  type BlobRef,
-  type Measured,
-} from "./_support.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
 
-const REPO_ROOT = resolve(import.meta.dir, "..", "..");
 const PLATFORMS = ["amd64", "arm64"] as const;
 const TARGET_RATIO = 3;
 const TARGET_RSS_MIB = 200;
@@ -327,17 +306,6 @@ async function getManifest(host: string, repository: string, reference: string):
 // ---------------------------------------------------------------- lade
 
 /** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
-function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
-  if (explicit) return { argv: [resolve(explicit)] };
-  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
-  const source = [join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))];
-  const newestSource = Math.max(...source.map((path) => statSync(path).mtimeMs));
-  if (process.arch === "x64" && existsSync(binary)) {
-    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
-    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
-  }
-  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
-}
 
 /**
  * Check lade's folder: every blob's sha256 matches its path, the blobs are exactly the seeded ones,

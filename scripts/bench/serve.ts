@@ -28,26 +28,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  cleanUp,
-  cleanUpOnSignals,
-  dropCaches,
-  inParallel,
-  interrupted,
-  mbPerSecond,
-  median,
-  mib,
-  MiB,
-  OciLayoutWriter,
-  onCleanup,
-  removeTree,
-  run,
-  startRegistry,
-  walkFiles,
-  type BlobRef,
-} from "./_support.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, startRegistry, walkFiles, type BlobRef, ladeCommand, REPO_ROOT } from "./_support.ts";
 
-const REPO_ROOT = resolve(import.meta.dir, "..", "..");
 const PLATFORMS = ["amd64", "arm64"] as const;
 const TARGET_RATIO = 1;
 const TARGET_RSS_MIB = 200;
@@ -322,16 +304,6 @@ function pullPlan(images: readonly SeededImage[]): Fetch[] {
 // ---------------------------------------------------------------- servers
 
 /** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
-function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
-  if (explicit) return { argv: [resolve(explicit)] };
-  const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
-  const newestSource = Math.max(...[join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))].map((path) => statSync(path).mtimeMs));
-  if (process.arch === "x64" && existsSync(binary)) {
-    if (statSync(binary).mtimeMs >= newestSource) return { argv: [binary], note: "compiled binary, newer than src/" };
-    return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "dist/lade-linux-amd64 is older than src/" };
-  }
-  return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
-}
 
 /** `lade serve registry --dir FOLDER --addr 127.0.0.1:0 -q`, ready once it printed its URL. */
 async function startLade(argv: readonly string[], folder: string, logPath: string) {
