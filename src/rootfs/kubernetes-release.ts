@@ -1,4 +1,5 @@
-import versionTable from "./data/k8s-versions.json" with { type: "json" };
+// One version table for the whole project: the kubeadm module owns it.
+import versionTable from "../kubeadm/data/k8s-versions.json" with { type: "json" };
 
 /** What kubeadm of one patch release uses: images, config API, CRI sockets. */
 export interface KubernetesRelease {
