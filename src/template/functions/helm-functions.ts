@@ -1,9 +1,10 @@
 import type { GoMap, GoValue } from "../go-value.ts";
 import type { FunctionMap, TemplateRuntime } from "../template-function.ts";
 import { TemplateError } from "../template-error.ts";
+import { jsonFunctions } from "./json-functions.ts";
 import { define, fail } from "./define.ts";
 import { goQuote } from "./go-string.ts";
-import { jsonKind, marshalJson, parseJson } from "./go-json.ts";
+import { jsonKind, parseJson } from "./go-json.ts";
 import { GoLocation, GoTime } from "./go-time.ts";
 import { isMap, nilSlice, withGoType } from "./go-type.ts";
 import { parseYaml, unmarshalTypeError } from "./parse-yaml.ts";
@@ -112,20 +113,9 @@ export function helmFunctions(runtime: TemplateRuntime): FunctionMap {
         return [message(error)];
       }
     }),
-    toJson: define(["any"], (v) => {
-      try {
-        return marshalJson(v);
-      } catch {
-        return "";
-      }
-    }),
-    mustToJson: define(["any"], (v) => {
-      try {
-        return marshalJson(v);
-      } catch (error) {
-        fail(message(error));
-      }
-    }),
+    // Helm's toJson and mustToJson behave as sprig's
+    toJson: jsonFunctions.toJson!,
+    mustToJson: jsonFunctions.mustToJson!,
     fromJson: define(["string"], (s) => fromJsonWith(s, () => ({}), isMap, "map[string]interface {}")),
     fromJsonArray: define(["string"], (s) => fromJsonWith(s, () => [], Array.isArray, "[]interface {}")),
     toToml: define(["any"], (v) => {
