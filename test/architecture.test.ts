@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["build", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  cli: ["run", "build", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  run: ["build", "chart", "template", "kubeadm", "oci", "store", "util"],
   build: ["kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   mirror: ["oci", "registry", "store", "util"],
   registry: ["oci", "store", "util"],

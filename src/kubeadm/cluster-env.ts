@@ -56,6 +56,8 @@ export interface ClusterEnvOptions {
   readonly cluster?: Cluster;
   /** The host the env is for: its `hosts[].env` applies and `HostIP` is set. */
   readonly host?: string;
+  /** `KEY=VALUE` entries above everything else (`lade run --env`). */
+  readonly overrides?: readonly string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export function resolveClusterEnv(options: ClusterEnvOptions): Record<string, En
     ...options.imageEnv,
     ...parseEnvList(cluster?.env ?? []),
     ...parseEnvList(hostEntry?.env ?? []),
+    ...parseEnvList(options.overrides ?? []),
   };
   for (const key of COMPUTED_KEYS) delete env[key];
 

@@ -43,6 +43,8 @@ export interface KubeadmConfigOptions {
   /** The node's address; with a Clusterfile its role follows from the hosts. */
   readonly node?: string;
   readonly renderTemplate?: TemplateRenderer;
+  /** `KEY=VALUE` entries that override the image's and the Clusterfile's env (`lade run --env`). */
+  readonly envOverrides?: readonly string[];
 }
 
 /** The final kubeadm config: one document per kind, in the order kubeadm files list them. */
@@ -85,7 +87,9 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
   const masters = hostsWithRole(cluster, "master");
   const master0 = masters[0] ?? (role === "master0" ? node : undefined);
 
-  const env = resolveClusterEnv({ imageEnv: sources.imageEnv, cluster, host: node ?? (role === "master0" ? master0 : undefined) });
+  const env = resolveClusterEnv({ imageEnv: sources.imageEnv, cluster, host: node ?? (role === "master0" ? master0 : undefined),
+    ...(options.envOverrides ? { overrides: options.envOverrides } : {}),
+  });
   let image: ParsedConfigFile | undefined;
   if (sources.imageConfig) {
     const { file } = sources.imageConfig;

@@ -24,6 +24,8 @@ export const commandLoaders: Record<string, CommandLoader> = {
   serve: () => import("./serve.ts").then((module) => module.serveCommand),
   rootfs: () => import("./rootfs.ts").then((module) => module.rootfsCommand),
   render: () => import("./render.ts").then((module) => module.renderCommand),
+  run: () => import("./run.ts").then((module) => module.runCommand),
+  delete: () => import("./delete.ts").then((module) => module.deleteCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -47,4 +49,6 @@ export const commandSummaries: Record<string, string> = {
   serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
   rootfs: "Write the build context of a base cluster image for a Kubernetes version",
   render: "Render a Go template or a Helm chart offline, like helm template (render template, render chart)",
+  run: "Install a single-node cluster on this machine from a cluster image (resumable; --dry-run)",
+  delete: "Remove the cluster lade run installed on this machine",
 };

@@ -1,0 +1,24 @@
+import { defineCommand } from "citty";
+import { DEFAULT_DATA_DIR, deleteCluster } from "../../run/install-cluster.ts";
+
+export const deleteCommand = defineCommand({
+  meta: {
+    name: "delete",
+    description:
+      "Remove the cluster lade run installed on this machine: kubeadm reset -f, scripts/clean.sh, then DATA_DIR. " +
+      "Each step is recorded, so a rerun after a failure resumes.",
+  },
+  args: {
+    "data-dir": { type: "string", description: "The folder lade run used", default: DEFAULT_DATA_DIR },
+    "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
+  },
+  async run({ args }) {
+    const dataDir = args["data-dir"] as string;
+    await deleteCluster({
+      dataDir,
+      dryRun: Boolean(args["dry-run"]),
+      output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
+    });
+    if (!args["dry-run"]) process.stdout.write(`Deleted the cluster of ${dataDir}\n`);
+  },
+});

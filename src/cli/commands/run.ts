@@ -1,0 +1,66 @@
+import { defineCommand } from "citty";
+import { stat } from "node:fs/promises";
+import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
+import { DEFAULT_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
+import { loadArchive } from "../../store/load-archive.ts";
+import { openStore } from "../command-context.ts";
+import { UsageError } from "../global-options.ts";
+import { repeatedOption } from "../repeated-option.ts";
+
+export const runCommand = defineCommand({
+  meta: {
+    name: "run",
+    description:
+      "Install a single-node cluster on this machine from a cluster image (or an archive, loaded first): check the host, " +
+      "unpack the rootfs, render *.tmpl files, write the kubeadm config, run scripts/init.sh, kubeadm init, launch the apps. " +
+      "Steps are recorded in DATA_DIR/state.json: a rerun skips what is done and resumes after a failure. " +
+      "Installing on several hosts over SSH is not implemented yet.",
+  },
+  args: {
+    image: { type: "positional", description: "A cluster image in the store, or an archive file (lade save)", required: true },
+    file: { type: "string", alias: "f", description: "Clusterfile: a sealer.io/v2 Cluster plus kubeadm documents" },
+    env: { type: "string", description: "Cluster env KEY=VALUE, above the image's and the Clusterfile's (repeatable)" },
+    "host-ip": { type: "string", description: "This machine's address (default: the Clusterfile's master, else the first non-loopback IPv4)" },
+    "data-dir": { type: "string", description: "Where the rootfs, kubeadm config and state live", default: DEFAULT_DATA_DIR },
+    "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
+  },
+  async run({ args, rawArgs }) {
+    const env = repeatedOption(rawArgs, "env");
+    for (const entry of env) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--env" needs KEY=VALUE: got "${entry}"`);
+    let clusterfile: { text: string; file: string } | undefined;
+    if (args.file) {
+      const file = Bun.file(args.file);
+      if (!(await file.exists())) throw new UsageError(`Cannot read the Clusterfile "${args.file}": no such file`);
+      clusterfile = { text: await file.text(), file: args.file };
+    }
+    const store = await openStore();
+    let image = args.image as string;
+    if ((await stat(image).catch(() => undefined))?.isFile()) {
+      if (args["dry-run"]) throw new UsageError(`--dry-run needs an image in the store: run "lade load -i ${image}" first`);
+      const loaded = await loadArchive(store, image);
+      if (loaded.images.length !== 1) throw new UsageError(`The archive "${image}" holds ${loaded.images.length} images: load it and name one`);
+      process.stdout.write(`Loaded ${loaded.images[0]!.name} (${loaded.images[0]!.digest})\n`);
+      image = loaded.images[0]!.name;
+    }
+    const dataDir = args["data-dir"] as string;
+    await installCluster(store, {
+      image,
+      dataDir,
+      env,
+      ...(clusterfile ? { clusterfile } : {}),
+      ...(args["host-ip"] ? { hostIp: args["host-ip"] } : {}),
+      dryRun: Boolean(args["dry-run"]),
+      ladeCommand: ladeCommand(),
+      output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
+    });
+    if (!args["dry-run"]) {
+      process.stdout.write(`The cluster is up. To reach it:\n  export KUBECONFIG=${ADMIN_KUBECONFIG}\n  kubectl get nodes\n`);
+    }
+  },
+});
+
+/** How to start this lade again: the compiled binary, or bun with the entry script. */
+function ladeCommand(): string[] {
+  const main = Bun.main;
+  return main.endsWith(".ts") || main.endsWith(".js") ? [process.execPath, main] : [process.execPath];
+}

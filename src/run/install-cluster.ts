@@ -1,0 +1,202 @@
+import { createServer } from "node:net";
+import { networkInterfaces } from "node:os";
+import { chmod, readdir, rename, rm, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { parseImageExtension } from "../build/image-extension.ts";
+import { WorkingCopy } from "../build/working-copy.ts";
+import { renderHelmTemplate } from "../chart/render-helm-template.ts";
+import { hostsWithRole } from "../kubeadm/cluster.ts";
+import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
+import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
+import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
+import { formatPlatform } from "../oci/platform.ts";
+import { findImage } from "../store/find-image.ts";
+import type { OciStore } from "../store/oci-store.ts";
+import { readImage } from "../store/read-image.ts";
+import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
+import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
+
+export const DEFAULT_DATA_DIR = "/var/lib/lade/clusters/default";
+/** Where an image keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
+const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
+const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
+const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259, 5000];
+
+export interface RunOptions {
+  readonly image: string;
+  readonly dataDir: string;
+  readonly clusterfile?: { readonly text: string; readonly file: string };
+  /** `KEY=VALUE`, above the image's and the Clusterfile's env. */
+  readonly env: readonly string[];
+  /** This machine's address (default: from the Clusterfile's master, else the first non-loopback IPv4). */
+  readonly hostIp?: string;
+  readonly dryRun: boolean;
+  readonly ladeCommand: readonly string[];
+  readonly output: OutputSink;
+  /** For tests: the machine's OS and architecture. */
+  readonly host?: { os: string; architecture: string };
+}
+
+export class RunError extends Error {
+  override name = "RunError";
+}
+
+/** `lade run` on this machine: plan the steps for IMAGE and run those not done yet. */
+export async function installCluster(store: OciStore, options: RunOptions): Promise<void> {
+  const { dataDir, output } = options;
+  const tagged = await findImage(store, options.image);
+  const image = await readImage(store, tagged.descriptor);
+  const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
+  const chosen = choosePlatform(
+    image.platforms.map((candidate) => candidate.platform),
+    host,
+  );
+  if (typeof chosen === "string") throw new RunError(chosen);
+  const platformImage = image.platforms.find((candidate) => candidate.platform === chosen)!;
+  const platformName = formatPlatform(chosen);
+
+  const cluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
+  const hostIps = new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips));
+  if (hostIps.size > 1) throw new RunError(`The Clusterfile lists ${hostIps.size} hosts: installing on several hosts (over SSH) is not implemented yet`);
+  const hostIp = options.hostIp ?? hostsWithRole(cluster, "master")[0] ?? [...hostIps][0] ?? detectHostIp();
+  if (!hostIp) throw new RunError("Cannot find this machine's IP address: give --host-ip");
+
+  const statePath = join(dataDir, "state.json");
+  const state: RunState = (await readState(statePath)) ?? { done: [] };
+  if (state.digest && state.digest !== tagged.descriptor.digest) {
+    throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete" first, or give another --data-dir`);
+  }
+  Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName });
+
+  const extension = parseImageExtension(platformImage.manifest.annotations);
+  const rootfs = join(dataDir, "rootfs");
+  const steps = planRun({
+    dataDir,
+    rootfs,
+    applications: extension?.applications ?? [],
+    ...(extension?.launch ? { launch: extension.launch } : {}),
+    ladeCommand: options.ladeCommand,
+  });
+  const imageEnv = Object.fromEntries(
+    (platformImage.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
+  );
+  const env = resolveClusterEnv({ imageEnv, cluster, host: hostIp, overrides: options.env });
+  if (options.dryRun) output(`Installing ${tagged.name} (${platformName}) on this machine (${hostIp}), data in ${dataDir} — dry run, nothing is changed`, "stdout");
+
+  await executeSteps(steps, {
+    statePath,
+    state,
+    record: "done",
+    dryRun: options.dryRun,
+    output,
+    handlers: {
+      "check-host": async () => {
+        output(`[check-host] ${host.os}/${host.architecture}: the image's platform ${platformName}; address ${hostIp}`, "stdout");
+        const swaps = await Bun.file("/proc/swaps").text().catch(() => "");
+        const swapOn = swaps.trim().split("\n").length > 1;
+        output(`[check-host] swap: ${swapOn ? "on (init.sh turns it off: the kubelet needs it off)" : "off"}`, "stdout");
+        const busy: number[] = [];
+        for (const port of CONTROL_PLANE_PORTS) if (await portInUse(port)) busy.push(port);
+        output(`[check-host] ports ${busy.length ? `in use: ${busy.join(", ")} (kubeadm init may fail)` : `free: ${CONTROL_PLANE_PORTS.join(", ")}`}`, "stdout");
+      },
+      "unpack-rootfs": async () => {
+        const partial = `${rootfs}.partial`;
+        await rm(partial, { recursive: true, force: true });
+        await rm(rootfs, { recursive: true, force: true });
+        const copy = await WorkingCopy.create(partial);
+        for (const layer of platformImage.manifest.layers) await copy.applyLayer(store.blobPath(layer.digest));
+        await rename(partial, rootfs);
+      },
+      "render-templates": async () => {
+        for (const folder of TEMPLATE_FOLDERS) {
+          for (const file of await listFiles(join(rootfs, folder))) {
+            if (!file.endsWith(".tmpl")) continue;
+            const name = relative(rootfs, file);
+            const text = renderHelmTemplate(name, await Bun.file(file).text(), env);
+            const target = file.slice(0, -".tmpl".length);
+            await Bun.write(target, text);
+            await chmod(target, (await stat(file)).mode & 0o7777);
+            output(`[render-templates] ${name} → ${relative(rootfs, target)}`, "stdout");
+          }
+        }
+      },
+      "write-kubeadm-config": async () => {
+        let imageConfig: { text: string; file: string } | undefined;
+        for (const name of CONFIG_FILES) {
+          const file = Bun.file(join(rootfs, name));
+          if (await file.exists()) {
+            imageConfig = { text: await file.text(), file: name };
+            break;
+          }
+        }
+        if (!imageConfig) output(`[kubeadm-config] warning: the image has no ${CONFIG_FILES.join(" or ")}: lade's defaults are used`, "stderr");
+        const config = resolveKubeadmConfig(
+          {
+            ...(imageConfig ? { imageConfig } : {}),
+            ...(options.clusterfile ? { clusterfile: options.clusterfile } : {}),
+            imageEnv,
+            imageLabels: { ...platformImage.config.config.Labels },
+          },
+          { role: "master0", node: hostIp, envOverrides: options.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
+        );
+        for (const warning of config.warnings) output(`[kubeadm-config] warning: ${warning}`, "stderr");
+        await Bun.write(join(dataDir, "kubeadm.yaml"), formatKubeadmConfig(config.documents));
+      },
+    },
+  });
+}
+
+/** `lade delete`: reset kubeadm, run clean.sh, remove the data folder; each step recorded. */
+export async function deleteCluster(options: { dataDir: string; dryRun: boolean; output: OutputSink }): Promise<Step[]> {
+  const { dataDir, output } = options;
+  const statePath = join(dataDir, "state.json");
+  const exists = await stat(dataDir).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) throw new RunError(`Nothing to delete: ${dataDir} does not exist`);
+  const state: RunState = (await readState(statePath)) ?? { done: [] };
+  const steps = planDelete(dataDir);
+  await executeSteps(steps, {
+    statePath,
+    state,
+    record: "deleted",
+    dryRun: options.dryRun,
+    output,
+    handlers: { "remove-data-dir": () => rm(dataDir, { recursive: true, force: true }) },
+  });
+  return steps;
+}
+
+export { StepFailedError };
+
+function goArch(arch: string): string {
+  return arch === "x64" ? "amd64" : arch === "ia32" ? "386" : arch;
+}
+
+function detectHostIp(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === "IPv4" && !address.internal) return address.address;
+  }
+  return undefined;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
+    server.listen(port, () => server.close(() => resolve(false)));
+  });
+}

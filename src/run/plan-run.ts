@@ -1,0 +1,118 @@
+import type { Application, Launch } from "../build/image-extension.ts";
+import { formatPlatform, type Platform } from "../oci/platform.ts";
+
+/**
+ * What a step does besides running commands: lade's own work (unpacking, rendering, writing the
+ * kubeadm config, checking the host, removing the data folder), done by the executor's handlers.
+ */
+export type StepAction = "check-host" | "unpack-rootfs" | "render-templates" | "write-kubeadm-config" | "remove-data-dir";
+
+export interface Step {
+  /** Stable name, recorded in the state file once the step succeeded. */
+  readonly id: string;
+  readonly description: string;
+  /** lade's own work, done before the commands. */
+  readonly action?: StepAction;
+  /** Commands run in order (argv, no shell); the first non-zero exit fails the step. */
+  readonly commands: readonly (readonly string[])[];
+  /** Extra environment for the commands. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Skip the step (as done) when this file does not exist when it is reached. */
+  readonly onlyIfExists?: string;
+}
+
+export interface RunFacts {
+  readonly dataDir: string;
+  /** The rootfs of the chosen platform, unpacked: DATA_DIR/rootfs. */
+  readonly rootfs: string;
+  readonly applications: readonly Application[];
+  readonly launch?: Launch;
+  /** How to start lade itself (for `lade render chart`). */
+  readonly ladeCommand: readonly string[];
+}
+
+export const ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";
+
+/** The platform of the image for this machine: same OS and architecture (variant ignored), else an error text. */
+export function choosePlatform(platforms: readonly Platform[], host: { os: string; architecture: string }): Platform | string {
+  if (host.os !== "linux") return `lade run installs Kubernetes on Linux only: this machine runs ${host.os}`;
+  const match = platforms.find((platform) => platform.os === host.os && platform.architecture === host.architecture);
+  if (match) return match;
+  return `The image has no ${host.os}/${host.architecture} platform for this machine: it has ${platforms.map(formatPlatform).join(", ") || "none"}`;
+}
+
+/** The steps of `lade run` on one machine, in order. */
+export function planRun(facts: RunFacts): Step[] {
+  const { dataDir, rootfs } = facts;
+  const kubeadmConfig = `${dataDir}/kubeadm.yaml`;
+  const steps: Step[] = [
+    { id: "check-host", description: "Check this machine: OS, architecture, swap, ports", action: "check-host", commands: [] },
+    { id: "unpack-rootfs", description: `Unpack the image's rootfs into ${rootfs}`, action: "unpack-rootfs", commands: [] },
+    {
+      id: "render-templates",
+      description: `Render the *.tmpl files under ${rootfs}/{etc,manifests,charts} with the cluster env`,
+      action: "render-templates",
+      commands: [],
+    },
+    { id: "kubeadm-config", description: `Write the kubeadm config for master0 to ${kubeadmConfig}`, action: "write-kubeadm-config", commands: [] },
+    { id: "init-node", description: "Set up the container runtime, registry and kubelet (scripts/init.sh)", commands: [["bash", `${rootfs}/scripts/init.sh`]] },
+    {
+      id: "kubeadm-init",
+      description: "Initialize the control plane",
+      commands: [["kubeadm", "init", "--config", kubeadmConfig, "--upload-certs"]],
+    },
+  ];
+  steps.push(...planLaunch(facts));
+  return steps;
+}
+
+function planLaunch(facts: RunFacts): Step[] {
+  const env = { KUBECONFIG: ADMIN_KUBECONFIG };
+  const launch = facts.launch;
+  if (launch?.cmds && launch.cmds.length > 0) {
+    return [{ id: "launch-cmds", description: "Run the image's CMDS", commands: launch.cmds.map((cmd) => ["bash", "-c", cmd]), env, cwd: facts.rootfs }];
+  }
+  return (launch?.app_names ?? []).map((name): Step => {
+    const app = facts.applications.find((candidate) => candidate.name === name);
+    const dir = `${facts.rootfs}/application/apps/${name}`;
+    const base = { id: `launch-${name}`, env, cwd: dir };
+    if (!app) return { ...base, description: `Launch app ${name}: the image does not describe it`, commands: [["false"]] };
+    if (app.cmds && app.cmds.length > 0) {
+      return { ...base, description: `Launch app ${name} (its commands)`, commands: app.cmds.map((cmd) => ["bash", "-c", cmd]) };
+    }
+    if (app.type === "helm") {
+      const render = [...facts.ladeCommand, "render", "chart", dir, "--name", name].map(shellQuote).join(" ");
+      return { ...base, description: `Launch helm app ${name} (rendered offline, applied)`, commands: [["bash", "-c", `set -o pipefail; ${render} | kubectl apply -f -`]] };
+    }
+    if (app.type === "shell") {
+      return { ...base, description: `Launch shell app ${name}`, commands: app.files.map((file) => ["bash", `${dir}/${file}`]) };
+    }
+    return { ...base, description: `Launch kube app ${name}`, commands: app.files.map((file) => ["kubectl", "apply", "-f", `${dir}/${file}`]) };
+  });
+}
+
+/** The steps of `lade delete`: undo kubeadm, undo init.sh, then forget everything. */
+export function planDelete(dataDir: string): Step[] {
+  const rootfs = `${dataDir}/rootfs`;
+  return [
+    { id: "kubeadm-reset", description: "Reset what kubeadm set up", commands: [["kubeadm", "reset", "-f"]] },
+    {
+      id: "clean-node",
+      description: "Undo the node set-up (scripts/clean.sh)",
+      commands: [["bash", `${rootfs}/scripts/clean.sh`]],
+      onlyIfExists: `${rootfs}/scripts/clean.sh`,
+    },
+    { id: "remove-data-dir", description: `Remove ${dataDir}`, action: "remove-data-dir", commands: [] },
+  ];
+}
+
+/** A command as a shell would read it, for --dry-run and errors. */
+export function formatCommand(command: readonly string[], env?: Readonly<Record<string, string>>): string {
+  const prefix = Object.entries(env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)} `).join("");
+  return prefix + command.map(shellQuote).join(" ");
+}
+
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
