@@ -8,7 +8,8 @@ import { isDigest, type Digest } from "../oci/digest.ts";
 import type { ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
 import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
 import { isIndexMediaType, isManifestMediaType } from "../oci/media-types.ts";
-import { readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
+import { tarChecksumMatches } from "../util/parse-tar-header.ts";
+import { CorruptArchiveError, readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
 import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
 import { REF_NAME_ANNOTATION, type OciStore } from "./oci-store.ts";
 import { acquireLock } from "./store-lock.ts";
@@ -180,14 +181,11 @@ async function* checkedTar(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Ui
   if (!checked && head.length > 0) yield head; // shorter than a header: the tar reader says it is truncated
 }
 
-/** A tar header's checksum: the sum of its bytes with the checksum field taken as spaces. */
+/** A first block that is not a tar header (its checksum does not add up) means no tar at all. */
 function isTarHeader(block: Uint8Array): boolean {
   if (block.length < 512) return true; // too short to tell: the tar reader reports the truncation
   if (block.every((byte) => byte === 0)) return true; // an empty archive: the end-of-archive blocks
-  const stored = Number.parseInt(new TextDecoder().decode(block.subarray(148, 156)).replace(/[\0 ]+$/, "").trim(), 8);
-  let unsigned = 0;
-  for (let position = 0; position < 512; position++) unsigned += position >= 148 && position < 156 ? 0x20 : block[position]!;
-  return stored === unsigned;
+  return tarChecksumMatches(block);
 }
 
 /** The error to report for anything that went wrong while reading the archive. */
@@ -196,7 +194,7 @@ function archiveError(error: unknown, label: string, compression: ArchiveCompres
     return error.message.startsWith("Cannot load") ? error : new ArchiveError(`Cannot load ${label}: ${error.message}`, { cause: error });
   }
   const message = (error as Error).message ?? String(error);
-  if (error instanceof TruncatedArchiveError) {
+  if (error instanceof TruncatedArchiveError || error instanceof CorruptArchiveError) {
     return new ArchiveError(`Cannot load ${label}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
   }
   const code = (error as { code?: unknown }).code;

@@ -22,6 +22,24 @@ export function parseTarHeader(block: Uint8Array): ParsedTarHeader | undefined {
   };
 }
 
+/**
+ * Whether a header block's checksum adds up: the sum of its bytes with the checksum field taken as
+ * spaces, as unsigned bytes (or signed, which some old writers used).
+ */
+export function tarChecksumMatches(block: Uint8Array): boolean {
+  const text = decoder.decode(block.subarray(148, 156)).replace(/[\0 ]+$/, "").trim();
+  if (!/^[0-7]+$/.test(text)) return false;
+  const stored = Number.parseInt(text, 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let position = 0; position < 512; position++) {
+    const byte = position >= 148 && position < 156 ? 0x20 : block[position]!;
+    unsigned += byte;
+    signed += byte > 127 ? byte - 256 : byte;
+  }
+  return stored === unsigned || stored === signed;
+}
+
 /** The records of a PAX extended header body ("<length> key=value\n"…, length in bytes). */
 export function parsePaxRecords(body: Uint8Array): Record<string, string> {
   const records: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { tarChecksumMatches } from "./parse-tar-header.ts";
 import { TAR_BLOCK_SIZE } from "./tar-header.ts";
 
 /** One member of a tar archive, as read from memory. */
@@ -98,17 +99,7 @@ function readNumber(field: Uint8Array, offset: number): number {
 }
 
 function checkChecksum(header: Uint8Array, offset: number): void {
-  const stored = readNumber(header.subarray(148, 156), offset);
-  let unsigned = 0;
-  let signed = 0;
-  for (let index = 0; index < TAR_BLOCK_SIZE; index++) {
-    const byte = index >= 148 && index < 156 ? 0x20 : header[index]!;
-    unsigned += byte;
-    signed += byte > 127 ? byte - 256 : byte;
-  }
-  if (stored !== unsigned && stored !== signed) {
-    throw new SyntaxError(`Cannot read tar header at offset ${offset}: checksum mismatch`);
-  }
+  if (!tarChecksumMatches(header)) throw new SyntaxError(`Cannot read tar header at offset ${offset}: checksum mismatch`);
 }
 
 /** PAX records: "<length> <key>=<value>\n" repeated. */

@@ -1,5 +1,5 @@
 import { ByteReader } from "./byte-reader.ts";
-import { parsePaxRecords, parseTarHeader } from "./parse-tar-header.ts";
+import { parsePaxRecords, parseTarHeader, tarChecksumMatches } from "./parse-tar-header.ts";
 
 export interface StreamedTarEntry {
   readonly path: string;
@@ -8,6 +8,11 @@ export interface StreamedTarEntry {
   readonly size: number;
   /** The entry's bytes; must be read (or drained) before the next entry. */
   readonly body: AsyncIterable<Uint8Array>;
+}
+
+/** A header block whose checksum does not add up: not a tar, or a damaged one. */
+export class CorruptArchiveError extends Error {
+  override name = "CorruptArchiveError";
 }
 
 /** The archive ended in the middle of an entry, or without its end-of-archive blocks. */
@@ -27,6 +32,7 @@ export async function* readTarStream(chunks: AsyncIterable<Uint8Array>): AsyncGe
     if (block.length < 512) throw new TruncatedArchiveError(`The archive is truncated at byte ${reader.offset}`);
     const header = parseTarHeader(block);
     if (!header) return;
+    if (!tarChecksumMatches(block)) throw new CorruptArchiveError(`The tar header at byte ${reader.offset - 512} is damaged (its checksum does not add up)`);
     const padded = Math.ceil(header.size / 512) * 512;
     if (header.typeFlag === "x" || header.typeFlag === "g") {
       const body = await reader.read(padded);

@@ -364,6 +364,11 @@ describe.skipIf(!available)("lade save and lade load", () => {
       return validBytes.subarray(0, blob.dataOffset + Math.floor(blob.data!.length / 2));
     }, /the archive is truncated inside "blobs\/sha256\/[a-f0-9]{64}"/],
     ["truncated header", () => validBytes.subarray(0, valid[4]!.offset + 100), /the archive is truncated at byte \d+/],
+    ["a later header whose checksum does not add up", () => {
+      const bytes = new Uint8Array(validBytes); // a copy: validBytes is shared by the other cases
+      bytes[valid[4]!.offset + 10]! ^= 0x01; // one bit of the fifth entry's name
+      return bytes;
+    }, /the tar header at byte \d+ is damaged \(its checksum does not add up\)/],
     ["missing end-of-archive blocks", () => validBytes.subarray(0, validBytes.length - 1024), /ends without its end-of-archive blocks/],
     ["empty file", () => new Uint8Array(0), /ends without its end-of-archive blocks/],
     ["missing index.json", () => tar(without("index.json")), /it has no index\.json/],
