@@ -26,21 +26,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
+import { ACCEPT, getManifest, PLATFORMS, seedBenchImages, type SeededImage } from "./_seed.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
 
-const PLATFORMS = ["amd64", "arm64"] as const;
 const TARGET_RATIO = 3;
 const TARGET_RSS_MIB = 200;
 
-const MEDIA = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-};
-const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
 
 /** A measured run, plus how long a `sync` right after it took (skopeo fsyncs each blob, lade does not). */
 interface Run extends Measured {
@@ -57,14 +48,6 @@ interface Options {
   keep: boolean;
 }
 
-/** One image as seeded, and what the registry says it consists of. */
-interface SeededImage {
-  readonly name: string;
-  readonly kind: "oci-index" | "docker-list";
-  topDigest: string;
-  readonly manifests: Map<string, number>;
-  readonly blobs: Map<string, number>;
-}
 
 function parseOptions(): Options {
   const { values } = parseArgs({
@@ -125,7 +108,7 @@ async function main(): Promise<number> {
   log(`registry ${registry.host} (storage ${join(work, "registry-storage")})`);
 
   const seedStarted = performance.now();
-  const images = await seed(work, registry.host, options);
+  const images = await seedBenchImages(work, registry.host, options, log);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const allBlobs = new Map<string, number>();
   let manifestCount = 0;
@@ -224,84 +207,8 @@ async function main(): Promise<number> {
  * Write every image into one OCI layout, push it with skopeo, then read back from the registry
  * what it holds (converted Docker manifests have new digests).
  */
-async function seed(work: string, host: string, options: Options): Promise<SeededImage[]> {
-  const layout = new OciLayoutWriter(join(work, "seed-layout"));
-  // One payload (config and layers) per image and platform, all of the same size.
-  const payloads = options.images * PLATFORMS.length;
-  const perPayload = Math.floor((options.sizeMib * MiB) / payloads);
-  const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
-  const weightSum = weights.reduce((a, b) => a + b, 0);
 
-  const imageManifest = (name: string, arch: string): BlobRef => {
-    const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
-    const config = layout.putJson({
-      architecture: arch,
-      os: "linux",
-      config: { Env: ["PATH=/usr/bin:/bin"], Labels: { "lade.bench": `${name}/${arch}` } },
-      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
-      history: layers.map(() => ({ created_by: "scripts/bench/mirror.ts" })),
-    });
-    return layout.putJson({
-      schemaVersion: 2,
-      mediaType: MEDIA.ociManifest,
-      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
-      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
-    });
-  };
 
-  const images: SeededImage[] = [];
-  for (let number = 1; number <= options.images; number++) {
-    const name = `bench/img${number}`;
-    const kind: SeededImage["kind"] = number % 2 === 1 ? "oci-index" : "docker-list";
-    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
-    const index = layout.putJson({
-      schemaVersion: 2,
-      mediaType: MEDIA.ociIndex,
-      manifests: children.map(({ arch, manifest }) => ({ mediaType: MEDIA.ociManifest, ...manifest, platform: { os: "linux", architecture: arch } })),
-    });
-    layout.addRef(`img${number}`, MEDIA.ociIndex, index);
-    images.push({ name, kind, topDigest: "", manifests: new Map(), blobs: new Map() });
-  }
-  layout.finish();
-  log(`wrote the seed layout (${options.images} images), pushing with skopeo`);
-
-  await inParallel(images, 2, async (image) => {
-    const args = ["skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"];
-    if (image.kind === "docker-list") args.push("--format", "v2s2"); // converts the index into a manifest list
-    await run([...args, `oci:${layout.dir}:${image.name.split("/")[1]}`, `docker://${host}/${image.name}:v1`]);
-  });
-  removeTree(layout.dir); // the registry has its own copy
-
-  for (const image of images) {
-    const top = await getManifest(host, image.name, "v1");
-    image.topDigest = top.digest;
-    image.manifests.set(top.digest, top.bytes.length);
-    const expectedType = image.kind === "oci-index" ? MEDIA.ociIndex : MEDIA.dockerList;
-    if (top.mediaType !== expectedType) throw new Error(`${image.name}: the registry holds a ${top.mediaType}, expected ${expectedType}`);
-    const children = top.json.manifests ? top.json.manifests.map((child) => child.digest) : [];
-    for (const manifest of children.length > 0 ? await Promise.all(children.map((digest) => getManifest(host, image.name, digest))) : [top]) {
-      image.manifests.set(manifest.digest, manifest.bytes.length);
-      for (const blob of [manifest.json.config!, ...manifest.json.layers!]) image.blobs.set(blob.digest, blob.size);
-    }
-  }
-  return images;
-}
-
-interface ManifestJson {
-  mediaType?: string;
-  manifests?: { digest: string }[];
-  config?: { digest: string; size: number };
-  layers?: { digest: string; size: number }[];
-}
-
-async function getManifest(host: string, repository: string, reference: string): Promise<{ digest: string; mediaType: string; bytes: Uint8Array; json: ManifestJson }> {
-  const response = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
-  if (!response.ok) throw new Error(`GET manifest ${repository}:${reference} answered ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
-  const json = JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson;
-  return { digest, mediaType: response.headers.get("content-type") ?? json.mediaType ?? "", bytes, json };
-}
 
 // ---------------------------------------------------------------- lade
 

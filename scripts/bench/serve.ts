@@ -28,20 +28,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, startRegistry, walkFiles, type BlobRef, ladeCommand, REPO_ROOT } from "./_support.ts";
+import { ACCEPT, getManifest, PLATFORMS, seedBenchImages, type SeededImage } from "./_seed.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, startRegistry, walkFiles, ladeCommand, REPO_ROOT } from "./_support.ts";
 
-const PLATFORMS = ["amd64", "arm64"] as const;
 const TARGET_RATIO = 1;
 const TARGET_RSS_MIB = 200;
-const MEDIA = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-};
-const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
 
 type ServerName = "lade" | "docker-registry";
 type CacheState = "warm" | "cold";
@@ -57,14 +48,6 @@ interface Options {
   keep: boolean;
 }
 
-/** One image as the origin registry holds it. */
-interface SeededImage {
-  readonly name: string;
-  readonly kind: "oci-index" | "docker-list";
-  topDigest: string;
-  readonly manifests: Map<string, number>;
-  readonly blobs: Map<string, number>;
-}
 
 /** One GET of a pull: a path and the bytes it must give. */
 interface Fetch {
@@ -144,7 +127,7 @@ async function main(): Promise<number> {
   // ---- seed an origin and mirror it into one folder
   const origin = await startRegistry(work, join(work, "origin-storage"), "origin");
   const seedStarted = performance.now();
-  const images = await seed(work, origin.host, options);
+  const images = await seedBenchImages(work, origin.host, options, log);
   const folder = join(work, "registry");
   const lade = ladeCommand(options.lade);
   await run([...lade.argv, "--root", join(work, "store"), "mirror", ...images.map((image) => `${origin.host}/${image.name}:v1`), "--dir", folder, "--platform", PLATFORMS.map((arch) => `linux/${arch}`).join(",")], {
@@ -223,71 +206,8 @@ async function main(): Promise<number> {
 
 // ---------------------------------------------------------------- seeding (as scripts/bench/mirror.ts)
 
-async function seed(work: string, host: string, options: Options): Promise<SeededImage[]> {
-  const layout = new OciLayoutWriter(join(work, "seed-layout"));
-  const perPayload = Math.floor((options.sizeMib * MiB) / (options.images * PLATFORMS.length));
-  const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
-  const weightSum = weights.reduce((a, b) => a + b, 0);
-  const imageManifest = (name: string, arch: string): BlobRef => {
-    const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
-    const config = layout.putJson({
-      architecture: arch,
-      os: "linux",
-      config: { Labels: { "lade.bench": `${name}/${arch}` } },
-      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
-    });
-    return layout.putJson({
-      schemaVersion: 2,
-      mediaType: MEDIA.ociManifest,
-      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
-      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
-    });
-  };
-  const images: SeededImage[] = [];
-  for (let number = 1; number <= options.images; number++) {
-    const name = `bench/img${number}`;
-    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
-    const index = layout.putJson({
-      schemaVersion: 2,
-      mediaType: MEDIA.ociIndex,
-      manifests: children.map(({ arch, manifest }) => ({ mediaType: MEDIA.ociManifest, ...manifest, platform: { os: "linux", architecture: arch } })),
-    });
-    layout.addRef(`img${number}`, MEDIA.ociIndex, index);
-    images.push({ name, kind: number % 2 === 1 ? "oci-index" : "docker-list", topDigest: "", manifests: new Map(), blobs: new Map() });
-  }
-  layout.finish();
-  await inParallel(images, 2, async (image) => {
-    const args = ["skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"];
-    if (image.kind === "docker-list") args.push("--format", "v2s2");
-    await run([...args, `oci:${layout.dir}:${image.name.split("/")[1]}`, `docker://${host}/${image.name}:v1`]);
-  });
-  removeTree(layout.dir);
-  // what the registry holds (the v2s2 conversion gives new digests)
-  for (const image of images) {
-    const top = await getManifest(`http://${host}`, image.name, "v1");
-    image.topDigest = top.digest;
-    image.manifests.set(top.digest, top.bytes.length);
-    for (const child of top.json.manifests ?? []) {
-      const manifest = await getManifest(`http://${host}`, image.name, child.digest);
-      image.manifests.set(manifest.digest, manifest.bytes.length);
-      for (const blob of [manifest.json.config!, ...manifest.json.layers!]) image.blobs.set(blob.digest, blob.size);
-    }
-  }
-  return images;
-}
 
-interface ManifestJson {
-  manifests?: { digest: string }[];
-  config?: { digest: string; size: number };
-  layers?: { digest: string; size: number }[];
-}
 
-async function getManifest(base: string, repository: string, reference: string): Promise<{ digest: string; bytes: Uint8Array; json: ManifestJson }> {
-  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
-  if (!response.ok) throw new Error(`GET ${base}/v2/${repository}/manifests/${reference} answered ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return { digest: `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`, bytes, json: JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson };
-}
 
 /** What a full pull of every image GETs: the tag, every manifest by digest, every blob. */
 function pullPlan(images: readonly SeededImage[]): Fetch[] {
@@ -400,7 +320,7 @@ async function verify(servers: readonly Served[], plan: readonly Fetch[], images
     if (response.status !== 200 || size !== item.size || digest !== item.digest) problems.push(`lade ${item.path}: ${response.status}, ${size} bytes, ${digest}`);
   });
   for (const image of images) {
-    const [a, b] = await Promise.all([getManifest(lade.url, image.name, "v1"), getManifest(registry.url, image.name, "v1")]);
+    const [a, b] = await Promise.all([getManifest(hostOf(lade.url), image.name, "v1"), getManifest(hostOf(registry.url), image.name, "v1")]);
     if (Buffer.compare(a.bytes, b.bytes) !== 0) problems.push(`${image.name}:v1 differs between lade and docker-registry`);
   }
   return problems;
@@ -468,3 +388,8 @@ try {
   await cleanUp();
 }
 process.exit(status);
+
+/** "http://127.0.0.1:5000" → "127.0.0.1:5000" (the seeding helpers take a host). */
+function hostOf(url: string): string {
+  return url.replace(/^https?:\/\//, "");
+}

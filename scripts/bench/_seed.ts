@@ -1,0 +1,115 @@
+/**
+ * Seeding shared by the benchmarks: multi-arch images (odd ones OCI indexes, even ones Docker
+ * manifest lists) of random, incompressible layers, written as an OCI layout and pushed to a
+ * registry with skopeo; then what the registry holds is read back (the v2s2 conversion gives
+ * new digests).
+ */
+import { join } from "node:path";
+import { inParallel, MiB, OciLayoutWriter, removeTree, run, type BlobRef } from "./_support.ts";
+
+export const PLATFORMS = ["amd64", "arm64"] as const;
+
+export const MEDIA = {
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociConfig: "application/vnd.oci.image.config.v1+json",
+  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+export const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
+
+/** How much to seed: the total payload, the number of images, the layers per platform image. */
+export interface SeedSize {
+  readonly sizeMib: number;
+  readonly images: number;
+  readonly layers: number;
+}
+
+/** One image as seeded, and what the registry says it consists of. */
+export interface SeededImage {
+  readonly name: string;
+  readonly kind: "oci-index" | "docker-list";
+  topDigest: string;
+  readonly manifests: Map<string, number>;
+  readonly blobs: Map<string, number>;
+}
+
+export interface ManifestJson {
+  mediaType?: string;
+  manifests?: { digest: string }[];
+  config?: { digest: string; size: number };
+  layers?: { digest: string; size: number }[];
+}
+
+export async function seedBenchImages(work: string, host: string, options: SeedSize, log: (message: string) => void): Promise<SeededImage[]> {
+  const layout = new OciLayoutWriter(join(work, "seed-layout"));
+  // One payload (config and layers) per image and platform, all of the same size.
+  const payloads = options.images * PLATFORMS.length;
+  const perPayload = Math.floor((options.sizeMib * MiB) / payloads);
+  const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+
+  const imageManifest = (name: string, arch: string): BlobRef => {
+    const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
+    const config = layout.putJson({
+      architecture: arch,
+      os: "linux",
+      config: { Env: ["PATH=/usr/bin:/bin"], Labels: { "lade.bench": `${name}/${arch}` } },
+      rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
+      history: layers.map(() => ({ created_by: "scripts/bench" })),
+    });
+    return layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociManifest,
+      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
+      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
+    });
+  };
+
+  const images: SeededImage[] = [];
+  for (let number = 1; number <= options.images; number++) {
+    const name = `bench/img${number}`;
+    const kind: SeededImage["kind"] = number % 2 === 1 ? "oci-index" : "docker-list";
+    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
+    const index = layout.putJson({
+      schemaVersion: 2,
+      mediaType: MEDIA.ociIndex,
+      manifests: children.map(({ arch, manifest }) => ({ mediaType: MEDIA.ociManifest, ...manifest, platform: { os: "linux", architecture: arch } })),
+    });
+    layout.addRef(`img${number}`, MEDIA.ociIndex, index);
+    images.push({ name, kind, topDigest: "", manifests: new Map(), blobs: new Map() });
+  }
+  layout.finish();
+  log(`wrote the seed layout (${options.images} images), pushing with skopeo`);
+
+  await inParallel(images, 2, async (image) => {
+    const args = ["skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"];
+    if (image.kind === "docker-list") args.push("--format", "v2s2"); // converts the index into a manifest list
+    await run([...args, `oci:${layout.dir}:${image.name.split("/")[1]}`, `docker://${host}/${image.name}:v1`]);
+  });
+  removeTree(layout.dir); // the registry has its own copy
+
+  for (const image of images) {
+    const top = await getManifest(host, image.name, "v1");
+    image.topDigest = top.digest;
+    image.manifests.set(top.digest, top.bytes.length);
+    const expectedType = image.kind === "oci-index" ? MEDIA.ociIndex : MEDIA.dockerList;
+    if (top.mediaType !== expectedType) throw new Error(`${image.name}: the registry holds a ${top.mediaType}, expected ${expectedType}`);
+    const children = top.json.manifests ? top.json.manifests.map((child) => child.digest) : [];
+    for (const manifest of children.length > 0 ? await Promise.all(children.map((digest) => getManifest(host, image.name, digest))) : [top]) {
+      image.manifests.set(manifest.digest, manifest.bytes.length);
+      for (const blob of [manifest.json.config!, ...manifest.json.layers!]) image.blobs.set(blob.digest, blob.size);
+    }
+  }
+  return images;
+}
+
+export async function getManifest(host: string, repository: string, reference: string): Promise<{ digest: string; mediaType: string; bytes: Uint8Array; json: ManifestJson }> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
+  if (!response.ok) throw new Error(`GET manifest ${repository}:${reference} answered ${response.status}`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
+  const json = JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson;
+  return { digest, mediaType: response.headers.get("content-type") ?? json.mediaType ?? "", bytes, json };
+}
