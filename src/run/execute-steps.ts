@@ -58,6 +58,7 @@ export async function executeSteps(steps: readonly Step[], options: ExecuteOptio
     if (options.dryRun) {
       output(`${header}${done ? " (done already)" : ""}`, "stdout");
       if (step.action) output(`    (lade) ${step.action}`, "stdout");
+      for (const command of step.shows ?? []) output(`    (lade) ${command}`, "stdout");
       for (const command of step.commands) output(`    ${step.cwd ? `(cd ${step.cwd}) ` : ""}${formatCommand(command, step.env)}`, "stdout");
       continue;
     }
@@ -88,7 +89,7 @@ export async function executeSteps(steps: readonly Step[], options: ExecuteOptio
   return { ran, skipped };
 }
 
-async function runCommand(step: Step, command: readonly string[], output: OutputSink): Promise<void> {
+export async function runCommand(step: Step, command: readonly string[], output: OutputSink): Promise<void> {
   const shown = formatCommand(command, step.env);
   output(`[${step.id}] $ ${shown}`, "stdout");
   let child;

@@ -15,7 +15,10 @@ import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
+import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
+import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
 import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
+import type { PlatformImage } from "../store/read-image.ts";
 
 export const DEFAULT_DATA_DIR = "/var/lib/lade/clusters/default";
 /** Where an image keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
@@ -36,6 +39,15 @@ export interface RunOptions {
   readonly output: OutputSink;
   /** For tests: the machine's OS and architecture. */
   readonly host?: { os: string; architecture: string };
+  /** Install on these hosts over SSH instead of this machine (`--masters`/`--nodes`). */
+  readonly remote?: RemoteOptions;
+}
+
+export interface RemoteOptions {
+  readonly masters: readonly string[];
+  readonly nodes: readonly string[];
+  /** Defaults for every host; a Clusterfile host's `ssh` (user, pk, port) goes above. */
+  readonly ssh: Omit<SshTarget, "address">;
 }
 
 export class RunError extends Error {
@@ -58,7 +70,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 
   const cluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
   const hostIps = new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips));
-  if (hostIps.size > 1) throw new RunError(`The Clusterfile lists ${hostIps.size} hosts: installing on several hosts (over SSH) is not implemented yet`);
+  if (options.remote || hostIps.size > 1) return installOnHosts(store, options, tagged, image.platforms);
   const hostIp = options.hostIp ?? hostsWithRole(cluster, "master")[0] ?? [...hostIps][0] ?? detectHostIp();
   if (!hostIp) throw new RunError("Cannot find this machine's IP address: give --host-ip");
 
@@ -147,8 +159,91 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   });
 }
 
+/** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
+async function installOnHosts(
+  store: OciStore,
+  options: RunOptions,
+  tagged: { name: string; descriptor: { digest: string } },
+  platforms: readonly PlatformImage[],
+): Promise<void> {
+  const { dataDir, output } = options;
+  const remote = options.remote ?? { masters: [], nodes: [], ssh: { user: "root", port: 22, knownHosts: join(dataDir, "known_hosts"), acceptNewHostKeys: false } };
+  const parsed = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file) : undefined;
+  const cluster = parsed?.cluster;
+  let clusterfile = options.clusterfile;
+  if (remote.masters.length > 0 || remote.nodes.length > 0) {
+    if ((cluster?.hosts.length ?? 0) > 0) throw new RunError("Give the hosts either in the Clusterfile (spec.hosts) or with --masters/--nodes, not both");
+    if (cluster) throw new RunError("The Clusterfile has a Cluster document: list the hosts in its spec.hosts instead of --masters/--nodes");
+    if (remote.masters.length === 0) throw new RunError("--nodes needs --masters: the first master runs kubeadm init");
+    const hosts = [
+      ...(remote.masters.length ? [`  - ips: [${remote.masters.join(", ")}]\n    roles: [master]\n`] : []),
+      ...(remote.nodes.length ? [`  - ips: [${remote.nodes.join(", ")}]\n    roles: [node]\n`] : []),
+    ].join("");
+    const synthesized = `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: default\nspec:\n  hosts:\n${hosts}`;
+    clusterfile = options.clusterfile
+      ? { text: `${options.clusterfile.text.replace(/\n*$/, "\n")}---\n${synthesized}`, file: options.clusterfile.file }
+      : { text: synthesized, file: "(--masters/--nodes)" };
+  }
+  const hostsCluster = parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
+  const masters = hostsWithRole(hostsCluster, "master");
+  const targets: ClusterHostTarget[] = [];
+  for (const entry of hostsCluster.hosts) {
+    if (entry.ssh.passwd ?? hostsCluster.ssh.passwd) throw new RunError("SSH passwords (ssh.passwd) are not supported: use a key (ssh.pk or --ssh-key)");
+    for (const ip of entry.ips) {
+      if (targets.some((target) => target.ip === ip)) continue;
+      const role = ip === masters[0] ? "master0" : entry.roles.includes("master") ? "master" : "node";
+      const ssh = { ...hostsCluster.ssh, ...entry.ssh };
+      const key = ssh.pk ?? remote.ssh.key;
+      targets.push({
+        ip,
+        role,
+        ssh: { ...remote.ssh, address: ip, user: ssh.user ?? remote.ssh.user, port: ssh.port ? Number(ssh.port) : remote.ssh.port, ...(key ? { key } : {}) },
+      });
+    }
+  }
+  const statePath = join(dataDir, "state.json");
+  const state: MultiHostState = ((await readState(statePath)) as MultiHostState | undefined) ?? { done: [] };
+  if (state.digest && state.digest !== tagged.descriptor.digest) {
+    throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete --all" first, or give another --data-dir`);
+  }
+  Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
+  const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
+  const first = [...linux.values()][0];
+  if (!first) throw new RunError("The image has no linux platform");
+  const extension = parseImageExtension(first.manifest.annotations);
+  const phases = planHosts({
+    dataDir,
+    hosts: targets,
+    applications: extension?.applications ?? [],
+    ...(extension?.launch ? { launch: extension.launch } : {}),
+    ladeCommand: options.ladeCommand,
+  });
+  output(
+    `Installing ${tagged.name} on ${targets.map((target) => `${target.ip} (${target.role})`).join(", ")} over SSH, data in ${dataDir}${options.dryRun ? " — dry run, nothing is changed" : ""}`,
+    "stdout",
+  );
+  await executePhases(phases, {
+    store,
+    dataDir,
+    statePath,
+    state,
+    hosts: targets,
+    platforms: linux,
+    clusterfile: clusterfile!,
+    env: options.env,
+    dryRun: options.dryRun,
+    output,
+  });
+}
+
 /** `lade delete`: reset kubeadm, run clean.sh, remove the data folder; each step recorded. */
-export async function deleteCluster(options: { dataDir: string; dryRun: boolean; output: OutputSink }): Promise<Step[]> {
+export async function deleteCluster(options: {
+  dataDir: string;
+  dryRun: boolean;
+  output: OutputSink;
+  /** Over SSH: every host lade run installed (`all`) or some of them. */
+  hosts?: "all" | readonly string[];
+}): Promise<Step[]> {
   const { dataDir, output } = options;
   const statePath = join(dataDir, "state.json");
   const exists = await stat(dataDir).then(
@@ -157,6 +252,16 @@ export async function deleteCluster(options: { dataDir: string; dryRun: boolean;
   );
   if (!exists) throw new RunError(`Nothing to delete: ${dataDir} does not exist`);
   const state: RunState = (await readState(statePath)) ?? { done: [] };
+  const hosts = (state as MultiHostState).hosts;
+  if (hosts) {
+    if (!options.hosts) throw new RunError(`${dataDir} holds a cluster on hosts ${Object.keys(hosts).join(", ")}: give --all or --nodes IP,...`);
+    const ips = options.hosts === "all" ? Object.keys(hosts) : options.hosts;
+    for (const ip of ips) if (!hosts[ip]) throw new RunError(`${ip} is not one of the hosts of ${dataDir}: ${Object.keys(hosts).join(", ") || "none left"}`);
+    await deleteHosts({ dataDir, statePath, state: state as MultiHostState, ips, dryRun: options.dryRun, output });
+    if (!options.dryRun && Object.keys(hosts).length === 0) await rm(dataDir, { recursive: true, force: true });
+    return [];
+  }
+  if (options.hosts && options.hosts !== "all") throw new RunError(`${dataDir} holds a cluster on this machine only: --nodes does not apply`);
   const steps = planDelete(dataDir);
   await executeSteps(steps, {
     statePath,

@@ -5,7 +5,14 @@ import { formatPlatform, type Platform } from "../oci/platform.ts";
  * What a step does besides running commands: lade's own work (unpacking, rendering, writing the
  * kubeadm config, checking the host, removing the data folder), done by the executor's handlers.
  */
-export type StepAction = "check-host" | "unpack-rootfs" | "render-templates" | "write-kubeadm-config" | "remove-data-dir";
+export type StepAction =
+  | "check-host"
+  | "unpack-rootfs"
+  | "render-templates"
+  | "write-kubeadm-config"
+  | "remove-data-dir"
+  | "copy-rootfs"
+  | "join-credentials";
 
 export interface Step {
   /** Stable name, recorded in the state file once the step succeeded. */
@@ -18,6 +25,8 @@ export interface Step {
   /** Extra environment for the commands. */
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Commands lade's own work (the action) runs, shown by --dry-run. */
+  readonly shows?: readonly string[];
   /** Skip the step (as done) when this file does not exist when it is reached. */
   readonly onlyIfExists?: string;
 }
@@ -67,7 +76,7 @@ export function planRun(facts: RunFacts): Step[] {
   return steps;
 }
 
-function planLaunch(facts: RunFacts): Step[] {
+export function planLaunch(facts: RunFacts): Step[] {
   const env = { KUBECONFIG: ADMIN_KUBECONFIG };
   const launch = facts.launch;
   if (launch?.cmds && launch.cmds.length > 0) {

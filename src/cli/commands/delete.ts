@@ -6,17 +6,21 @@ export const deleteCommand = defineCommand({
     name: "delete",
     description:
       "Remove the cluster lade run installed on this machine: kubeadm reset -f, scripts/clean.sh, then DATA_DIR. " +
-      "Each step is recorded, so a rerun after a failure resumes.",
+      "Each step is recorded, so a rerun after a failure resumes. A cluster lade run installed over SSH needs --all or --nodes IP,...: " +
+      "kubeadm reset -f, clean.sh and the data folder on each of those hosts.",
   },
   args: {
     "data-dir": { type: "string", description: "The folder lade run used", default: DEFAULT_DATA_DIR },
     "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
+    all: { type: "boolean", description: "A cluster on several hosts: delete it on every host (over SSH)" },
+    nodes: { type: "string", description: "A cluster on several hosts: delete it on these hosts only (IP,...)" },
   },
   async run({ args }) {
     const dataDir = args["data-dir"] as string;
     await deleteCluster({
       dataDir,
       dryRun: Boolean(args["dry-run"]),
+      ...(args.all ? { hosts: "all" as const } : args.nodes ? { hosts: (args.nodes as string).split(",").map((ip) => ip.trim()).filter(Boolean) } : {}),
       output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
     });
     if (!args["dry-run"]) process.stdout.write(`Deleted the cluster of ${dataDir}\n`);

@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseIpAddress } from "../../kubeadm/ip-address.ts";
 import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
 import { DEFAULT_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
 import { loadArchive } from "../../store/load-archive.ts";
@@ -14,7 +16,8 @@ export const runCommand = defineCommand({
       "Install a single-node cluster on this machine from a cluster image (or an archive, loaded first): check the host, " +
       "unpack the rootfs, render *.tmpl files, write the kubeadm config, run scripts/init.sh, kubeadm init, launch the apps. " +
       "Steps are recorded in DATA_DIR/state.json: a rerun skips what is done and resumes after a failure. " +
-      "Installing on several hosts over SSH is not implemented yet.",
+      "With --masters/--nodes (or a Clusterfile listing several hosts) it installs on those hosts over SSH (system ssh, BatchMode, " +
+      "host keys checked against --known-hosts, default DATA_DIR/known_hosts; --ssh-accept-new-host-keys to add unknown ones).",
   },
   args: {
     image: { type: "positional", description: "A cluster image in the store, or an archive file (lade save)", required: true },
@@ -23,6 +26,14 @@ export const runCommand = defineCommand({
     "host-ip": { type: "string", description: "This machine's address (default: the Clusterfile's master, else the first non-loopback IPv4)" },
     "data-dir": { type: "string", description: "Where the rootfs, kubeadm config and state live", default: DEFAULT_DATA_DIR },
     "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
+    masters: { type: "string", description: "Install over SSH on these masters (IP,...); the first runs kubeadm init" },
+    nodes: { type: "string", description: "Worker hosts (IP,...) joined over SSH" },
+    "ssh-user": { type: "string", description: "SSH user (default root)" },
+    "ssh-key": { type: "string", description: "SSH private key file" },
+    "ssh-port": { type: "string", description: "SSH port (default 22)" },
+    "ssh-password-stdin": { type: "boolean", description: "Not supported: use a key" },
+    "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
+    "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
   async run({ args, rawArgs }) {
     const env = repeatedOption(rawArgs, "env");
@@ -43,7 +54,29 @@ export const runCommand = defineCommand({
       image = loaded.images[0]!.name;
     }
     const dataDir = args["data-dir"] as string;
+    if (args["ssh-password-stdin"]) throw new UsageError("--ssh-password-stdin is not implemented: use a key (--ssh-key)");
+    const list = (value: unknown) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter(Boolean) : []);
+    const masters = list(args.masters);
+    const nodes = list(args.nodes);
+    for (const ip of [...masters, ...nodes]) if (!parseIpAddress(ip)) throw new UsageError(`--masters/--nodes need IP addresses, not "${ip}"`);
+    const port = args["ssh-port"] === undefined ? 22 : Number(args["ssh-port"]);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh-port needs a port number, not "${args["ssh-port"]}"`);
+    const remote =
+      masters.length > 0 || nodes.length > 0 || args["ssh-key"] || args["known-hosts"]
+        ? {
+            masters,
+            nodes,
+            ssh: {
+              user: (args["ssh-user"] as string | undefined) ?? "root",
+              port,
+              ...(args["ssh-key"] ? { key: resolve(args["ssh-key"] as string) } : {}),
+              knownHosts: resolve((args["known-hosts"] as string | undefined) ?? join(dataDir, "known_hosts")),
+              acceptNewHostKeys: Boolean(args["ssh-accept-new-host-keys"]),
+            },
+          }
+        : undefined;
     await installCluster(store, {
+      ...(remote && (masters.length > 0 || clusterfile) ? { remote } : {}),
       image,
       dataDir,
       env,

@@ -1,0 +1,341 @@
+import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { WorkingCopy } from "../build/working-copy.ts";
+import { renderHelmTemplate } from "../chart/render-helm-template.ts";
+import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
+import type { ConfigObject } from "../kubeadm/config-value.ts";
+import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
+import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
+import type { OciStore } from "../store/oci-store.ts";
+import type { PlatformImage } from "../store/read-image.ts";
+import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
+import {
+  copyRootfsScripts,
+  JOIN_COMMAND_SCRIPT,
+  KUBEADM_CONFIG_SCRIPT,
+  planHostDelete,
+  REMOTE_CHECK_SCRIPT,
+  RENDERED_FILES_SCRIPT,
+  sshCommand,
+  UPLOAD_CERTS_SCRIPT,
+  type ClusterHostTarget,
+  type HostRole,
+  type Phase,
+  type SshTarget,
+} from "./plan-hosts.ts";
+import { formatCommand, type StepAction } from "./plan-run.ts";
+
+/** What state.json keeps per host: how to reach it, its architecture and the steps done there. */
+export interface HostState {
+  role: HostRole;
+  ssh: SshTarget;
+  arch?: string;
+  done: string[];
+  deleted?: string[];
+}
+
+export type MultiHostState = RunState & { hosts?: Record<string, HostState> };
+
+const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
+const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
+const UNAME_ARCH: Record<string, string> = { x86_64: "amd64", amd64: "amd64", aarch64: "arm64", arm64: "arm64" };
+
+export interface HostsContext {
+  readonly store: OciStore;
+  readonly dataDir: string;
+  readonly statePath: string;
+  readonly state: MultiHostState;
+  readonly hosts: readonly ClusterHostTarget[];
+  /** The image's platforms, by architecture. */
+  readonly platforms: ReadonlyMap<string, PlatformImage>;
+  readonly clusterfile: { readonly text: string; readonly file: string };
+  readonly env: readonly string[];
+  readonly dryRun: boolean;
+  readonly output: OutputSink;
+}
+
+/** Run the phases: lanes of a parallel phase side by side, each host's steps recorded in state.hosts[ip].done. */
+export async function executePhases(phases: readonly Phase[], context: HostsContext): Promise<void> {
+  const { state, output } = context;
+  state.hosts ??= {};
+  for (const host of context.hosts) {
+    const previous = state.hosts[host.ip];
+    state.hosts[host.ip] = { ...previous, role: host.role, ssh: host.ssh, done: previous?.done ?? [] };
+  }
+  let writing = Promise.resolve();
+  const save = () => (writing = writing.then(() => (context.dryRun ? undefined : writeState(context.statePath, state))));
+  const handlers = hostHandlers(context);
+  const pendingJoin = () => context.hosts.some((host) => host.role !== "master0" && !state.hosts![host.ip]!.done.includes("kubeadm-join"));
+
+  for (const phase of phases) {
+    output(`== ${phase.name}${phase.parallel && phase.lanes.length > 1 ? " (hosts in parallel)" : ""}`, "stdout");
+    const runLane = async (lane: Phase["lanes"][number]) => {
+      const hostState = state.hosts![lane.host]!;
+      const say: OutputSink = (line, stream) => output(`[${lane.host}] ${line}`, stream);
+      for (const step of lane.steps) {
+        const done = lane.record !== false && hostState.done.includes(step.id);
+        const header = `${step.id}: ${step.description}`;
+        if (context.dryRun) {
+          say(`${header}${done ? " (done already)" : ""}`, "stdout");
+          for (const command of step.shows ?? []) say(`    (lade) ${command}`, "stdout");
+          for (const command of step.commands) say(`    ${formatCommand(command)}`, "stdout");
+          continue;
+        }
+        if (done) {
+          say(`${header}: done already, skipped`, "stdout");
+          continue;
+        }
+        if (step.action === "join-credentials" && !pendingJoin()) {
+          say(`${header}: every host joined already, skipped`, "stdout");
+          continue;
+        }
+        say(header, "stdout");
+        if (step.action) {
+          const handler = handlers[step.action];
+          if (!handler) throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: nothing does "${step.action}"`);
+          try {
+            await handler(lane.host, say);
+          } catch (error) {
+            throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+        }
+        for (const command of step.commands) {
+          try {
+            await runCommand(step, command, say);
+          } catch (error) {
+            throw new StepFailedError(`[${lane.host}] ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+        }
+        if (lane.record !== false) {
+          hostState.done.push(step.id);
+          await save();
+        }
+      }
+    };
+    if (phase.parallel) {
+      const results = await Promise.allSettled(phase.lanes.map(runLane));
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+      if (failed) throw failed.reason;
+    } else {
+      for (const lane of phase.lanes) await runLane(lane);
+    }
+  }
+}
+
+type HostHandler = (ip: string, say: OutputSink) => Promise<void>;
+
+function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHandler>> {
+  const { dataDir, state } = context;
+  const target = (ip: string) => context.hosts.find((host) => host.ip === ip)!;
+  const hostState = (ip: string) => state.hosts![ip]!;
+  const rootfsPromises = new Map<string, Promise<{ dir: string; tar: string; sha256: string }>>();
+  let credentials: Promise<{ token: string; caCertHash: string; certificateKey?: string }> | undefined;
+
+  const platformFor = (ip: string): PlatformImage => {
+    const arch = hostState(ip).arch;
+    const platform = arch ? context.platforms.get(arch) : undefined;
+    if (!platform) throw new Error(`the architecture of ${ip} is unknown or not in the image: run its check-host step again`);
+    return platform;
+  };
+  /** DATA_DIR/rootfs-<arch> unpacked, and its tar with a checksum; made once per architecture. */
+  const localRootfs = (ip: string) => {
+    const arch = hostState(ip).arch!;
+    const platform = platformFor(ip);
+    let promise = rootfsPromises.get(arch);
+    if (!promise) {
+      promise = (async () => {
+        const dir = join(dataDir, `rootfs-${arch}`);
+        const tar = `${dir}.tar`;
+        const sumFile = Bun.file(`${tar}.sha256`);
+        if ((await sumFile.exists()) && (await stat(dir).catch(() => undefined))) return { dir, tar, sha256: (await sumFile.text()).trim() };
+        const partial = `${dir}.partial`;
+        await rm(partial, { recursive: true, force: true });
+        await rm(dir, { recursive: true, force: true });
+        const copy = await WorkingCopy.create(partial);
+        for (const layer of platform.manifest.layers) await copy.applyLayer(context.store.blobPath(layer.digest));
+        await rename(partial, dir);
+        await run(["tar", "--sort=name", "--numeric-owner", "-C", dir, "-cf", tar, "."]);
+        const hasher = new Bun.CryptoHasher("sha256");
+        for await (const chunk of Bun.file(tar).stream()) hasher.update(chunk);
+        const sha256 = hasher.digest("hex");
+        await Bun.write(`${tar}.sha256`, `${sha256}\n`);
+        return { dir, tar, sha256 };
+      })();
+      rootfsPromises.set(arch, promise);
+    }
+    return promise;
+  };
+  const imageEnvOf = (platform: PlatformImage) =>
+    Object.fromEntries((platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]));
+  const ssh = (ip: string, script: string, stdin?: string) => run(sshCommand(target(ip).ssh, script), stdin);
+
+  return {
+    "check-host": async (ip, say) => {
+      const text = await ssh(ip, REMOTE_CHECK_SCRIPT);
+      const [uname = "", ...swaps] = text.trim().split("\n");
+      const [os = "", machine = ""] = uname.trim().split(/\s+/);
+      if (os !== "Linux") throw new Error(`${ip} runs ${os || "an unknown OS"}: lade installs Kubernetes on Linux only`);
+      const arch = UNAME_ARCH[machine];
+      if (!arch || !context.platforms.has(arch)) {
+        throw new Error(`${ip} is ${machine} and the image has no linux/${arch ?? machine} platform: it has ${[...context.platforms.keys()].map((a) => `linux/${a}`).join(", ")}`);
+      }
+      hostState(ip).arch = arch;
+      const swapOn = swaps.filter((line) => line.trim()).length > 1;
+      say(`[check-host] linux/${arch}; swap ${swapOn ? "on (init.sh turns it off: the kubelet needs it off)" : "off"}`, "stdout");
+    },
+    "copy-rootfs": async (ip, say) => {
+      const local = await localRootfs(ip);
+      const scripts = copyRootfsScripts(dataDir, local.sha256);
+      if ((await ssh(ip, scripts.check)).trim() === local.sha256) {
+        say(`[copy-rootfs] the rootfs there has sha256 ${local.sha256} already: not copied`, "stdout");
+        return;
+      }
+      await run(sshCommand(target(ip).ssh, scripts.receive), Bun.file(local.tar));
+      say(`[copy-rootfs] copied ${local.tar} (sha256 ${local.sha256}, verified there)`, "stdout");
+    },
+    "render-templates": async (ip, say) => {
+      const local = await localRootfs(ip);
+      const platform = platformFor(ip);
+      const cluster = parseClusterfile(context.clusterfile.text, context.clusterfile.file).cluster;
+      const env = resolveClusterEnv({ imageEnv: imageEnvOf(platform), cluster, host: ip, overrides: context.env });
+      const out = join(dataDir, "hosts", ip, "files");
+      await rm(out, { recursive: true, force: true });
+      await mkdir(out, { recursive: true });
+      for (const folder of TEMPLATE_FOLDERS) {
+        for (const file of await listFiles(join(local.dir, folder))) {
+          if (!file.endsWith(".tmpl")) continue;
+          const name = relative(local.dir, file);
+          const target = join(out, name.slice(0, -".tmpl".length));
+          await mkdir(dirname(target), { recursive: true });
+          await Bun.write(target, renderHelmTemplate(name, await Bun.file(file).text(), env));
+          await chmod(target, (await stat(file)).mode & 0o7777);
+          say(`[render-templates] ${name} → ${relative(out, target)}`, "stdout");
+        }
+      }
+      const tar = join(dataDir, "hosts", ip, "files.tar");
+      await run(["tar", "--sort=name", "--numeric-owner", "-C", out, "-cf", tar, "."]);
+      await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(dataDir)), Bun.file(tar));
+    },
+    "join-credentials": async () => {
+      credentials = (async () => {
+        const master0 = context.hosts.find((host) => host.role === "master0")!.ip;
+        const join = await ssh(master0, JOIN_COMMAND_SCRIPT);
+        const token = /--token\s+(\S+)/.exec(join)?.[1];
+        const caCertHash = /--discovery-token-ca-cert-hash\s+(\S+)/.exec(join)?.[1];
+        if (!token || !caCertHash) throw new Error(`\`${JOIN_COMMAND_SCRIPT}\` printed no token and CA hash: ${join.trim()}`);
+        if (!context.hosts.some((host) => host.role === "master")) return { token, caCertHash };
+        const upload = await ssh(master0, UPLOAD_CERTS_SCRIPT);
+        const certificateKey = /^\s*([0-9a-f]{64})\s*$/m.exec(upload)?.[1];
+        if (!certificateKey) throw new Error(`\`${UPLOAD_CERTS_SCRIPT}\` printed no certificate key: ${upload.trim()}`);
+        return { token, caCertHash, certificateKey };
+      })();
+      await credentials;
+    },
+    "write-kubeadm-config": async (ip, say) => {
+      const host = target(ip);
+      const local = await localRootfs(ip);
+      const platform = platformFor(ip);
+      let imageConfig: { text: string; file: string } | undefined;
+      for (const name of CONFIG_FILES) {
+        const file = Bun.file(join(local.dir, name));
+        if (await file.exists()) {
+          imageConfig = { text: await file.text(), file: name };
+          break;
+        }
+      }
+      const config = resolveKubeadmConfig(
+        { ...(imageConfig ? { imageConfig } : {}), clusterfile: context.clusterfile, imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
+        { role: host.role, node: ip, envOverrides: context.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
+      );
+      for (const warning of config.warnings) say(`[kubeadm-config] warning: ${warning}`, "stderr");
+      let documents = config.documents;
+      if (host.role !== "master0") {
+        if (!credentials) throw new Error("the join credentials were not read from master0");
+        const creds = await credentials;
+        documents = documents.map((document) => (document.kind === "JoinConfiguration" ? { ...document, body: withCredentials(document.body, creds, host.role) } : document));
+      }
+      const file = join(dataDir, "hosts", ip, "kubeadm.yaml");
+      await mkdir(dirname(file), { recursive: true });
+      await Bun.write(file, formatKubeadmConfig(documents));
+      await chmod(file, 0o600);
+      await run(sshCommand(host.ssh, KUBEADM_CONFIG_SCRIPT(dataDir)), Bun.file(file));
+    },
+  };
+}
+
+function withCredentials(body: ConfigObject, creds: { token: string; caCertHash: string; certificateKey?: string }, role: HostRole): ConfigObject {
+  const object = (value: unknown): ConfigObject => (value && typeof value === "object" && !Array.isArray(value) ? (value as ConfigObject) : {});
+  const discovery = object(body.discovery);
+  const result: ConfigObject = {
+    ...body,
+    discovery: { ...discovery, bootstrapToken: { ...object(discovery.bootstrapToken), token: creds.token, caCertHashes: [creds.caCertHash] } },
+  };
+  if (role === "master") result.controlPlane = { ...object(body.controlPlane), certificateKey: creds.certificateKey ?? "" };
+  return result;
+}
+
+/** `lade delete` on hosts over SSH: kubeadm reset, clean.sh, the data folder there; each host's steps recorded. */
+export async function deleteHosts(options: {
+  dataDir: string;
+  statePath: string;
+  state: MultiHostState;
+  ips: readonly string[];
+  dryRun: boolean;
+  output: OutputSink;
+}): Promise<void> {
+  const { state, output } = options;
+  const hosts = state.hosts ?? {};
+  let writing = Promise.resolve();
+  const save = () => (writing = writing.then(() => writeState(options.statePath, state)));
+  const results = await Promise.allSettled(
+    options.ips.map(async (ip) => {
+      const host = hosts[ip]!;
+      const say: OutputSink = (line, stream) => output(`[${ip}] ${line}`, stream);
+      host.deleted ??= [];
+      for (const step of planHostDelete(options.dataDir, host.ssh)) {
+        const done = host.deleted.includes(step.id);
+        if (options.dryRun) {
+          say(`${step.id}: ${step.description}${done ? " (done already)" : ""}`, "stdout");
+          for (const command of step.commands) say(`    ${formatCommand(command)}`, "stdout");
+          continue;
+        }
+        if (done) continue;
+        say(`${step.id}: ${step.description}`, "stdout");
+        for (const command of step.commands) await runCommand(step, command, say);
+        host.deleted.push(step.id);
+        await save();
+      }
+      if (!options.dryRun) {
+        delete hosts[ip];
+        await save();
+      }
+    }),
+  );
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Run a command, feeding it stdin; its stdout, or an error with its stderr. */
+async function run(command: readonly string[], stdin?: string | ReturnType<typeof Bun.file>): Promise<string> {
+  const child = Bun.spawn([...command], {
+    stdin: stdin === undefined ? "ignore" : typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  if (code !== 0) throw new Error(`\`${formatCommand(command)}\` exited with code ${code}${stderr.trim() ? `: ${stderr.trim()}` : ""}`);
+  return stdout;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+

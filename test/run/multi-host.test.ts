@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runLade } from "../support/run-lade.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+/**
+ * Two "hosts": real sshd processes on 127.0.0.2 and 127.0.0.3 (random ports, own host keys), each
+ * with SetEnv LADE_NODE_ROOT=<its folder> (the remote commands put DATA_DIR below it) and fake
+ * kubeadm/kubectl first on PATH, logging to <its folder>/log.
+ */
+const work = tempDir("lade-multi-");
+const store = join(work, "store");
+const bin = join(work, "bin");
+const IMAGE = "tiny-cluster:1";
+const SSHD = "/usr/sbin/sshd";
+const available = existsSync(SSHD);
+const hosts = [
+  { ip: "127.0.0.2", root: join(work, "host-a"), port: 0 },
+  { ip: "127.0.0.3", root: join(work, "host-b"), port: 0 },
+];
+const daemons: ReturnType<typeof Bun.spawn>[] = [];
+
+function write(path: string, text: string, mode = 0o644): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+}
+
+async function sh(...command: string[]): Promise<string> {
+  const child = Bun.spawn(command, { stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  if (code !== 0) throw new Error(`${command.join(" ")}: ${err}`);
+  return out;
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  const context = join(work, "context");
+  write(join(context, "Kubefile"), 'FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nENV PodCIDR=10.1.0.0/16\nAPP web local://web.yaml\nLAUNCH ["web"]\n');
+  write(join(context, "etc", "kubeadm.yml.tmpl"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
+  write(join(context, "etc", "host.conf.tmpl"), "host={{ .HostIP }}\n");
+  write(join(context, "scripts", "init.sh"), 'echo "init.sh" >> "$LADE_NODE_ROOT/log"\n', 0o755);
+  write(join(context, "scripts", "clean.sh"), 'echo "clean.sh" >> "$LADE_NODE_ROOT/log"\n', 0o755);
+  write(join(context, "web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
+  write(
+    join(bin, "kubeadm"),
+    [
+      "#!/bin/sh",
+      'echo "kubeadm $*" >> "$LADE_NODE_ROOT/log"',
+      'case "$*" in',
+      '  "token create --print-join-command") echo "kubeadm join 127.0.0.2:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1111" ;;',
+      '  join*) cp "$3" "$LADE_NODE_ROOT/join-config-seen" ;;',
+      "esac",
+      "",
+    ].join("\n"),
+    0o755,
+  );
+  write(join(bin, "kubectl"), '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\n', 0o755);
+  const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, context]);
+  expect(built.exitCode, built.stderr).toBe(0);
+
+  await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(work, "client"));
+  mkdirSync("/run/sshd", { recursive: true });
+  const knownHosts: string[] = [];
+  for (const host of hosts) {
+    mkdirSync(host.root, { recursive: true });
+    await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(host.root, "hostkey"));
+    const config = join(host.root, "sshd_config");
+    for (let attempt = 0; attempt < 5 && host.port === 0; attempt++) {
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      write(
+        config,
+        [
+          `ListenAddress ${host.ip}`,
+          `Port ${port}`,
+          `HostKey ${join(host.root, "hostkey")}`,
+          `AuthorizedKeysFile ${join(work, "client.pub")}`,
+          "PidFile none",
+          "StrictModes no",
+          "UsePAM no",
+          "PasswordAuthentication no",
+          "KbdInteractiveAuthentication no",
+          "PermitRootLogin prohibit-password",
+          `SetEnv LADE_NODE_ROOT=${host.root} PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
+          "",
+        ].join("\n"),
+      );
+      const daemon = Bun.spawn([SSHD, "-D", "-e", "-f", config], { stdout: "ignore", stderr: "pipe" });
+      await Bun.sleep(300);
+      if (daemon.exitCode === null) {
+        daemons.push(daemon);
+        host.port = port;
+      }
+    }
+    const key = readFileSync(join(host.root, "hostkey.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+    knownHosts.push(`[${host.ip}]:${host.port} ${key}`);
+  }
+  write(join(work, "known_hosts"), `${knownHosts.join("\n")}\n`);
+});
+
+afterAll(() => {
+  for (const daemon of daemons) daemon.kill();
+});
+
+const log = (root: string) => (existsSync(join(root, "log")) ? readFileSync(join(root, "log"), "utf8").split("\n").filter(Boolean) : []);
+
+describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
+  const dataDir = join(work, "data");
+  // Both sshd listen on their own port; --ssh-port is one value, so each host's port comes from a Clusterfile.
+  const clusterfile = join(work, "Clusterfile");
+  const sshArgs = () => ["--ssh-key", join(work, "client"), "--known-hosts", join(work, "known_hosts")];
+  const run = (...extra: string[]) => runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", dataDir, ...sshArgs(), ...extra]);
+
+  test("dry-run, run, rerun, delete", async () => {
+    write(
+      clusterfile,
+      `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hosts:\n` +
+        `  - ips: [${hosts[0]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[0]!.port}"}\n` +
+        `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n`,
+    );
+    const ssh = (index: number) =>
+      `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, "known_hosts")} -o ConnectTimeout=15 -o IdentitiesOnly=yes -i ${join(work, "client")} -p ${hosts[index]!.port} root@${hosts[index]!.ip} --`;
+    const D = `D="\${LADE_NODE_ROOT:-}"${dataDir}`;
+
+    const dry = await run("--dry-run");
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    const a = `[${hosts[0]!.ip}]`;
+    const b = `[${hosts[1]!.ip}]`;
+    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'uname -s -m; cat /proc/swaps 2>/dev/null || true'`);
+    expect(dry.stdout).toContain(`${b}     ${ssh(1)} 'set -e; ${D}; bash "$D/rootfs/scripts/init.sh"'`);
+    expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; kubeadm init --config "$D/kubeadm.yaml" --upload-certs'`);
+    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'kubeadm token create --print-join-command'`);
+    expect(dry.stdout).toContain(`${b}     ${ssh(1)} 'set -e; ${D}; kubeadm join --config "$D/kubeadm.yaml"'`);
+    expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; cd "$D"/rootfs/application/apps/web && KUBECONFIG=/etc/kubernetes/admin.conf kubectl apply -f "$D"/rootfs/application/apps/web/web.yaml'`);
+    expect(existsSync(dataDir)).toBe(false);
+    expect(log(hosts[0]!.root)).toEqual([]);
+
+    const first = await run();
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    const sha = readFileSync(join(dataDir, "rootfs-amd64.tar.sha256"), "utf8").trim();
+    for (const host of hosts) {
+      const remote = join(host.root, dataDir);
+      expect(readFileSync(join(remote, "rootfs.sha256"), "utf8").trim()).toBe(sha);
+      expect(readFileSync(join(remote, "rootfs", "etc", "host.conf"), "utf8")).toBe(`host=${host.ip}\n`);
+    }
+    expect(log(hosts[0]!.root)).toEqual([
+      "init.sh",
+      `kubeadm init --config ${join(hosts[0]!.root, dataDir)}/kubeadm.yaml --upload-certs`,
+      "kubeadm token create --print-join-command",
+      `kubectl apply -f ${join(hosts[0]!.root, dataDir)}/rootfs/application/apps/web/web.yaml KUBECONFIG=/etc/kubernetes/admin.conf`,
+    ]);
+    expect(log(hosts[1]!.root)).toEqual(["init.sh", `kubeadm join --config ${join(hosts[1]!.root, dataDir)}/kubeadm.yaml`]);
+    const join0 = readFileSync(join(hosts[1]!.root, "join-config-seen"), "utf8");
+    expect(join0).toContain("kind: JoinConfiguration");
+    expect(join0).toContain("token: abcdef.0123456789abcdef");
+    expect(join0).toContain("sha256:1111");
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
+    expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "init-node", "kubeadm-config", "kubeadm-join"]);
+
+    const again = await run();
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(log(hosts[0]!.root)).toHaveLength(4);
+    expect(log(hosts[1]!.root)).toHaveLength(2);
+
+    const refused = await runLade(["delete", "--data-dir", dataDir]);
+    expect(refused.exitCode).not.toBe(0);
+    const deleted = await runLade(["delete", "--data-dir", dataDir, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    for (const host of hosts) {
+      expect(log(host.root).slice(-2)).toEqual(["kubeadm reset -f", "clean.sh"]);
+      expect(existsSync(join(host.root, dataDir))).toBe(false);
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  }, 60_000);
+});
