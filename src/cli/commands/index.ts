@@ -48,7 +48,7 @@ export const commandSummaries: Record<string, string> = {
   scan: "Find the container images that manifests, charts and image lists name",
   serve: "Serve a registry folder or a cluster image's registry, read-only (serve registry)",
   rootfs: "Write the build context of a base cluster image for a Kubernetes version",
-  render: "Render a Go template or a Helm chart offline, like helm template (render template, render chart)",
-  run: "Install a single-node cluster on this machine from a cluster image (resumable; --dry-run)",
-  delete: "Remove the cluster lade run installed on this machine",
+  render: "Render a Go template, a Helm chart like helm template, or an image's kubeadm config (render template|chart|kubeadm)",
+  run: "Install a cluster from a cluster image, on this machine or over SSH (resumable; --dry-run)",
+  delete: "Remove the cluster lade run installed (this machine, or hosts over SSH)",
 };
