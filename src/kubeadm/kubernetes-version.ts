@@ -17,6 +17,7 @@ interface MinorEntry {
   readonly dockershim: boolean;
   readonly dockerCriSocket: string;
   readonly containerdCriSocket: string;
+  readonly latestPatchSeen: string;
   readonly patches: readonly PatchRange[];
 }
 
@@ -50,6 +51,11 @@ const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?
 /** The minors lade has data for, oldest first (`v1.16` …). */
 export function knownMinors(): string[] {
   return Object.keys(MINORS).sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]));
+}
+
+/** The newest patch the table knows for a minor ("v1.27" → "v1.27.16"). */
+export function latestKnownPatch(minor: string): string | undefined {
+  return MINORS[minor]?.latestPatchSeen;
 }
 
 /**

@@ -1,5 +1,6 @@
-// One version table for the whole project: the kubeadm module owns it.
-import versionTable from "../kubeadm/data/k8s-versions.json" with { type: "json" };
+// One version table for the whole project: the kubeadm module owns it and looks versions up.
+import { KUBEADM_GROUP } from "../kubeadm/kubeadm-api.ts";
+import { knownMinors, latestKnownPatch, lookupKubernetesVersion } from "../kubeadm/kubernetes-version.ts";
 
 /** What kubeadm of one patch release uses: images, config API, CRI sockets. */
 export interface KubernetesRelease {
@@ -25,25 +26,6 @@ export interface KubernetesRelease {
   readonly containerdCriSocket: string;
 }
 
-interface MinorEntry {
-  readonly kubeadmAPI: string;
-  readonly kubeadmAPIsAccepted: readonly string[];
-  readonly dockershim: boolean;
-  readonly dockerCriSocket: string;
-  readonly containerdCriSocket: string;
-  readonly latestPatchSeen: string;
-  readonly patches: readonly {
-    readonly from: string;
-    readonly to: string;
-    readonly pause: string;
-    readonly etcd: string;
-    readonly coredns: string;
-    readonly corednsPath: string;
-    readonly repo: string;
-  }[];
-}
-
-const TABLE = versionTable as unknown as Record<string, MinorEntry>;
 const VERSION_PATTERN = /^v?(\d+)\.(\d+)\.(\d+)$/;
 
 /** A Kubernetes version lade has no data for (not a release, or outside v1.16 … the newest known patch). */
@@ -53,12 +35,7 @@ export class UnsupportedKubernetesVersionError extends RangeError {
 
 /** Every minor lade knows, oldest first ("v1.16", …). */
 export function supportedKubernetesMinors(): string[] {
-  return Object.keys(TABLE).sort((a, b) => minorOf(a) - minorOf(b));
-}
-
-/** The newest patch known for a minor ("v1.27" → "v1.27.16"). */
-export function latestKnownPatch(minor: string): string | undefined {
-  return TABLE[minor]?.latestPatchSeen;
+  return knownMinors();
 }
 
 /**
@@ -78,36 +55,29 @@ export function resolveKubernetesRelease(text: string): KubernetesRelease {
   const [major, minorNumber, patchNumber] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const minor = `v${major}.${minorNumber}`;
   const version = `${minor}.${patchNumber}`;
-  const entry = TABLE[minor];
-  if (!entry) throw new UnsupportedKubernetesVersionError(`Kubernetes ${version} is not supported: lade knows ${range}`);
-  const patch = entry.patches.find((range) => patchOf(range.from) <= patchNumber && patchNumber <= patchOf(range.to));
-  if (!patch) {
+  const latest = latestKnownPatch(minor);
+  if (!latest) throw new UnsupportedKubernetesVersionError(`Kubernetes ${version} is not supported: lade knows ${range}`);
+  // The kubeadm table takes a newer patch for the last one it knows; a base image must not guess.
+  if (patchNumber > Number(latest.split(".")[2])) {
     throw new UnsupportedKubernetesVersionError(
-      `Kubernetes ${version} is unknown: the newest ${minor} patch lade knows is ${entry.latestPatchSeen} (supported: ${range})`,
+      `Kubernetes ${version} is unknown: the newest ${minor} patch lade knows is ${latest} (supported: ${range})`,
     );
   }
+  const facts = lookupKubernetesVersion(version);
   return {
     version,
     minor,
     minorNumber,
     patchNumber,
-    repo: patch.repo,
-    pause: patch.pause,
-    etcd: patch.etcd,
-    coredns: patch.coredns,
-    corednsPath: patch.corednsPath,
-    kubeadmApi: entry.kubeadmAPI,
-    kubeadmApisAccepted: entry.kubeadmAPIsAccepted,
-    dockershim: entry.dockershim,
-    dockerCriSocket: entry.dockerCriSocket,
-    containerdCriSocket: entry.containerdCriSocket,
+    repo: facts.defaultImageRepository,
+    pause: facts.pause,
+    etcd: facts.etcd,
+    coredns: facts.coredns,
+    corednsPath: facts.corednsPath,
+    kubeadmApi: `${KUBEADM_GROUP}/${facts.kubeadmApi}`,
+    kubeadmApisAccepted: facts.acceptedApis.map((api) => `${KUBEADM_GROUP}/${api}`),
+    dockershim: facts.dockershim,
+    dockerCriSocket: facts.dockerCriSocket,
+    containerdCriSocket: facts.containerdCriSocket,
   };
-}
-
-function minorOf(minor: string): number {
-  return Number(minor.split(".")[1]);
-}
-
-function patchOf(version: string): number {
-  return Number(version.split(".")[2]);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { kubeadmImages } from "../../src/rootfs/kubeadm-images.ts";
-import { latestKnownPatch, resolveKubernetesRelease, supportedKubernetesMinors, UnsupportedKubernetesVersionError } from "../../src/rootfs/kubernetes-release.ts";
+import { latestKnownPatch } from "../../src/kubeadm/kubernetes-version.ts";
+import { resolveKubernetesRelease, supportedKubernetesMinors, UnsupportedKubernetesVersionError } from "../../src/rootfs/kubernetes-release.ts";
 
 /**
  * What `kubeadm config images list` prints, by patch range — transcribed by hand from the table
