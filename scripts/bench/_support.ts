@@ -400,3 +400,14 @@ export function ladeCommand(explicit: string | undefined): { argv: string[]; not
   }
   return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
 }
+
+/** A whole-number option of a benchmark, or its usage and exit 2. */
+export function wholeNumberOption(name: string, value: string, min: number, usage: (code: number) => never, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    process.stderr.write(`bench: --${name} needs a whole number ${range}, got "${value}"\n`);
+    usage(2);
+  }
+  return parsed;
+}

@@ -28,7 +28,7 @@ import { existsSync, linkSync, copyFileSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT, wholeNumberOption } from "./_support.ts";
 
 const TARGET_RSS_MIB = 200;
 const TIME = "/usr/bin/time";
@@ -69,14 +69,7 @@ function parseOptions(): Options {
     },
   });
   if (values.help) usage(0);
-  const number = (name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      process.stderr.write(`bench: --${name} needs a whole number from ${min} to ${max}, got "${value}"\n`);
-      usage(2);
-    }
-    return parsed;
-  };
+  const number = (name: string, value: string, min: number, max?: number) => wholeNumberOption(name, value, min, usage, max);
   return {
     sizeMib: number("size-mib", values["size-mib"], 16),
     images: number("images", values.images, 1),

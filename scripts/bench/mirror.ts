@@ -27,7 +27,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ACCEPT, getManifest, PLATFORMS, seedBenchImages, type SeededImage } from "./_seed.ts";
-import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type Measured, ladeCommand, REPO_ROOT } from "./_support.ts";
+import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type Measured, ladeCommand, REPO_ROOT, wholeNumberOption } from "./_support.ts";
 
 const TARGET_RATIO = 3;
 const TARGET_RSS_MIB = 200;
@@ -64,14 +64,7 @@ function parseOptions(): Options {
     },
   });
   if (values.help) usage(0);
-  const number = (name: string, value: string, min: number) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min) {
-      process.stderr.write(`bench: --${name} needs a whole number ≥ ${min}, got "${value}"\n`);
-      usage(2);
-    }
-    return parsed;
-  };
+  const number = (name: string, value: string, min: number, max?: number) => wholeNumberOption(name, value, min, usage, max);
   return {
     sizeMib: number("size-mib", values["size-mib"], 1),
     images: number("images", values.images, 2),
