@@ -1,7 +1,6 @@
 import type { Digest } from "../oci/digest.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
-import type { ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
-import { isIndexMediaType, isManifestMediaType } from "../oci/media-types.ts";
+import { childDescriptors } from "./child-descriptors.ts";
 import type { OciStore } from "./oci-store.ts";
 
 export interface StoreProblem {
@@ -43,14 +42,9 @@ export async function checkStore(store: OciStore, onProgress?: (done: number, to
 /** Walk an image's graph as far as it can be read and list the blobs that are not there. */
 async function missingBlobs(store: OciStore, descriptor: Descriptor, present: ReadonlySet<Digest>): Promise<Digest[]> {
   if (!present.has(descriptor.digest)) return [descriptor.digest];
-  let children: readonly Descriptor[] = [];
+  let children: readonly Descriptor[];
   try {
-    if (isIndexMediaType(descriptor.mediaType)) {
-      children = (await store.readJson<ImageIndex>(descriptor.digest)).manifests;
-    } else if (isManifestMediaType(descriptor.mediaType)) {
-      const manifest = await store.readJson<ImageManifest>(descriptor.digest);
-      children = [manifest.config, ...manifest.layers];
-    }
+    children = await childDescriptors(descriptor, (digest) => store.readJson(digest));
   } catch {
     return []; // a corrupt manifest is reported by the re-hash
   }

@@ -5,13 +5,13 @@ import { join } from "node:path";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { isDigest, type Digest } from "../oci/digest.ts";
-import type { ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
+import type { ImageIndex } from "../oci/image-manifest.ts";
 import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
-import { isIndexMediaType, isManifestMediaType } from "../oci/media-types.ts";
 import { tarChecksumMatches } from "../util/parse-tar-header.ts";
 import { CorruptArchiveError, readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
 import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
 import { REF_NAME_ANNOTATION, type OciStore } from "./oci-store.ts";
+import { childDescriptors } from "./child-descriptors.ts";
 import { acquireLock } from "./store-lock.ts";
 
 /** An archive lade refuses to load; nothing of it reaches the store. */
@@ -291,12 +291,7 @@ async function missingBlobs(
   if (size !== descriptor.size) {
     throw new ArchiveError(`Cannot load ${label}: blob ${descriptor.digest} has ${size} bytes, but its descriptor says ${descriptor.size}`);
   }
-  let children: readonly Descriptor[] = [];
-  if (isIndexMediaType(descriptor.mediaType)) children = (await readJson<ImageIndex>(descriptor.digest)).manifests;
-  else if (isManifestMediaType(descriptor.mediaType)) {
-    const manifest = await readJson<ImageManifest>(descriptor.digest);
-    children = [manifest.config, ...manifest.layers];
-  }
+  const children = await childDescriptors(descriptor, readJson);
   const nested = await Promise.all(children.map((child) => missingBlobs(child, sizeOf, readJson, label)));
   return nested.flat();
 }
