@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { networkInterfaces } from "node:os";
 import { chmod, readdir, rename, rm, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -9,22 +8,27 @@ import { hostsWithRole } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
-import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
+import { KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
+import { formatClusterEnvFile } from "./cluster-env-file.ts";
+import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
+import { imageEnvOf } from "./image-env.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
-import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
+import { choosePlatform, CLUSTER_ENV_FILE, planDelete, planRun, type Step } from "./plan-run.ts";
+import { createPasswordFile } from "./ssh-password.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 
 export const DEFAULT_DATA_DIR = "/var/lib/lade/clusters/default";
+/** The data folder on the hosts of `lade run` over SSH (the rootfs, kubeadm config and cluster env there). */
+export const DEFAULT_HOST_DATA_DIR = "/var/lib/lade/node";
 /** Where an image keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
 const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
 const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
-const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259, 5000];
 
 export interface RunOptions {
   readonly image: string;
@@ -46,8 +50,12 @@ export interface RunOptions {
 export interface RemoteOptions {
   readonly masters: readonly string[];
   readonly nodes: readonly string[];
-  /** Defaults for every host; a Clusterfile host's `ssh` (user, pk, port) goes above. */
-  readonly ssh: Omit<SshTarget, "address">;
+  /** Defaults for every host; a Clusterfile host's `ssh` (user, pk, passwd, port) goes above. */
+  readonly ssh: Omit<SshTarget, "address" | "passwordFile"> & { readonly password?: string };
+  /** The data folder on the hosts (default DEFAULT_HOST_DATA_DIR). */
+  readonly hostDir?: string;
+  /** The host that runs the registry (default master0). */
+  readonly registryHost?: string;
 }
 
 export class RunError extends Error {
@@ -83,16 +91,16 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 
   const extension = parseImageExtension(platformImage.manifest.annotations);
   const rootfs = join(dataDir, "rootfs");
+  const kubeVersion = platformImage.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
   const steps = planRun({
     dataDir,
     rootfs,
+    ...(kubeVersion ? { kubeVersion } : {}),
     applications: extension?.applications ?? [],
     ...(extension?.launch ? { launch: extension.launch } : {}),
     ladeCommand: options.ladeCommand,
   });
-  const imageEnv = Object.fromEntries(
-    (platformImage.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
-  );
+  const imageEnv = imageEnvOf(platformImage);
   const env = resolveClusterEnv({ imageEnv, cluster, host: hostIp, overrides: options.env });
   if (options.dryRun) output(`Installing ${tagged.name} (${platformName}) on this machine (${hostIp}), data in ${dataDir} — dry run, nothing is changed`, "stdout");
 
@@ -104,13 +112,13 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
     output,
     handlers: {
       "check-host": async () => {
-        output(`[check-host] ${host.os}/${host.architecture}: the image's platform ${platformName}; address ${hostIp}`, "stdout");
-        const swaps = await Bun.file("/proc/swaps").text().catch(() => "");
-        const swapOn = swaps.trim().split("\n").length > 1;
-        output(`[check-host] swap: ${swapOn ? "on (init.sh turns it off: the kubelet needs it off)" : "off"}`, "stdout");
-        const busy: number[] = [];
-        for (const port of CONTROL_PLANE_PORTS) if (await portInUse(port)) busy.push(port);
-        output(`[check-host] ports ${busy.length ? `in use: ${busy.join(", ")} (kubeadm init may fail)` : `free: ${CONTROL_PLANE_PORTS.join(", ")}`}`, "stdout");
+        const child = Bun.spawn(["sh", "-c", HOST_CHECK_SCRIPT], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+        const report = parseHostReport(await new Response(child.stdout).text());
+        await child.exited;
+        const registryPort = Number(env.LocalRegistryPort ?? env.RegistryPort) || undefined;
+        const verdict = judgeHost(report, { role: "master0", ...(registryPort ? { registryPort } : {}) });
+        output(`[check-host] the image's platform ${platformName}; address ${hostIp}; ${verdict.notes.slice(1).join("; ")}`, "stdout");
+        if (verdict.problems.length > 0) throw new Error(`this machine cannot be installed: ${verdict.problems.join("; ")}`);
       },
       "unpack-rootfs": async () => {
         const partial = `${rootfs}.partial`;
@@ -132,6 +140,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
             output(`[render-templates] ${name} → ${relative(rootfs, target)}`, "stdout");
           }
         }
+        await Bun.write(join(rootfs, CLUSTER_ENV_FILE), formatClusterEnvFile(env));
       },
       "write-kubeadm-config": async () => {
         let imageConfig: { text: string; file: string } | undefined;
@@ -167,7 +176,7 @@ async function installOnHosts(
   platforms: readonly PlatformImage[],
 ): Promise<void> {
   const { dataDir, output } = options;
-  const remote = options.remote ?? { masters: [], nodes: [], ssh: { user: "root", port: 22, knownHosts: join(dataDir, "known_hosts"), acceptNewHostKeys: false } };
+  const remote: RemoteOptions = options.remote ?? { masters: [], nodes: [], ssh: { user: "root", port: 22, knownHosts: join(dataDir, "known_hosts"), acceptNewHostKeys: false } };
   const parsed = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file) : undefined;
   const cluster = parsed?.cluster;
   let clusterfile = options.clusterfile;
@@ -187,32 +196,55 @@ async function installOnHosts(
   const hostsCluster = parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
   const masters = hostsWithRole(hostsCluster, "master");
   const targets: ClusterHostTarget[] = [];
+  const passwordFiles = new Map<string, string>();
+  const passwordFile = (password: string) => passwordFiles.get(password) ?? passwordFiles.set(password, createPasswordFile(password)).get(password)!;
+  const { password: defaultPassword, ...sshDefaults } = remote.ssh;
   for (const entry of hostsCluster.hosts) {
-    if (entry.ssh.passwd ?? hostsCluster.ssh.passwd) throw new RunError("SSH passwords (ssh.passwd) are not supported: use a key (ssh.pk or --ssh-key)");
     for (const ip of entry.ips) {
       if (targets.some((target) => target.ip === ip)) continue;
       const role = ip === masters[0] ? "master0" : entry.roles.includes("master") ? "master" : "node";
       const ssh = { ...hostsCluster.ssh, ...entry.ssh };
-      const key = ssh.pk ?? remote.ssh.key;
+      const key = ssh.pk ?? sshDefaults.key;
+      // a key given for the host wins over a password given for all; a password for the host wins over a key for all
+      const password = ssh.passwd ?? (entry.ssh.pk ? undefined : defaultPassword);
       targets.push({
         ip,
         role,
-        ssh: { ...remote.ssh, address: ip, user: ssh.user ?? remote.ssh.user, port: ssh.port ? Number(ssh.port) : remote.ssh.port, ...(key ? { key } : {}) },
+        ssh: {
+          ...sshDefaults,
+          address: ip,
+          user: ssh.user ?? sshDefaults.user,
+          port: ssh.port ? Number(ssh.port) : sshDefaults.port,
+          ...(key ? { key } : {}),
+          ...(password !== undefined ? { passwordFile: passwordFile(password) } : {}),
+        },
       });
     }
   }
+  const registryHost = remote.registryHost ?? masters[0]!;
+  if (!targets.some((target) => target.ip === registryHost)) {
+    throw new RunError(`--registry-host ${registryHost} is not one of the hosts: ${targets.map((target) => target.ip).join(", ")}`);
+  }
+  const hostDir = remote.hostDir ?? DEFAULT_HOST_DATA_DIR;
   const statePath = join(dataDir, "state.json");
   const state: MultiHostState = ((await readState(statePath)) as MultiHostState | undefined) ?? { done: [] };
   if (state.digest && state.digest !== tagged.descriptor.digest) {
     throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete --all" first, or give another --data-dir`);
   }
+  if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
   const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
   const first = [...linux.values()][0];
   if (!first) throw new RunError("The image has no linux platform");
   const extension = parseImageExtension(first.manifest.annotations);
+  const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
+  const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHost, overrides: options.env });
+  const registryPort = Number(clusterEnv.LocalRegistryPort ?? clusterEnv.RegistryPort) || undefined;
   const phases = planHosts({
     dataDir,
+    hostDir,
+    registryHost,
+    ...(kubeVersion ? { kubeVersion } : {}),
     hosts: targets,
     applications: extension?.applications ?? [],
     ...(extension?.launch ? { launch: extension.launch } : {}),
@@ -225,6 +257,10 @@ async function installOnHosts(
   await executePhases(phases, {
     store,
     dataDir,
+    hostDir,
+    registryHost,
+    ...(registryPort ? { registryPort } : {}),
+    ...(kubeVersion ? { kubeVersion } : {}),
     statePath,
     state,
     hosts: targets,
@@ -243,6 +279,8 @@ export async function deleteCluster(options: {
   output: OutputSink;
   /** Over SSH: every host lade run installed (`all`) or some of them. */
   hosts?: "all" | readonly string[];
+  /** The SSH password, for hosts lade run reached with one. */
+  sshPassword?: string;
 }): Promise<Step[]> {
   const { dataDir, output } = options;
   const statePath = join(dataDir, "state.json");
@@ -257,7 +295,15 @@ export async function deleteCluster(options: {
     if (!options.hosts) throw new RunError(`${dataDir} holds a cluster on hosts ${Object.keys(hosts).join(", ")}: give --all or --nodes IP,...`);
     const ips = options.hosts === "all" ? Object.keys(hosts) : options.hosts;
     for (const ip of ips) if (!hosts[ip]) throw new RunError(`${ip} is not one of the hosts of ${dataDir}: ${Object.keys(hosts).join(", ") || "none left"}`);
-    await deleteHosts({ dataDir, statePath, state: state as MultiHostState, ips, dryRun: options.dryRun, output });
+    await deleteHosts({
+      dataDir,
+      statePath,
+      state: state as MultiHostState,
+      ips,
+      ...(options.sshPassword !== undefined ? { passwordFile: createPasswordFile(options.sshPassword) } : {}),
+      dryRun: options.dryRun,
+      output,
+    });
     if (!options.dryRun && Object.keys(hosts).length === 0) await rm(dataDir, { recursive: true, force: true });
     return [];
   }
@@ -296,12 +342,4 @@ async function listFiles(dir: string): Promise<string[]> {
     else if (entry.isFile()) files.push(path);
   }
   return files;
-}
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
-    server.listen(port, () => server.close(() => resolve(false)));
-  });
 }

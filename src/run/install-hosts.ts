@@ -1,6 +1,8 @@
 import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
+import { loadChartFromPath } from "../build/load-chart-files.ts";
 import { WorkingCopy } from "../build/working-copy.ts";
+import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
 import type { ConfigObject } from "../kubeadm/config-value.ts";
@@ -10,12 +12,17 @@ import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
+import { formatClusterEnvFile } from "./cluster-env-file.ts";
+import { imageEnvOf } from "./image-env.ts";
+import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import {
+  APP_MANIFEST_SCRIPT,
   copyRootfsScripts,
   JOIN_COMMAND_SCRIPT,
   KUBEADM_CONFIG_SCRIPT,
   planHostDelete,
-  REMOTE_CHECK_SCRIPT,
+  READ_REGISTRY_CA_SCRIPT,
+  REGISTRY_CA_SCRIPT,
   RENDERED_FILES_SCRIPT,
   sshCommand,
   UPLOAD_CERTS_SCRIPT,
@@ -24,7 +31,7 @@ import {
   type Phase,
   type SshTarget,
 } from "./plan-hosts.ts";
-import { formatCommand, type StepAction } from "./plan-run.ts";
+import { CLUSTER_ENV_FILE, formatCommand, type Step, type StepAction } from "./plan-run.ts";
 
 /** What state.json keeps per host: how to reach it, its architecture and the steps done there. */
 export interface HostState {
@@ -35,15 +42,26 @@ export interface HostState {
   deleted?: string[];
 }
 
-export type MultiHostState = RunState & { hosts?: Record<string, HostState> };
+export type MultiHostState = RunState & {
+  hosts?: Record<string, HostState>;
+  /** The data folder on the hosts. */
+  hostDir?: string;
+  registryHost?: string;
+};
 
 const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
 const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
-const UNAME_ARCH: Record<string, string> = { x86_64: "amd64", amd64: "amd64", aarch64: "arm64", arm64: "arm64" };
 
 export interface HostsContext {
   readonly store: OciStore;
   readonly dataDir: string;
+  /** The data folder on every host. */
+  readonly hostDir: string;
+  readonly registryHost: string;
+  /** The registry's port, checked free on the registry host. */
+  readonly registryPort?: number;
+  /** The image's Kubernetes version (charts' .Capabilities.KubeVersion). */
+  readonly kubeVersion?: string;
   readonly statePath: string;
   readonly state: MultiHostState;
   readonly hosts: readonly ClusterHostTarget[];
@@ -63,6 +81,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
     const previous = state.hosts[host.ip];
     state.hosts[host.ip] = { ...previous, role: host.role, ssh: host.ssh, done: previous?.done ?? [] };
   }
+  Object.assign(state, { hostDir: context.hostDir, registryHost: context.registryHost });
   let writing = Promise.resolve();
   const save = () => (writing = writing.then(() => (context.dryRun ? undefined : writeState(context.statePath, state))));
   const handlers = hostHandlers(context);
@@ -95,7 +114,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
           const handler = handlers[step.action];
           if (!handler) throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: nothing does "${step.action}"`);
           try {
-            await handler(lane.host, say);
+            await handler(lane.host, say, step);
           } catch (error) {
             throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
           }
@@ -115,15 +134,17 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
     };
     if (phase.parallel) {
       const results = await Promise.allSettled(phase.lanes.map(runLane));
-      const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
-      if (failed) throw failed.reason;
+      const failed = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+      // every host's failure is told, not only the first (the check phase reports them all)
+      for (const result of failed.slice(1)) output(result.reason instanceof Error ? result.reason.message : String(result.reason), "stderr");
+      if (failed[0]) throw failed[0].reason;
     } else {
       for (const lane of phase.lanes) await runLane(lane);
     }
   }
 }
 
-type HostHandler = (ip: string, say: OutputSink) => Promise<void>;
+type HostHandler = (ip: string, say: OutputSink, step: Step) => Promise<void>;
 
 function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHandler>> {
   const { dataDir, state } = context;
@@ -131,6 +152,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
   const hostState = (ip: string) => state.hosts![ip]!;
   const rootfsPromises = new Map<string, Promise<{ dir: string; tar: string; sha256: string }>>();
   let credentials: Promise<{ token: string; caCertHash: string; certificateKey?: string }> | undefined;
+  let registryCa: Promise<string> | undefined;
 
   const platformFor = (ip: string): PlatformImage => {
     const arch = hostState(ip).arch;
@@ -166,27 +188,23 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
     }
     return promise;
   };
-  const imageEnvOf = (platform: PlatformImage) =>
-    Object.fromEntries((platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]));
   const ssh = (ip: string, script: string, stdin?: string) => run(sshCommand(target(ip).ssh, script), stdin);
 
   return {
     "check-host": async (ip, say) => {
-      const text = await ssh(ip, REMOTE_CHECK_SCRIPT);
-      const [uname = "", ...swaps] = text.trim().split("\n");
-      const [os = "", machine = ""] = uname.trim().split(/\s+/);
-      if (os !== "Linux") throw new Error(`${ip} runs ${os || "an unknown OS"}: lade installs Kubernetes on Linux only`);
-      const arch = UNAME_ARCH[machine];
-      if (!arch || !context.platforms.has(arch)) {
-        throw new Error(`${ip} is ${machine} and the image has no linux/${arch ?? machine} platform: it has ${[...context.platforms.keys()].map((a) => `linux/${a}`).join(", ")}`);
-      }
-      hostState(ip).arch = arch;
-      const swapOn = swaps.filter((line) => line.trim()).length > 1;
-      say(`[check-host] linux/${arch}; swap ${swapOn ? "on (init.sh turns it off: the kubelet needs it off)" : "off"}`, "stdout");
+      const report = parseHostReport(await ssh(ip, HOST_CHECK_SCRIPT));
+      const verdict = judgeHost(report, {
+        role: target(ip).role,
+        ...(ip === context.registryHost && context.registryPort ? { registryPort: context.registryPort } : {}),
+        architectures: [...context.platforms.keys()],
+      });
+      if (verdict.problems.length > 0) throw new Error(`${ip} cannot be installed: ${verdict.problems.join("; ")}`);
+      hostState(ip).arch = verdict.arch;
+      say(`[check-host] ${verdict.notes.join("; ")}`, "stdout");
     },
     "copy-rootfs": async (ip, say) => {
       const local = await localRootfs(ip);
-      const scripts = copyRootfsScripts(dataDir, local.sha256);
+      const scripts = copyRootfsScripts(context.hostDir, local.sha256);
       if ((await ssh(ip, scripts.check)).trim() === local.sha256) {
         say(`[copy-rootfs] the rootfs there has sha256 ${local.sha256} already: not copied`, "stdout");
         return;
@@ -213,9 +231,34 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
           say(`[render-templates] ${name} → ${relative(out, target)}`, "stdout");
         }
       }
+      await mkdir(dirname(join(out, CLUSTER_ENV_FILE)), { recursive: true });
+      await Bun.write(join(out, CLUSTER_ENV_FILE), formatClusterEnvFile(env));
       const tar = join(dataDir, "hosts", ip, "files.tar");
       await run(["tar", "--sort=name", "--numeric-owner", "-C", out, "-cf", tar, "."]);
-      await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(dataDir)), Bun.file(tar));
+      await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(context.hostDir)), Bun.file(tar));
+    },
+    "registry-ca": async (ip, say) => {
+      registryCa ??= ssh(context.registryHost, READ_REGISTRY_CA_SCRIPT);
+      const certificate = await registryCa;
+      if (!certificate.includes("BEGIN CERTIFICATE")) {
+        say(`[registry-ca] ${context.registryHost} has no /etc/lade/registry/ca.crt: nothing to copy`, "stdout");
+        return;
+      }
+      await run(sshCommand(target(ip).ssh, REGISTRY_CA_SCRIPT(context.hostDir)), certificate);
+      say(`[registry-ca] the registry's certificate from ${context.registryHost} is ${context.hostDir}/registry-ca.crt there`, "stdout");
+    },
+    "render-helm-app": async (ip, say, step) => {
+      const name = step.helmApp!;
+      const local = await localRootfs(ip);
+      const chart = await loadChartFromPath(join(local.dir, "application", "apps", name));
+      const rendered = renderChart(chart, { releaseName: name, includeCrds: true, ...(context.kubeVersion ? { kubeVersion: context.kubeVersion } : {}) });
+      for (const warning of rendered.warnings) say(`[${step.id}] warning: ${warning}`, "stderr");
+      if (rendered.errors.length > 0) throw new Error(`the chart of ${name} does not render: ${rendered.errors.join("; ")}`);
+      const file = join(dataDir, "hosts", ip, "apps", `${name}.yaml`);
+      await mkdir(dirname(file), { recursive: true });
+      await Bun.write(file, formatManifests(rendered.manifests));
+      await run(sshCommand(target(ip).ssh, APP_MANIFEST_SCRIPT(context.hostDir, name)), Bun.file(file));
+      say(`[${step.id}] rendered ${rendered.manifests.length} manifests into ${file}`, "stdout");
     },
     "join-credentials": async () => {
       credentials = (async () => {
@@ -259,7 +302,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       await mkdir(dirname(file), { recursive: true });
       await Bun.write(file, formatKubeadmConfig(documents));
       await chmod(file, 0o600);
-      await run(sshCommand(host.ssh, KUBEADM_CONFIG_SCRIPT(dataDir)), Bun.file(file));
+      await run(sshCommand(host.ssh, KUBEADM_CONFIG_SCRIPT(context.hostDir)), Bun.file(file));
     },
   };
 }
@@ -275,17 +318,31 @@ function withCredentials(body: ConfigObject, creds: { token: string; caCertHash:
   return result;
 }
 
-/** `lade delete` on hosts over SSH: kubeadm reset, clean.sh, the data folder there; each host's steps recorded. */
+/**
+ * `lade delete` on hosts over SSH: kubeadm reset, clean.sh, the data folder there; each host's
+ * steps recorded. A host leaving a cluster whose master0 stays is first removed from it there.
+ */
 export async function deleteHosts(options: {
+  /** The data folder here, which was also the hosts' one before state.json recorded hostDir. */
   dataDir: string;
   statePath: string;
   state: MultiHostState;
   ips: readonly string[];
+  /** Replaces the password file of hosts that were reached with a password. */
+  passwordFile?: string;
   dryRun: boolean;
   output: OutputSink;
 }): Promise<void> {
   const { state, output } = options;
   const hosts = state.hosts ?? {};
+  const hostDir = state.hostDir ?? options.dataDir;
+  const sshOf = (host: HostState): SshTarget => {
+    if (!host.ssh.passwordFile) return host.ssh;
+    if (!options.passwordFile) throw new Error(`${host.ssh.address} was reached with a password: give it again with --ssh-password-stdin`);
+    return { ...host.ssh, passwordFile: options.passwordFile };
+  };
+  const master0 = Object.entries(hosts).find(([, host]) => host.role === "master0");
+  const staying = master0 && !options.ips.includes(master0[0]) ? { ...sshOf(master0[1]), ip: master0[0] } : undefined;
   let writing = Promise.resolve();
   const save = () => (writing = writing.then(() => writeState(options.statePath, state)));
   const results = await Promise.allSettled(
@@ -293,7 +350,8 @@ export async function deleteHosts(options: {
       const host = hosts[ip]!;
       const say: OutputSink = (line, stream) => output(`[${ip}] ${line}`, stream);
       host.deleted ??= [];
-      for (const step of planHostDelete(options.dataDir, host.ssh)) {
+      const joined = host.done.includes("kubeadm-join");
+      for (const step of planHostDelete(hostDir, sshOf(host), joined ? staying : undefined)) {
         const done = host.deleted.includes(step.id);
         if (options.dryRun) {
           say(`${step.id}: ${step.description}${done ? " (done already)" : ""}`, "stdout");
@@ -312,8 +370,9 @@ export async function deleteHosts(options: {
       }
     }),
   );
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failed) throw failed.reason;
+  const failed = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+  for (const result of failed.slice(1)) output(result.reason instanceof Error ? result.reason.message : String(result.reason), "stderr");
+  if (failed[0]) throw failed[0].reason;
 }
 
 /** Run a command, feeding it stdin; its stdout, or an error with its stderr. */

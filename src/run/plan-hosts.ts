@@ -1,6 +1,8 @@
-import { formatCommand, planLaunch, shellQuote, type RunFacts, type Step } from "./plan-run.ts";
+import { HOST_CHECK_SCRIPT } from "./host-report.ts";
+import { ADMIN_KUBECONFIG, CLUSTER_ENV_FILE, formatCommand, planLaunch, shellQuote, withClusterEnv, type RunFacts, type Step } from "./plan-run.ts";
+import { askpassEnv } from "./ssh-password.ts";
 
-/** How to reach one host over SSH (the system `ssh`, never a password). */
+/** How to reach one host over SSH (the system `ssh`). */
 export interface SshTarget {
   readonly address: string;
   readonly user: string;
@@ -11,6 +13,8 @@ export interface SshTarget {
   readonly knownHosts: string;
   /** StrictHostKeyChecking=accept-new instead of yes: unknown host keys are added, changed ones still refused. */
   readonly acceptNewHostKeys: boolean;
+  /** A file holding the password, handed to ssh by an askpass script next to it (see ssh-password.ts). */
+  readonly passwordFile?: string;
 }
 
 export type HostRole = "master0" | "master" | "node";
@@ -47,7 +51,8 @@ export function remoteScript(dataDir: string, body: string): string {
 
 export function sshOptions(target: SshTarget): string[] {
   return [
-    "-o", "BatchMode=yes",
+    // BatchMode would turn password authentication off: with a password, one prompt, answered by askpass
+    ...(target.passwordFile ? ["-o", "BatchMode=no", "-o", "NumberOfPasswordPrompts=1"] : ["-o", "BatchMode=yes"]),
     "-o", `StrictHostKeyChecking=${target.acceptNewHostKeys ? "accept-new" : "yes"}`,
     "-o", `UserKnownHostsFile=${target.knownHosts}`,
     "-o", "ConnectTimeout=15",
@@ -58,19 +63,18 @@ export function sshOptions(target: SshTarget): string[] {
 
 /** `ssh … user@host -- SCRIPT`: the script runs in the user's shell on the host. */
 export function sshCommand(target: SshTarget, script: string): string[] {
-  return ["ssh", ...sshOptions(target), `${target.user}@${target.address}`, "--", script];
+  return [...askpassEnv(target), "ssh", ...sshOptions(target), `${target.user}@${target.address}`, "--", script];
 }
-
-export const REMOTE_CHECK_SCRIPT = "uname -s -m; cat /proc/swaps 2>/dev/null || true";
 export const JOIN_COMMAND_SCRIPT = "kubeadm token create --print-join-command";
 export const UPLOAD_CERTS_SCRIPT = "kubeadm init phase upload-certs --upload-certs";
 
+
 /** The scripts `copy-rootfs` runs on a host: read the checksum there, then receive, verify and unpack the tar. */
-export function copyRootfsScripts(dataDir: string, sha256: string): { check: string; receive: string } {
+export function copyRootfsScripts(hostDir: string, sha256: string): { check: string; receive: string } {
   return {
-    check: remoteScript(dataDir, 'cat "$D/rootfs.sha256" 2>/dev/null || true'),
+    check: remoteScript(hostDir, 'cat "$D/rootfs.sha256" 2>/dev/null || true'),
     receive: remoteScript(
-      dataDir,
+      hostDir,
       'mkdir -p "$D"; rm -rf "$D/rootfs.partial" "$D/rootfs.tar.partial"; cat > "$D/rootfs.tar.partial"; ' +
         `echo "${sha256}  $D/rootfs.tar.partial" | sha256sum -c --quiet -; ` +
         'mkdir "$D/rootfs.partial"; tar -C "$D/rootfs.partial" -xf "$D/rootfs.tar.partial"; ' +
@@ -79,79 +83,127 @@ export function copyRootfsScripts(dataDir: string, sha256: string): { check: str
   };
 }
 
-export const RENDERED_FILES_SCRIPT = (dataDir: string) => remoteScript(dataDir, 'tar -C "$D/rootfs" -xf -');
-export const KUBEADM_CONFIG_SCRIPT = (dataDir: string) => remoteScript(dataDir, 'mkdir -p "$D"; umask 077; cat > "$D/kubeadm.yaml"');
+export const RENDERED_FILES_SCRIPT = (hostDir: string) => remoteScript(hostDir, 'tar -C "$D/rootfs" -xf -');
+export const KUBEADM_CONFIG_SCRIPT = (hostDir: string) => remoteScript(hostDir, 'mkdir -p "$D"; umask 077; cat > "$D/kubeadm.yaml"');
+/** The registry's certificate on the registry host (written by the rootfs's init-registry.sh). */
+export const READ_REGISTRY_CA_SCRIPT = 'cat "${LADE_NODE_ROOT:-}/etc/lade/registry/ca.crt" 2>/dev/null || true';
+export const REGISTRY_CA_SCRIPT = (hostDir: string) => remoteScript(hostDir, 'mkdir -p "$D"; cat > "$D/registry-ca.crt"');
+export const APP_MANIFEST_SCRIPT = (hostDir: string, name: string) => remoteScript(hostDir, `mkdir -p "$D/apps"; cat > "$D/apps/${name}.yaml"`);
 
 const ROOTFS_MARK = "/LADE_REMOTE_ROOTFS";
 
 export interface HostsFacts extends Omit<RunFacts, "rootfs"> {
   readonly hosts: readonly ClusterHostTarget[];
+  /** The data folder on every host (DATA_DIR is the one on this machine). */
+  readonly hostDir: string;
+  /** The host that runs the cluster's registry (lade-registry.service). */
+  readonly registryHost: string;
 }
 
 /**
- * The steps of `lade run` on several hosts over SSH: every host checked, given its rootfs, its
- * rendered templates and init.sh (in parallel); kubeadm init on master0; the join credentials
+ * The steps of `lade run` on several hosts over SSH, phase by phase: every host checked before
+ * anything changes; the rootfs for its architecture and its rendered templates copied (in
+ * parallel); init.sh on the registry host, which starts the registry; its certificate handed to
+ * the other hosts and init.sh there (in parallel); kubeadm init on master0; the join credentials
  * read on master0; the other masters joined one by one, the nodes in parallel; launch on master0.
  */
 export function planHosts(facts: HostsFacts): Phase[] {
-  const { dataDir, hosts } = facts;
+  const { dataDir, hostDir, hosts } = facts;
   const master0 = hosts.find((host) => host.role === "master0");
   if (!master0) throw new Error("planHosts needs a master0");
-  const ssh = (host: ClusterHostTarget, body: string) => sshCommand(host.ssh, remoteScript(dataDir, body));
-  const joiners = hosts.filter((host) => host.role !== "master0");
+  const registry = hosts.find((host) => host.ip === facts.registryHost);
+  if (!registry) throw new Error(`the registry host ${facts.registryHost} is not one of the hosts`);
+  const ssh = (host: ClusterHostTarget, body: string) => sshCommand(host.ssh, remoteScript(hostDir, body));
+  const others = hosts.filter((host) => host !== registry);
+  const initNode = (host: ClusterHostTarget, settings: string[], before = ""): Step => ({
+    id: "init-node",
+    description: `Set up the container runtime${host === registry ? ", the registry" : ""} and the kubelet (scripts/init.sh with the cluster env)`,
+    commands: [ssh(host, `${before}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`)],
+  });
+  const registrySettings = [`LADE_REGISTRY_IP=${registry.ip}`];
   const phases: Phase[] = [
     {
-      name: "prepare the hosts",
+      name: "check the hosts",
       parallel: true,
       lanes: hosts.map((host) => ({
         host: host.ip,
         steps: [
           {
             id: "check-host",
-            description: `Check ${host.ip} (${host.role}): OS, architecture, swap`,
+            description: `Check ${host.ip} (${host.role}${host === registry ? ", registry" : ""}): OS, architecture, swap, ports, kernel modules`,
             action: "check-host",
             commands: [],
-            shows: [formatCommand(sshCommand(host.ssh, REMOTE_CHECK_SCRIPT))],
-          },
-          {
-            id: "copy-rootfs",
-            description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${dataDir}/rootfs, checked by sha256 there; skipped when ${dataDir}/rootfs.sha256 there matches`,
-            action: "copy-rootfs",
-            commands: [],
-            shows: [
-              formatCommand(sshCommand(host.ssh, copyRootfsScripts(dataDir, "<sha256>").check)),
-              `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(dataDir, "<sha256>").receive))} < ${dataDir}/rootfs-<arch>.tar`,
-            ],
-          },
-          {
-            id: "render-templates",
-            description: `Render the *.tmpl files under rootfs/{etc,manifests,charts} with ${host.ip}'s env into ${dataDir}/hosts/${host.ip}/files and copy them over`,
-            action: "render-templates",
-            commands: [],
-            shows: [`${formatCommand(sshCommand(host.ssh, RENDERED_FILES_SCRIPT(dataDir)))} < ${dataDir}/hosts/${host.ip}/files.tar`],
-          },
-          {
-            id: "init-node",
-            description: "Set up the container runtime, registry and kubelet (scripts/init.sh)",
-            commands: [ssh(host, 'bash "$D/rootfs/scripts/init.sh"')],
+            shows: [formatCommand(sshCommand(host.ssh, HOST_CHECK_SCRIPT))],
           },
         ],
       })),
     },
     {
-      name: "initialize the control plane",
+      name: "copy the rootfs",
+      parallel: true,
+      lanes: hosts.map((host) => ({
+        host: host.ip,
+        steps: [
+          {
+            id: "copy-rootfs",
+            description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches`,
+            action: "copy-rootfs",
+            commands: [],
+            shows: [
+              formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>").check)),
+              `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>").receive))} < ${dataDir}/rootfs-<arch>.tar`,
+            ],
+          },
+          {
+            id: "render-templates",
+            description: `Render the *.tmpl files under rootfs/{etc,manifests,charts} and ${CLUSTER_ENV_FILE} with ${host.ip}'s env into ${dataDir}/hosts/${host.ip}/files and copy them over`,
+            action: "render-templates",
+            commands: [],
+            shows: [`${formatCommand(sshCommand(host.ssh, RENDERED_FILES_SCRIPT(hostDir)))} < ${dataDir}/hosts/${host.ip}/files.tar`],
+          },
+        ],
+      })),
+    },
+    {
+      name: `start the registry on ${registry.ip}`,
       parallel: false,
-      lanes: [
-        {
-          host: master0.ip,
-          steps: [
-            kubeadmConfigStep(dataDir, master0),
-            { id: "kubeadm-init", description: "Initialize the control plane", commands: [ssh(master0, 'kubeadm init --config "$D/kubeadm.yaml" --upload-certs')] },
-          ],
-        },
-      ],
+      lanes: [{ host: registry.ip, steps: [initNode(registry, [...registrySettings, "LADE_WITH_REGISTRY=1"])] }],
     },
   ];
+  if (others.length > 0) {
+    phases.push({
+      name: "prepare the other hosts",
+      parallel: true,
+      lanes: others.map((host) => ({
+        host: host.ip,
+        steps: [
+          {
+            id: "registry-ca",
+            description: `Copy the registry's certificate from ${registry.ip} to ${host.ip}:${hostDir}/registry-ca.crt (when the registry has one)`,
+            action: "registry-ca",
+            commands: [],
+            shows: [formatCommand(sshCommand(registry.ssh, READ_REGISTRY_CA_SCRIPT)), `${formatCommand(sshCommand(host.ssh, REGISTRY_CA_SCRIPT(hostDir)))} < the certificate`],
+          },
+          // the other hosts trust the registry's certificate, when it has one
+          initNode(host, [...registrySettings, "LADE_WITH_REGISTRY=0"], 'if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; '),
+        ],
+      })),
+    });
+  }
+  phases.push({
+    name: "initialize the control plane",
+    parallel: false,
+    lanes: [
+      {
+        host: master0.ip,
+        steps: [
+          kubeadmConfigStep(dataDir, hostDir, master0),
+          { id: "kubeadm-init", description: "Initialize the control plane", commands: [ssh(master0, 'kubeadm init --config "$D/kubeadm.yaml" --upload-certs')] },
+        ],
+      },
+    ],
+  });
+  const joiners = hosts.filter((host) => host.role !== "master0");
   if (joiners.length > 0) {
     const masters = joiners.some((host) => host.role === "master");
     phases.push({
@@ -176,7 +228,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
     const joinLane = (host: ClusterHostTarget): Lane => ({
       host: host.ip,
       steps: [
-        kubeadmConfigStep(dataDir, host),
+        kubeadmConfigStep(dataDir, hostDir, host),
         {
           id: "kubeadm-join",
           description: host.role === "master" ? "Join as a control-plane node" : "Join as a worker node",
@@ -190,45 +242,67 @@ export function planHosts(facts: HostsFacts): Phase[] {
     if (nodes.length > 0) phases.push({ name: "join the nodes", parallel: true, lanes: nodes.map(joinLane) });
   }
   const launch = planLaunch({ ...facts, rootfs: ROOTFS_MARK }).map((step): Step => {
-    if (step.description.startsWith("Launch helm app")) {
-      return { id: step.id, description: `${step.description}: helm apps are not launched over SSH yet`, commands: [["false"]] };
-    }
-    return {
-      id: step.id,
-      description: step.description,
-      commands: step.commands.map((command) => {
-        const env = Object.entries(step.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)} `).join("");
-        const line = `${step.cwd ? `cd ${shellQuote(step.cwd)} && ` : ""}${env}${command.map(shellQuote).join(" ")}`;
-        return ssh(master0, line.replaceAll(ROOTFS_MARK, '"$D"/rootfs'));
-      }),
+    const remoteCommand = (command: readonly string[]) => {
+      const env = Object.entries(step.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)} `).join("");
+      const line = `${step.cwd ? `cd ${shellQuote(step.cwd)} && ` : ""}${env}${command.map(shellQuote).join(" ")}`;
+      return ssh(master0, line.replaceAll(ROOTFS_MARK, '"$D"/rootfs'));
     };
+    if (step.helmApp) {
+      // the chart is rendered here, where lade is, and the manifests applied on master0
+      const manifest = `${dataDir}/hosts/${master0.ip}/apps/${step.helmApp}.yaml`;
+      return {
+        id: step.id,
+        description: `Launch helm app ${step.helmApp}: render its chart here into ${manifest}, copy it to ${master0.ip}:${hostDir}/apps and apply it there`,
+        action: "render-helm-app",
+        helmApp: step.helmApp,
+        shows: [`${formatCommand(sshCommand(master0.ssh, APP_MANIFEST_SCRIPT(hostDir, step.helmApp)))} < ${manifest}`],
+        commands: [ssh(master0, `KUBECONFIG=${ADMIN_KUBECONFIG} kubectl apply -f "$D/apps/${step.helmApp}.yaml"`)],
+      };
+    }
+    return { id: step.id, description: step.description, commands: step.commands.map(remoteCommand) };
   });
   if (launch.length > 0) phases.push({ name: "launch the apps", parallel: false, lanes: [{ host: master0.ip, steps: launch }] });
   return phases;
 }
 
-function kubeadmConfigStep(dataDir: string, host: ClusterHostTarget): Step {
+function kubeadmConfigStep(dataDir: string, hostDir: string, host: ClusterHostTarget): Step {
   const what =
     host.role === "master0" ? "the kubeadm init config for master0" : `the JoinConfiguration for a ${host.role === "master" ? "master" : "node"} (with the join credentials)`;
   return {
     id: "kubeadm-config",
-    description: `Write ${what} to ${dataDir}/hosts/${host.ip}/kubeadm.yaml and copy it to ${host.ip}:${dataDir}/kubeadm.yaml`,
+    description: `Write ${what} to ${dataDir}/hosts/${host.ip}/kubeadm.yaml and copy it to ${host.ip}:${hostDir}/kubeadm.yaml`,
     action: "write-kubeadm-config",
     commands: [],
-    shows: [`${formatCommand(sshCommand(host.ssh, KUBEADM_CONFIG_SCRIPT(dataDir)))} < ${dataDir}/hosts/${host.ip}/kubeadm.yaml`],
+    shows: [`${formatCommand(sshCommand(host.ssh, KUBEADM_CONFIG_SCRIPT(hostDir)))} < ${dataDir}/hosts/${host.ip}/kubeadm.yaml`],
   };
 }
 
+/**
+ * `kubectl delete node` on master0 for a host leaving the cluster: the node whose InternalIP is
+ * IP (whatever kubeadm named it), drained first; nothing when no node has that address.
+ */
+export function removeNodeScript(ip: string): string {
+  const kubectl = `kubectl --kubeconfig ${ADMIN_KUBECONFIG}`;
+  const list = `${kubectl} get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}'`;
+  return (
+    `set -e; name="$(${list} | awk -v ip=${ip} '$2 == ip { print $1 }')"; ` +
+    `if [ -n "$name" ]; then ${kubectl} drain "$name" --ignore-daemonsets --delete-emptydir-data --force --timeout=120s || true; ${kubectl} delete node "$name"; fi`
+  );
+}
+
 /** The steps of `lade delete` on one host over SSH. */
-export function planHostDelete(dataDir: string, target: SshTarget): Step[] {
-  const ssh = (body: string) => sshCommand(target, remoteScript(dataDir, body));
+export function planHostDelete(hostDir: string, target: SshTarget, master0?: SshTarget & { readonly ip: string }): Step[] {
+  const ssh = (body: string) => sshCommand(target, remoteScript(hostDir, body));
   return [
+    ...(master0
+      ? [{ id: "remove-node", description: `Remove the node from the cluster on master0 (${master0.ip}): kubectl drain and delete node`, commands: [sshCommand(master0, removeNodeScript(target.address))] }]
+      : []),
     { id: "kubeadm-reset", description: "Reset what kubeadm set up", commands: [ssh("kubeadm reset -f")] },
     {
       id: "clean-node",
-      description: "Undo the node set-up (scripts/clean.sh, when the rootfs is there)",
-      commands: [ssh('if [ -f "$D/rootfs/scripts/clean.sh" ]; then bash "$D/rootfs/scripts/clean.sh"; fi')],
+      description: "Undo the node set-up (scripts/clean.sh with the cluster env, when the rootfs is there)",
+      commands: [ssh(`if [ -f "$D/rootfs/scripts/clean.sh" ]; then ${withClusterEnv('"$D"/rootfs', "scripts/clean.sh")}; fi`)],
     },
-    { id: "remove-data-dir", description: `Remove ${dataDir} on the host`, commands: [ssh('rm -rf "$D"')] },
+    { id: "remove-data-dir", description: `Remove ${hostDir} on the host`, commands: [ssh('rm -rf "$D"')] },
   ];
 }

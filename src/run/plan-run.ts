@@ -12,7 +12,9 @@ export type StepAction =
   | "write-kubeadm-config"
   | "remove-data-dir"
   | "copy-rootfs"
-  | "join-credentials";
+  | "join-credentials"
+  | "registry-ca"
+  | "render-helm-app";
 
 export interface Step {
   /** Stable name, recorded in the state file once the step succeeded. */
@@ -29,6 +31,8 @@ export interface Step {
   readonly shows?: readonly string[];
   /** Skip the step (as done) when this file does not exist when it is reached. */
   readonly onlyIfExists?: string;
+  /** The helm app this step launches (its chart is rendered offline). */
+  readonly helmApp?: string;
 }
 
 export interface RunFacts {
@@ -39,6 +43,21 @@ export interface RunFacts {
   readonly launch?: Launch;
   /** How to start lade itself (for `lade render chart`). */
   readonly ladeCommand: readonly string[];
+  /** The image's Kubernetes version, for charts' .Capabilities.KubeVersion. */
+  readonly kubeVersion?: string;
+}
+
+/** The cluster env of a host, written next to the rendered templates; init.sh and clean.sh get it exported. */
+export const CLUSTER_ENV_FILE = "etc/lade-cluster.env";
+
+/**
+ * A shell line running `bash ROOTFS/SCRIPT` with the cluster env exported (when its file exists);
+ * ROOTFS is shell text (quoted already). Assignments in `settings` come after the file, so lade's
+ * own values win.
+ */
+export function withClusterEnv(rootfs: string, script: string, settings: readonly string[] = []): string {
+  const envFile = `${rootfs}/${CLUSTER_ENV_FILE}`;
+  return `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; ${[...settings, "bash", `${rootfs}/${script}`].join(" ")}`;
 }
 
 export const ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";
@@ -65,7 +84,11 @@ export function planRun(facts: RunFacts): Step[] {
       commands: [],
     },
     { id: "kubeadm-config", description: `Write the kubeadm config for master0 to ${kubeadmConfig}`, action: "write-kubeadm-config", commands: [] },
-    { id: "init-node", description: "Set up the container runtime, registry and kubelet (scripts/init.sh)", commands: [["bash", `${rootfs}/scripts/init.sh`]] },
+    {
+      id: "init-node",
+      description: "Set up the container runtime, registry and kubelet (scripts/init.sh with the cluster env)",
+      commands: [["bash", "-c", withClusterEnv(shellQuote(rootfs), "scripts/init.sh")]],
+    },
     {
       id: "kubeadm-init",
       description: "Initialize the control plane",
@@ -91,8 +114,15 @@ export function planLaunch(facts: RunFacts): Step[] {
       return { ...base, description: `Launch app ${name} (its commands)`, commands: app.cmds.map((cmd) => ["bash", "-c", cmd]) };
     }
     if (app.type === "helm") {
-      const render = [...facts.ladeCommand, "render", "chart", dir, "--name", name].map(shellQuote).join(" ");
-      return { ...base, description: `Launch helm app ${name} (rendered offline, applied)`, commands: [["bash", "-c", `set -o pipefail; ${render} | kubectl apply -f -`]] };
+      // like helm install: the chart's CRDs too, for the cluster's Kubernetes version
+      const version = facts.kubeVersion ? ["--kube-version", facts.kubeVersion] : [];
+      const render = [...facts.ladeCommand, "render", "chart", dir, "--name", name, "--include-crds", ...version].map(shellQuote).join(" ");
+      return {
+        ...base,
+        description: `Launch helm app ${name} (rendered offline, applied)`,
+        helmApp: name,
+        commands: [["bash", "-c", `set -o pipefail; ${render} | kubectl apply -f -`]],
+      };
     }
     if (app.type === "shell") {
       return { ...base, description: `Launch shell app ${name}`, commands: app.files.map((file) => ["bash", `${dir}/${file}`]) };
@@ -109,7 +139,7 @@ export function planDelete(dataDir: string): Step[] {
     {
       id: "clean-node",
       description: "Undo the node set-up (scripts/clean.sh)",
-      commands: [["bash", `${rootfs}/scripts/clean.sh`]],
+      commands: [["bash", "-c", withClusterEnv(shellQuote(rootfs), "scripts/clean.sh")]],
       onlyIfExists: `${rootfs}/scripts/clean.sh`,
     },
     { id: "remove-data-dir", description: `Remove ${dataDir}`, action: "remove-data-dir", commands: [] },

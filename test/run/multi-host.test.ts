@@ -40,8 +40,17 @@ beforeAll(async () => {
   write(join(context, "Kubefile"), 'FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nENV PodCIDR=10.1.0.0/16\nAPP web local://web.yaml\nLAUNCH ["web"]\n');
   write(join(context, "etc", "kubeadm.yml.tmpl"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
   write(join(context, "etc", "host.conf.tmpl"), "host={{ .HostIP }}\n");
-  write(join(context, "scripts", "init.sh"), 'echo "init.sh" >> "$LADE_NODE_ROOT/log"\n', 0o755);
-  write(join(context, "scripts", "clean.sh"), 'echo "clean.sh" >> "$LADE_NODE_ROOT/log"\n', 0o755);
+  // init.sh logs what lade gave it; on the registry host it leaves a certificate where init-registry.sh would
+  write(
+    join(context, "scripts", "init.sh"),
+    [
+      'echo "init.sh registry=$LADE_REGISTRY_IP here=$LADE_WITH_REGISTRY ca=$(cat "${LADE_REGISTRY_CA:-/none}" 2>/dev/null) pods=$PodCIDR" >> "$LADE_NODE_ROOT/log"',
+      'if [ "$LADE_WITH_REGISTRY" = 1 ]; then mkdir -p "$LADE_NODE_ROOT/etc/lade/registry"; echo "-----BEGIN CERTIFICATE----- $LADE_REGISTRY_IP" > "$LADE_NODE_ROOT/etc/lade/registry/ca.crt"; fi',
+      "",
+    ].join("\n"),
+    0o755,
+  );
+  write(join(context, "scripts", "clean.sh"), 'echo "clean.sh pods=$PodCIDR" >> "$LADE_NODE_ROOT/log"\n', 0o755);
   write(join(context, "web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
   write(
     join(bin, "kubeadm"),
@@ -56,7 +65,12 @@ beforeAll(async () => {
     ].join("\n"),
     0o755,
   );
-  write(join(bin, "kubectl"), '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\n', 0o755);
+  write(
+    join(bin, "kubectl"),
+    // `get nodes` answers like a cluster where node-b has 127.0.0.3
+    '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; esac\n',
+    0o755,
+  );
   const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, context]);
   expect(built.exitCode, built.stderr).toBe(0);
 
@@ -107,12 +121,14 @@ const log = (root: string) => (existsSync(join(root, "log")) ? readFileSync(join
 
 describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
   const dataDir = join(work, "data");
+  const HOST_DIR = "/var/lib/lade/node";
   // Both sshd listen on their own port; --ssh-port is one value, so each host's port comes from a Clusterfile.
   const clusterfile = join(work, "Clusterfile");
   const sshArgs = () => ["--ssh-key", join(work, "client"), "--known-hosts", join(work, "known_hosts")];
   const run = (...extra: string[]) => runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", dataDir, ...sshArgs(), ...extra]);
+  const remote = (index: number) => join(hosts[index]!.root, HOST_DIR);
 
-  test("dry-run, run, rerun, delete", async () => {
+  test("dry-run, run, rerun, delete a node (drained and deleted on master0), delete the rest", async () => {
     write(
       clusterfile,
       `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hosts:\n` +
@@ -121,14 +137,20 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     );
     const ssh = (index: number) =>
       `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, "known_hosts")} -o ConnectTimeout=15 -o IdentitiesOnly=yes -i ${join(work, "client")} -p ${hosts[index]!.port} root@${hosts[index]!.ip} --`;
-    const D = `D="\${LADE_NODE_ROOT:-}"${dataDir}`;
+    const D = `D="\${LADE_NODE_ROOT:-}"${HOST_DIR}`;
+    const envFile = '"$D"/rootfs/etc/lade-cluster.env';
+    const withEnv = (settings: string, script: string) => `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; ${settings} bash "$D"/rootfs/scripts/${script}`;
 
     const dry = await run("--dry-run");
     expect(dry.exitCode, dry.stderr).toBe(0);
     const a = `[${hosts[0]!.ip}]`;
     const b = `[${hosts[1]!.ip}]`;
-    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'uname -s -m; cat /proc/swaps 2>/dev/null || true'`);
-    expect(dry.stdout).toContain(`${b}     ${ssh(1)} 'set -e; ${D}; bash "$D/rootfs/scripts/init.sh"'`);
+    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'uname -s -m; echo '\\''--swaps'\\''`);
+    expect(dry.stdout).toContain(`== start the registry on ${hosts[0]!.ip}`);
+    expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; ${withEnv(`LADE_REGISTRY_IP=${hosts[0]!.ip} LADE_WITH_REGISTRY=1`, "init.sh")}'`);
+    expect(dry.stdout).toContain(
+      `${b}     ${ssh(1)} 'set -e; ${D}; if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; ${withEnv(`LADE_REGISTRY_IP=${hosts[0]!.ip} LADE_WITH_REGISTRY=0`, "init.sh")}'`,
+    );
     expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; kubeadm init --config "$D/kubeadm.yaml" --upload-certs'`);
     expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'kubeadm token create --print-join-command'`);
     expect(dry.stdout).toContain(`${b}     ${ssh(1)} 'set -e; ${D}; kubeadm join --config "$D/kubeadm.yaml"'`);
@@ -139,24 +161,29 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     const first = await run();
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
     const sha = readFileSync(join(dataDir, "rootfs-amd64.tar.sha256"), "utf8").trim();
-    for (const host of hosts) {
-      const remote = join(host.root, dataDir);
-      expect(readFileSync(join(remote, "rootfs.sha256"), "utf8").trim()).toBe(sha);
-      expect(readFileSync(join(remote, "rootfs", "etc", "host.conf"), "utf8")).toBe(`host=${host.ip}\n`);
+    for (const [index, host] of hosts.entries()) {
+      expect(readFileSync(join(remote(index), "rootfs.sha256"), "utf8").trim()).toBe(sha);
+      expect(readFileSync(join(remote(index), "rootfs", "etc", "host.conf"), "utf8")).toBe(`host=${host.ip}\n`);
+      expect(readFileSync(join(remote(index), "rootfs", "etc", "lade-cluster.env"), "utf8")).toContain(`HostIP=${host.ip}\n`);
     }
     expect(log(hosts[0]!.root)).toEqual([
-      "init.sh",
-      `kubeadm init --config ${join(hosts[0]!.root, dataDir)}/kubeadm.yaml --upload-certs`,
+      `init.sh registry=${hosts[0]!.ip} here=1 ca= pods=10.1.0.0/16`,
+      `kubeadm init --config ${remote(0)}/kubeadm.yaml --upload-certs`,
       "kubeadm token create --print-join-command",
-      `kubectl apply -f ${join(hosts[0]!.root, dataDir)}/rootfs/application/apps/web/web.yaml KUBECONFIG=/etc/kubernetes/admin.conf`,
+      `kubectl apply -f ${remote(0)}/rootfs/application/apps/web/web.yaml KUBECONFIG=/etc/kubernetes/admin.conf`,
     ]);
-    expect(log(hosts[1]!.root)).toEqual(["init.sh", `kubeadm join --config ${join(hosts[1]!.root, dataDir)}/kubeadm.yaml`]);
+    // the node trusts the registry's certificate, copied from master0
+    expect(log(hosts[1]!.root)).toEqual([
+      `init.sh registry=${hosts[0]!.ip} here=0 ca=-----BEGIN CERTIFICATE----- ${hosts[0]!.ip} pods=10.1.0.0/16`,
+      `kubeadm join --config ${remote(1)}/kubeadm.yaml`,
+    ]);
     const join0 = readFileSync(join(hosts[1]!.root, "join-config-seen"), "utf8");
     expect(join0).toContain("kind: JoinConfiguration");
     expect(join0).toContain("token: abcdef.0123456789abcdef");
     expect(join0).toContain("sha256:1111");
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
-    expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "init-node", "kubeadm-config", "kubeadm-join"]);
+    expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config", "kubeadm-join"]);
+    expect(state).toMatchObject({ hostDir: HOST_DIR, registryHost: hosts[0]!.ip });
 
     const again = await run();
     expect(again.exitCode, again.stderr).toBe(0);
@@ -165,12 +192,25 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
 
     const refused = await runLade(["delete", "--data-dir", dataDir]);
     expect(refused.exitCode).not.toBe(0);
+    const node = await runLade(["delete", "--data-dir", dataDir, "--nodes", hosts[1]!.ip]);
+    expect(node.exitCode, node.stderr).toBe(0);
+    // master0 drains and deletes the node found by its address, then the node is reset and cleaned
+    // (dash's echo turns the jsonpath's \\n into a line break in the log: only the lines of calls are compared)
+    const calls = log(hosts[0]!.root).slice(4).filter((line) => line.startsWith("kubectl "));
+    expect(calls.map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf get",
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf drain",
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf delete",
+    ]);
+    expect(log(hosts[0]!.root).at(-1)).toStartWith("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-b");
+    expect(log(hosts[1]!.root).slice(-2)).toEqual(["kubeadm reset -f", "clean.sh pods=10.1.0.0/16"]);
+    expect(existsSync(remote(1))).toBe(false);
+    expect(Object.keys(JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")).hosts)).toEqual([hosts[0]!.ip]);
+
     const deleted = await runLade(["delete", "--data-dir", dataDir, "--all"]);
     expect(deleted.exitCode, deleted.stderr).toBe(0);
-    for (const host of hosts) {
-      expect(log(host.root).slice(-2)).toEqual(["kubeadm reset -f", "clean.sh"]);
-      expect(existsSync(join(host.root, dataDir))).toBe(false);
-    }
+    expect(log(hosts[0]!.root).slice(-2)).toEqual(["kubeadm reset -f", "clean.sh pods=10.1.0.0/16"]);
+    expect(existsSync(remote(0))).toBe(false);
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
 });

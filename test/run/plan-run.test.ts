@@ -21,7 +21,10 @@ describe("planRun", () => {
     expect(steps.map((step) => step.id)).toEqual([
       "check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node", "kubeadm-init", "launch-db", "launch-setup",
     ]);
-    expect(steps[6]!.commands).toEqual([["bash", "-c", "set -o pipefail; /usr/bin/lade render chart /d/rootfs/application/apps/db --name db | kubectl apply -f -"]]);
+    expect(steps[6]!.commands).toEqual([["bash", "-c", "set -o pipefail; /usr/bin/lade render chart /d/rootfs/application/apps/db --name db --include-crds | kubectl apply -f -"]]);
+    expect(steps[6]!.helmApp).toBe("db");
+    const versioned = planRun({ ...base, kubeVersion: "v1.27.3", applications, launch: { app_names: ["db"] } });
+    expect(versioned.at(-1)!.commands[0]![2]).toContain("--include-crds --kube-version v1.27.3 |");
     expect(steps[7]!.commands).toEqual([["bash", "/d/rootfs/application/apps/setup/a.sh"]]);
     const cmds = planRun({ ...base, applications, launch: { cmds: ["kubectl apply -f manifests/cni.yaml"] } });
     expect(cmds.at(-1)).toMatchObject({ id: "launch-cmds", commands: [["bash", "-c", "kubectl apply -f manifests/cni.yaml"]], cwd: "/d/rootfs" });

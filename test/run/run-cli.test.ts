@@ -34,8 +34,9 @@ beforeAll(async () => {
   write(join(context, "Kubefile"), 'FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nENV PodCIDR=10.1.0.0/16 Mode=image\nAPP web local://web.yaml\nLAUNCH ["web"]\n');
   write(join(context, "etc", "kubeadm.yml.tmpl"), KUBEADM_TMPL);
   write(join(context, "etc", "extra.conf.tmpl"), "host={{ .HostIP }} mode={{ .Mode }} pods={{ .PodCIDR }}\n");
-  write(join(context, "scripts", "init.sh"), 'echo "init.sh $*" >> "$LADE_TEST_ROOT/log"\n', 0o755);
-  write(join(context, "scripts", "clean.sh"), 'echo "clean.sh $*" >> "$LADE_TEST_ROOT/log"\n', 0o755);
+  // the scripts log the cluster env they were given (exported from etc/lade-cluster.env)
+  write(join(context, "scripts", "init.sh"), 'echo "init.sh Mode=$Mode PodCIDR=$PodCIDR" >> "$LADE_TEST_ROOT/log"\n', 0o755);
+  write(join(context, "scripts", "clean.sh"), 'echo "clean.sh Mode=$Mode PodCIDR=$PodCIDR" >> "$LADE_TEST_ROOT/log"\n', 0o755);
   write(join(context, "web.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n");
   const fake = (name: string, extra = "") =>
     write(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$LADE_TEST_ROOT/log"\n${extra}`, 0o755);
@@ -72,8 +73,8 @@ describe("lade run / lade delete on this machine", () => {
       "    (lade) render-templates",
       `[4/7] kubeadm-config: Write the kubeadm config for master0 to ${dataDir}/kubeadm.yaml`,
       "    (lade) write-kubeadm-config",
-      "[5/7] init-node: Set up the container runtime, registry and kubelet (scripts/init.sh)",
-      `    bash ${rootfs}/scripts/init.sh`,
+      "[5/7] init-node: Set up the container runtime, registry and kubelet (scripts/init.sh with the cluster env)",
+      `    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/init.sh'`,
       "[6/7] kubeadm-init: Initialize the control plane",
       `    kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
       "[7/7] launch-web: Launch kube app web",
@@ -90,7 +91,7 @@ describe("lade run / lade delete on this machine", () => {
     const first = await run();
     expect(first.exitCode, first.stderr).toBe(0);
     expect(log()).toEqual([
-      "init.sh ",
+      "init.sh Mode=image PodCIDR=10.9.0.0/16",
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
       `kubectl apply -f ${rootfs}/application/apps/web/web.yaml`,
       "KUBECONFIG=/etc/kubernetes/admin.conf",
@@ -116,11 +117,11 @@ describe("lade run / lade delete on this machine", () => {
     const dry = await runLade(["delete", "--data-dir", dataDir, "--dry-run"], { env });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain("    kubeadm reset -f");
-    expect(dry.stdout).toContain(`    bash ${rootfs}/scripts/clean.sh`);
+    expect(dry.stdout).toContain(`    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/clean.sh'`);
     expect(existsSync(dataDir)).toBe(true);
     const deleted = await runLade(["delete", "--data-dir", dataDir], { env });
     expect(deleted.exitCode, deleted.stderr).toBe(0);
-    expect(log().slice(4)).toEqual(["kubeadm reset -f", "clean.sh "]);
+    expect(log().slice(4)).toEqual(["kubeadm reset -f", "clean.sh Mode=image PodCIDR=10.9.0.0/16"]);
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -131,7 +132,7 @@ describe("lade run / lade delete on this machine", () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toContain(`Step "kubeadm-init" failed: \`kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs\` exited with code 3`);
     expect(failed.stderr).toContain("[kubeadm-init] kubeadm broke");
-    expect(log()).toEqual(["init.sh ", `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`]);
+    expect(log()).toEqual(["init.sh Mode=image PodCIDR=10.9.0.0/16", `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`]);
     expect(JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")).done).toEqual([
       "check-host",
       "unpack-rootfs",
@@ -144,7 +145,7 @@ describe("lade run / lade delete on this machine", () => {
     const resumed = await run();
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     expect(log()).toEqual([
-      "init.sh ",
+      "init.sh Mode=image PodCIDR=10.9.0.0/16",
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
       `kubectl apply -f ${dataDir}/rootfs/application/apps/web/web.yaml`,

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { DEFAULT_DATA_DIR, deleteCluster } from "../../run/install-cluster.ts";
+import { readPasswordFromStdin } from "../read-password-stdin.ts";
 
 export const deleteCommand = defineCommand({
   meta: {
@@ -13,7 +14,8 @@ export const deleteCommand = defineCommand({
     "data-dir": { type: "string", description: "The folder lade run used", default: DEFAULT_DATA_DIR },
     "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
     all: { type: "boolean", description: "A cluster on several hosts: delete it on every host (over SSH)" },
-    nodes: { type: "string", description: "A cluster on several hosts: delete it on these hosts only (IP,...)" },
+    nodes: { type: "string", description: "A cluster on several hosts: delete it on these hosts only (IP,...); each is first drained and deleted from the cluster on master0" },
+    "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin, for hosts lade run reached with a password" },
   },
   async run({ args }) {
     const dataDir = args["data-dir"] as string;
@@ -21,6 +23,7 @@ export const deleteCommand = defineCommand({
       dataDir,
       dryRun: Boolean(args["dry-run"]),
       ...(args.all ? { hosts: "all" as const } : args.nodes ? { hosts: (args.nodes as string).split(",").map((ip) => ip.trim()).filter(Boolean) } : {}),
+      ...(args["ssh-password-stdin"] ? { sshPassword: await readPasswordFromStdin() } : {}),
       output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
     });
     if (!args["dry-run"]) process.stdout.write(`Deleted the cluster of ${dataDir}\n`);

@@ -3,10 +3,11 @@ import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseIpAddress } from "../../kubeadm/ip-address.ts";
 import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
-import { DEFAULT_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
+import { DEFAULT_DATA_DIR, DEFAULT_HOST_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
 import { loadArchive } from "../../store/load-archive.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
+import { readPasswordFromStdin } from "../read-password-stdin.ts";
 import { repeatedOption } from "../repeated-option.ts";
 
 export const runCommand = defineCommand({
@@ -16,8 +17,11 @@ export const runCommand = defineCommand({
       "Install a single-node cluster on this machine from a cluster image (or an archive, loaded first): check the host, " +
       "unpack the rootfs, render *.tmpl files, write the kubeadm config, run scripts/init.sh, kubeadm init, launch the apps. " +
       "Steps are recorded in DATA_DIR/state.json: a rerun skips what is done and resumes after a failure. " +
-      "With --masters/--nodes (or a Clusterfile listing several hosts) it installs on those hosts over SSH (system ssh, BatchMode, " +
-      "host keys checked against --known-hosts, default DATA_DIR/known_hosts; --ssh-accept-new-host-keys to add unknown ones).",
+      "With --masters/--nodes (or a Clusterfile listing several hosts) it installs on those hosts over SSH (system ssh; a key, " +
+      "or a password read from stdin with --ssh-password-stdin; host keys checked against --known-hosts, default DATA_DIR/known_hosts; " +
+      "--ssh-accept-new-host-keys to add unknown ones): every host checked first (OS, architecture, swap, ports, kernel modules), " +
+      "the rootfs for its architecture copied and verified, the registry started on --registry-host (default master0), " +
+      "kubeadm init on master0, the others joined, the apps launched on master0.",
   },
   args: {
     image: { type: "positional", description: "A cluster image in the store, or an archive file (lade save)", required: true },
@@ -31,7 +35,9 @@ export const runCommand = defineCommand({
     "ssh-user": { type: "string", description: "SSH user (default root)" },
     "ssh-key": { type: "string", description: "SSH private key file" },
     "ssh-port": { type: "string", description: "SSH port (default 22)" },
-    "ssh-password-stdin": { type: "boolean", description: "Not supported: use a key" },
+    "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin (one line) and log in with it (ssh's askpass; OpenSSH 8.4+)" },
+    "host-data-dir": { type: "string", description: "The data folder on the hosts over SSH", default: DEFAULT_HOST_DATA_DIR },
+    "registry-host": { type: "string", description: "The host that runs the cluster's registry (default: master0)" },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
@@ -54,15 +60,17 @@ export const runCommand = defineCommand({
       image = loaded.images[0]!.name;
     }
     const dataDir = args["data-dir"] as string;
-    if (args["ssh-password-stdin"]) throw new UsageError("--ssh-password-stdin is not implemented: use a key (--ssh-key)");
+    const password = args["ssh-password-stdin"] ? await readPasswordFromStdin() : undefined;
     const list = (value: unknown) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter(Boolean) : []);
     const masters = list(args.masters);
     const nodes = list(args.nodes);
     for (const ip of [...masters, ...nodes]) if (!parseIpAddress(ip)) throw new UsageError(`--masters/--nodes need IP addresses, not "${ip}"`);
     const port = args["ssh-port"] === undefined ? 22 : Number(args["ssh-port"]);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh-port needs a port number, not "${args["ssh-port"]}"`);
+    const registryHost = args["registry-host"] as string | undefined;
+    if (registryHost !== undefined && !parseIpAddress(registryHost)) throw new UsageError(`--registry-host needs an IP address, not "${registryHost}"`);
     const remote =
-      masters.length > 0 || nodes.length > 0 || args["ssh-key"] || args["known-hosts"]
+      masters.length > 0 || nodes.length > 0 || args["ssh-key"] || args["known-hosts"] || password !== undefined
         ? {
             masters,
             nodes,
@@ -72,7 +80,10 @@ export const runCommand = defineCommand({
               ...(args["ssh-key"] ? { key: resolve(args["ssh-key"] as string) } : {}),
               knownHosts: resolve((args["known-hosts"] as string | undefined) ?? join(dataDir, "known_hosts")),
               acceptNewHostKeys: Boolean(args["ssh-accept-new-host-keys"]),
+              ...(password !== undefined ? { password } : {}),
             },
+            hostDir: args["host-data-dir"] as string,
+            ...(registryHost ? { registryHost } : {}),
           }
         : undefined;
     await installCluster(store, {

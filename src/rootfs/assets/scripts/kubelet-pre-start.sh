@@ -18,13 +18,21 @@ if [[ -r /proc/swaps && "$(wc -l </proc/swaps)" -gt 1 ]]; then
   swapoff -a
 fi
 
+# Whether a module is there already: loaded or built in (a kernel without loadable modules has no
+# modprobe), or for br_netfilter its sysctl, which is what Kubernetes needs of it.
+module_present() {
+  [[ -d "/sys/module/$1" ]] || grep -qs "/$1.ko" "/lib/modules/$(uname -r)/modules.builtin" ||
+    [[ "$1" == br_netfilter && -e /proc/sys/net/bridge/bridge-nf-call-iptables ]]
+}
+
 [[ -r "$MODULES_FILE" ]] || { log "error: $MODULES_FILE is missing: run the rootfs's scripts/init.sh"; exit 1; }
 while read -r module; do
   [[ -z "$module" || "$module" == \#* ]] && continue
+  module_present "$module" && continue
   modprobe "$module" || { log "error: cannot load the kernel module $module"; exit 1; }
 done <"$MODULES_FILE"
 for module in "${OPTIONAL_MODULES[@]}"; do
-  modprobe "$module" 2>/dev/null || log "kernel module $module is not available (only IPVS mode needs it)"
+  module_present "$module" || modprobe "$module" 2>/dev/null || log "kernel module $module is not available (only IPVS mode needs it)"
 done
 
 [[ -r "$SYSCTL_FILE" ]] || { log "error: $SYSCTL_FILE is missing: run the rootfs's scripts/init.sh"; exit 1; }

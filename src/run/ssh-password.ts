@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+
+/**
+ * Password logins with the system ssh, which reads a password only from a terminal or from an
+ * SSH_ASKPASS program (SSH_ASKPASS_REQUIRE=force, OpenSSH 8.4 and later). The password goes into
+ * a file of a private folder (0700/0600), never into an argument or the environment; the askpass
+ * script next to it prints it. The folder is removed when lade exits.
+ */
+const ASKPASS = "askpass";
+const folders: string[] = [];
+
+/** Write PASSWORD for ssh's askpass; returns the password file to put in an SshTarget. */
+export function createPasswordFile(password: string): string {
+  if (folders.length === 0) process.once("exit", removePasswordFiles);
+  const folder = mkdtempSync(join(tmpdir(), "lade-ssh-"));
+  folders.push(folder);
+  const file = join(folder, "password");
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  writeFileSync(join(folder, ASKPASS), '#!/bin/sh\nexec cat "$LADE_SSH_PASSWORD_FILE"\n', { mode: 0o700 });
+  return file;
+}
+
+export function removePasswordFiles(): void {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+}
+
+/** `env SSH_ASKPASS=… SSH_ASKPASS_REQUIRE=force LADE_SSH_PASSWORD_FILE=…` before ssh, or nothing. */
+export function askpassEnv(target: { readonly passwordFile?: string }): string[] {
+  if (!target.passwordFile) return [];
+  return ["env", `SSH_ASKPASS=${join(dirname(target.passwordFile), ASKPASS)}`, "SSH_ASKPASS_REQUIRE=force", `LADE_SSH_PASSWORD_FILE=${target.passwordFile}`];
+}
