@@ -19,6 +19,8 @@ export interface FakeBinSourceOptions {
   readonly checksums?: boolean;
   /** Leave these downloads out (by name prefix, e.g. "kubelet"). */
   readonly omit?: readonly string[];
+  /** Real content for some programs, by file name (e.g. "containerd" → the machine's binary). */
+  readonly programs?: Readonly<Record<string, Uint8Array>>;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function fakeBinSource(plan: RootfsPlan, arches: readonly RootfsArc
   for (const arch of arches) {
     for (const download of planBinaries(plan, arch)) {
       if (options.omit?.some((prefix) => download.name.startsWith(prefix))) continue;
-      const bytes = await fakeContent(download, arch);
+      const bytes = await fakeContent(download, arch, options.programs ?? {});
       const path = join(dir, download.mirrorPath);
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, bytes, { mode: 0o755 });
@@ -59,15 +61,16 @@ export function fakeProgram(name: string, arch: string): string {
   return `#!/bin/sh\necho "fake ${name} for ${arch}"\n`;
 }
 
-async function fakeContent(download: BinaryDownload, arch: RootfsArch): Promise<Uint8Array> {
-  if (download.install.kind === "file") return new TextEncoder().encode(fakeProgram(download.install.path.split("/").pop()!, arch));
+async function fakeContent(download: BinaryDownload, arch: RootfsArch, programs: Readonly<Record<string, Uint8Array>>): Promise<Uint8Array> {
+  const program = (name: string) => programs[name] ?? new TextEncoder().encode(fakeProgram(name, arch));
+  if (download.install.kind === "file") return program(download.install.path.split("/").pop()!);
   const kind = Object.keys(ARCHIVE_CONTENT).find((prefix) => download.name.startsWith(prefix));
   if (!kind) throw new Error(`No fake archive layout for ${download.name}`);
   const root = tempDir("lade-fake-archive-");
   for (const entry of ARCHIVE_CONTENT[kind]!) {
     const path = join(root, entry);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, fakeProgram(entry.split("/").pop()!, arch), { mode: 0o755 });
+    writeFileSync(path, program(entry.split("/").pop()!), { mode: 0o755 });
   }
   const tar = Bun.spawnSync(
     ["tar", "--sort=name", "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner", "-cf", "-", ...ARCHIVE_CONTENT[kind]!],

@@ -206,13 +206,20 @@ forget() { rm -f "$STATE_DIR/saved/$1"; }
 
 # Units: enabled (and started when live) through these, so clean.sh can stop and disable them.
 enable_unit() {
-  local component=$1 unit=$2
+  local component=$1 unit=$2 target wants=()
   record "$component" u "$unit"
+  # the <target>.wants folders systemctl creates, so that clean.sh removes them again (when empty)
+  while read -r target; do
+    [[ -n "$target" && ! -d "$ROOT/etc/systemd/system/$target.wants" ]] && wants+=("$ROOT/etc/systemd/system/$target.wants")
+  done < <(sed -n 's/^WantedBy=//p' "$ROOT/etc/systemd/system/$unit" 2>/dev/null | tr ' ' '\n')
   if live; then
     systemctl enable "$unit" >/dev/null 2>&1 || die "systemctl enable $unit failed"
   else
     systemctl --root="$ROOT" enable "$unit" >/dev/null 2>&1 || die "systemctl --root=$ROOT enable $unit failed"
   fi
+  for target in "${wants[@]}"; do
+    if [[ -d "$target" ]]; then record "$component" d "$target"; fi
+  done
 }
 
 start_unit() {
