@@ -13,6 +13,7 @@ readonly APT_PACKAGES=(
   libc6:arm64 # the loader and libc qemu-aarch64-static needs for the (dynamic) arm64 binary
   systemd # systemd-analyze verify for the rootfs's units (test/rootfs)
   openssh-server # sshd on loopback addresses: the hosts of lade run over SSH (test/run/multi-host.test.ts)
+  iproute2 # network namespaces, veth pairs and a bridge: the lab hosts of test/run/netns-*.test.ts
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -69,13 +69,24 @@ export const JOIN_COMMAND_SCRIPT = "kubeadm token create --print-join-command";
 export const UPLOAD_CERTS_SCRIPT = "kubeadm init phase upload-certs --upload-certs";
 
 
+/**
+ * Creates $D and notes in $D/.lade-created the topmost folder that made, so that `lade delete`
+ * removes the folders lade created and no other.
+ */
+const MAKE_HOST_DIR =
+  'if [ ! -d "$D" ]; then top="$D"; while [ ! -d "$(dirname "$top")" ]; do top="$(dirname "$top")"; done; mkdir -p "$D"; echo "$top" > "$D/.lade-created"; fi;';
+/** Removes $D, then its parents up to the topmost one lade created (each only when empty). */
+const REMOVE_HOST_DIR =
+  'top="$(cat "$D/.lade-created" 2>/dev/null || echo "$D")"; rm -rf "$D"; d="$D"; ' +
+  'while [ "$d" != "$top" ] && [ "${d#"$top"/}" != "$d" ]; do d="$(dirname "$d")"; rmdir "$d" 2>/dev/null || break; done';
+
 /** The scripts `copy-rootfs` runs on a host: read the checksum there, then receive, verify and unpack the tar. */
 export function copyRootfsScripts(hostDir: string, sha256: string): { check: string; receive: string } {
   return {
     check: remoteScript(hostDir, 'cat "$D/rootfs.sha256" 2>/dev/null || true'),
     receive: remoteScript(
       hostDir,
-      'mkdir -p "$D"; rm -rf "$D/rootfs.partial" "$D/rootfs.tar.partial"; cat > "$D/rootfs.tar.partial"; ' +
+      `${MAKE_HOST_DIR} rm -rf "$D/rootfs.partial" "$D/rootfs.tar.partial"; cat > "$D/rootfs.tar.partial"; ` +
         `echo "${sha256}  $D/rootfs.tar.partial" | sha256sum -c --quiet -; ` +
         'mkdir "$D/rootfs.partial"; tar -C "$D/rootfs.partial" -xf "$D/rootfs.tar.partial"; ' +
         `rm -rf "$D/rootfs"; mv "$D/rootfs.partial" "$D/rootfs"; rm -f "$D/rootfs.tar.partial"; echo ${sha256} > "$D/rootfs.sha256"`,
@@ -303,6 +314,6 @@ export function planHostDelete(hostDir: string, target: SshTarget, master0?: Ssh
       description: "Undo the node set-up (scripts/clean.sh with the cluster env, when the rootfs is there)",
       commands: [ssh(`if [ -f "$D/rootfs/scripts/clean.sh" ]; then ${withClusterEnv('"$D"/rootfs', "scripts/clean.sh")}; fi`)],
     },
-    { id: "remove-data-dir", description: `Remove ${hostDir} on the host`, commands: [ssh('rm -rf "$D"')] },
+    { id: "remove-data-dir", description: `Remove ${hostDir} on the host (and the folders above it that lade made)`, commands: [ssh(REMOVE_HOST_DIR)] },
   ];
 }

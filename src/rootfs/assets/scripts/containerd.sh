@@ -6,8 +6,8 @@
 #            from the cluster's registry, systemd cgroups, config_path) and
 #            /etc/containerd/certs.d/<registry>/hosts.toml for every registry the image's images
 #            come from, each pointing at the cluster's registry; containerd.service started.
-#   uninstall: stops containerd and removes all of it, /var/lib/containerd included when install
-#            created it.
+#   uninstall: stops containerd and removes all of it, /var/lib/containerd and /opt/containerd
+#            included when install created them.
 # With LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD the hosts.toml files also send basic auth to
 # the cluster's registry (a [header] table for `server` and for the [host] entry).
 set -euo pipefail
@@ -32,6 +32,8 @@ install_containerd() {
     warn "$REGISTRY_CONFIG_DIR/ca.crt is missing: pulls from $(registry_host) will fail until it is there (LADE_REGISTRY_CA=FILE)"
   install_file "$COMPONENT" "$ROOTFS/etc/systemd/containerd.service" "$ROOT/etc/systemd/system/containerd.service"
   claim_data_dir "$COMPONENT" "$ROOT/var/lib/containerd"
+  # where containerd's opt plugin puts what it installs, made at its first start
+  claim_data_dir "$COMPONENT" "$ROOT/opt/containerd"
   daemon_reload
   enable_unit "$COMPONENT" containerd.service
   start_unit containerd.service
@@ -78,6 +80,7 @@ uninstall_containerd() {
   unmount_under "$ROOT/run/containerd"
   revert "$COMPONENT"
   daemon_reload
+  restore_units "$COMPONENT"
 }
 
 case "${1:-install}" in

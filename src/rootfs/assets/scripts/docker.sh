@@ -160,6 +160,7 @@ uninstall_docker() {
   unmount_under "$ROOT/run/docker"
   revert "$COMPONENT"
   daemon_reload
+  restore_units "$COMPONENT"
 }
 
 case "${1:-install}" in

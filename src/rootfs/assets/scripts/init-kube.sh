@@ -47,6 +47,7 @@ uninstall_kube() {
   unmount_under "$ROOT/var/lib/kubelet"
   revert "$COMPONENT"
   daemon_reload
+  restore_units "$COMPONENT"
 }
 
 case "${1:-install}" in

@@ -126,6 +126,7 @@ uninstall_registry() {
   stop_units "$COMPONENT"
   revert "$COMPONENT"
   daemon_reload
+  restore_units "$COMPONENT"
 }
 
 case "${1:-install}" in

@@ -207,6 +207,12 @@ forget() { rm -f "$STATE_DIR/saved/$1"; }
 # Units: enabled (and started when live) through these, so clean.sh can stop and disable them.
 enable_unit() {
   local component=$1 unit=$2 target wants=()
+  # a unit of the same name the machine had enabled (or running), e.g. the distribution's
+  # containerd: clean.sh enables (and starts) it again once its own files are back
+  if ! is_recorded "$component" u "$unit"; then
+    if unit_enabled "$unit"; then save_once "enabled-$component-$unit" yes; fi
+    if live && systemctl is-active --quiet "$unit" 2>/dev/null; then save_once "active-$component-$unit" yes; fi
+  fi
   record "$component" u "$unit"
   # the <target>.wants folders systemctl creates, so that clean.sh removes them again (when empty)
   while read -r target; do
@@ -219,6 +225,40 @@ enable_unit() {
   fi
   for target in "${wants[@]}"; do
     if [[ -d "$target" ]]; then record "$component" d "$target"; fi
+  done
+}
+
+unit_enabled() {
+  if live; then
+    systemctl is-enabled --quiet "$1" 2>/dev/null
+  else
+    systemctl --root="$ROOT" is-enabled --quiet "$1" 2>/dev/null
+  fi
+}
+
+# restore_units COMPONENT: after revert and daemon-reload, enable (and start) again the units of
+# the machine that enable_unit found enabled (running).
+restore_units() {
+  local component=$1 file unit
+  for file in "$STATE_DIR/saved/enabled-$component-"* "$STATE_DIR/saved/active-$component-"*; do
+    [[ -e "$file" ]] || continue
+    unit="${file##*/}"
+    unit="${unit#*-"$component"-}"
+    case "${file##*/}" in
+      enabled-*)
+        if live; then
+          systemctl enable "$unit" >/dev/null 2>&1 || warn "cannot enable $unit again"
+        else
+          systemctl --root="$ROOT" enable "$unit" >/dev/null 2>&1 || warn "cannot enable $unit again"
+        fi
+        log "enabled $unit again"
+        ;;
+      active-*)
+        live && { systemctl start "$unit" || warn "cannot start $unit again"; }
+        log "started $unit again"
+        ;;
+    esac
+    rm -f "$file"
   done
 }
 
