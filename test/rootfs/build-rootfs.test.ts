@@ -8,23 +8,12 @@ import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { hasUmoci, umociUnpackManifest } from "../support/unpack-image.ts";
 import { fakeBinSource } from "./fake-bin-source.ts";
-import { CALICO_LIKE, plan } from "./rootfs-fixtures.ts";
+import { CALICO_LIKE, KUBEADM_V1_27_3_IMAGES, plan } from "./rootfs-fixtures.ts";
 
 const available = hasDockerRegistry() && hasSkopeo() && hasUmoci();
 
 /** kubeadm's images of v1.27.3 and the calico-like manifest's, by their path in a registry. */
-const PATHS = [
-  "kube-apiserver:v1.27.3",
-  "kube-controller-manager:v1.27.3",
-  "kube-scheduler:v1.27.3",
-  "kube-proxy:v1.27.3",
-  "coredns/coredns:v1.10.1",
-  "pause:3.9",
-  "etcd:3.5.7-0",
-  "calico/cni:v3.27.5",
-  "calico/node:v3.27.5",
-  "calico/kube-controllers:v3.27.5",
-];
+const PATHS = [...KUBEADM_V1_27_3_IMAGES, "calico/cni:v3.27.5", "calico/node:v3.27.5", "calico/kube-controllers:v3.27.5"];
 
 describe.skipIf(!available)("lade build of a generated rootfs", () => {
   let origin: DockerRegistry;

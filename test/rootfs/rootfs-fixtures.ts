@@ -14,6 +14,17 @@ import { fakeBinSource } from "./fake-bin-source.ts";
 export const GOLDEN_DIR = join(import.meta.dir, "..", "golden", "rootfs");
 export const CALICO_LIKE = join(import.meta.dir, "fixtures", "calico-like.yaml");
 
+/** kubeadm's images of v1.27.3, by their path in a registry (what stand-in registries seed). */
+export const KUBEADM_V1_27_3_IMAGES = [
+  "kube-apiserver:v1.27.3",
+  "kube-controller-manager:v1.27.3",
+  "kube-scheduler:v1.27.3",
+  "kube-proxy:v1.27.3",
+  "coredns/coredns:v1.10.1",
+  "pause:3.9",
+  "etcd:3.5.7-0",
+] as const;
+
 /** The golden matrix: one patch of four minors × both runtimes × both arches. */
 export const MATRIX_VERSIONS = ["v1.22.15", "v1.27.3", "v1.31.14", "v1.36.3"] as const;
 export const RUNTIMES: readonly ContainerRuntime[] = ["docker", "containerd"];

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
+import { labUnavailableReason, startLab, type Lab, type LabHost } from "../support/netns-lab.ts";
+import { runLade } from "../support/run-lade.ts";
+import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { criPullImage } from "../rootfs/cri-client.ts";
+import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
+import { KUBEADM_V1_27_3_IMAGES, plan } from "../rootfs/rootfs-fixtures.ts";
+
+/**
+ * `lade run` and `lade delete` on two hosts that are network namespaces with their own sshd and
+ * filesystem view (test/support/netns-lab.ts). Everything is real but kubeadm, kubelet and kubectl
+ * (logging stand-ins) and systemd (fake-systemctl.sh starts the units' ExecStart): the rootfs of
+ * `lade rootfs` with the machine's containerd, runc and a lade that runs this checkout, its
+ * scripts, the registry lade-registry.service serves over TLS, containerd pulling through the
+ * generated hosts.toml.
+ */
+const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
+const IMAGE = "cluster:v1.27.3";
+const HOST_DIR = "/var/lib/lade/node";
+const PASSWORD = "n0de-secret";
+/** Written by the machine, not by lade: logins (sshd) and the stand-ins' logs. */
+const NOT_LADES = ["/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"];
+
+const reason = labUnavailableReason() ?? (!hasDockerRegistry() || !hasSkopeo() || !Bun.which("containerd") || !Bun.which("runc") ? "needs docker-registry, skopeo, containerd, runc" : undefined);
+
+/** Stand-ins for the Kubernetes programs: they log to $LADE_FAKE_KUBE/calls (a folder outside the host's tree). */
+const FAKE_KUBEADM = `#!/bin/sh
+log="\${LADE_FAKE_KUBE:?}"
+echo "kubeadm $*" >> "$log/calls"
+case "$1" in
+  init) cp "$3" "$log/init-config.yaml"; mkdir -p /etc/kubernetes; echo "apiVersion: v1" > /etc/kubernetes/admin.conf ;;
+  join) if [ -e "$log/fail-join" ]; then echo "kubeadm join broke" >&2; exit 4; fi; cp "$3" "$log/join-config.yaml"; echo "apiVersion: v1" > /etc/kubernetes/kubelet.conf ;;
+  token) echo "kubeadm join 127.77.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
+  reset) rm -f /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf ;;
+esac
+`;
+const FAKE_KUBECTL = `#!/bin/sh
+echo "kubectl $*" | tr '\\n' ' ' >> "\${LADE_FAKE_KUBE:?}/calls"; echo >> "$LADE_FAKE_KUBE/calls"
+case "$*" in *"get nodes"*) printf 'master-a 127.77.0.11\\nnode-b 127.77.0.12\\n' ;; esac
+`;
+
+describe.skipIf(reason !== undefined)("lade run / delete on two network-namespace hosts over SSH", () => {
+  let origin: DockerRegistry;
+  let lab: Lab;
+  let master: LabHost;
+  let node: LabHost;
+  const work = tempDir("lade-netns-");
+  const store = join(work, "store");
+  const dataDir = join(work, "data");
+  const clusterfile = join(work, "Clusterfile");
+  const logs = [join(work, "kube-a"), join(work, "kube-b")];
+  const before = new Map<string, Map<string, string>>();
+
+  const lade = (args: readonly string[], stdin?: string) =>
+    lab.exec([process.execPath, MAIN, "--root", store, ...args], { ...(stdin !== undefined ? { stdin } : {}), env: { SOURCE_DATE_EPOCH: undefined, LADE_ROOT: undefined } });
+  const run = () => lade(["run", IMAGE, "-f", clusterfile, "--data-dir", dataDir, "--known-hosts", lab.knownHosts]);
+  const calls = (index: number) => (existsSync(join(logs[index]!, "calls")) ? readFileSync(join(logs[index]!, "calls"), "utf8").split("\n").map((line) => line.trim()).filter(Boolean) : []);
+  const hostFile = (host: LabHost, path: string) => readFileSync(`/proc/${host.pid}/root${path}`, "utf8");
+  const snapshot = (host: LabHost) => host.snapshot({ exclude: NOT_LADES });
+
+  beforeAll(async () => {
+    // stand-ins for registry.k8s.io: one registry with a small image under every kubeadm path
+    origin = await startDockerRegistry();
+    await seedImage(origin, "seed/base:1", { platforms: ["linux/amd64"], layerSizes: [2000] });
+    await Promise.all(
+      KUBEADM_V1_27_3_IMAGES.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])),
+    );
+    const real = (path: string) => new Uint8Array(readFileSync(path));
+    const binSource = await fakeBinSource(plan("v1.27.3", "containerd", ["amd64"]), ["amd64"], {
+      programs: {
+        containerd: real(Bun.which("containerd")!),
+        "containerd-shim-runc-v2": real(Bun.which("containerd-shim-runc-v2")!),
+        ctr: real(Bun.which("ctr")!),
+        runc: real(Bun.which("runc")!),
+        kubeadm: new TextEncoder().encode(FAKE_KUBEADM),
+        kubectl: new TextEncoder().encode(FAKE_KUBECTL),
+        lade: new TextEncoder().encode(`#!/bin/sh\nexec ${process.execPath} ${MAIN} "$@"\n`),
+      },
+    });
+    const context = join(work, "context");
+    const generated = await runLade(["--root", store, "rootfs", "--k8s-version", "v1.27.3", "--cri", "containerd", "--arch", "amd64", "--cni", "none", "--bin-source", binSource, "-o", context]);
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    // a helm app, launched over SSH: rendered by lade on the operator, applied on master0
+    const chart = join(context, "charts", "web");
+    mkdirSync(join(chart, "templates"), { recursive: true });
+    writeFileSync(join(chart, "Chart.yaml"), "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    writeFileSync(join(chart, "values.yaml"), "replicas: 2\n");
+    writeFileSync(
+      join(chart, "templates", "deployment.yaml"),
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n      - name: web\n        image: registry.k8s.io/pause:3.9\n# kube {{ .Capabilities.KubeVersion.Version }}\n",
+    );
+    writeFileSync(join(context, "Kubefile"), `${readFileSync(join(context, "Kubefile"), "utf8").trimEnd()}\nAPP web local://charts/web\nLAUNCH ["web"]\n`);
+    const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, "--registry-mirror", `registry.k8s.io=${origin.host}`, context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+
+    for (const dir of logs) mkdirSync(dir, { recursive: true });
+    lab = await startLab([{ env: { LADE_FAKE_KUBE: logs[0]! } }, { env: { LADE_FAKE_KUBE: logs[1]! }, password: PASSWORD }]);
+    [master, node] = lab.hosts as [LabHost, LabHost];
+    // master0 is reached with the key, the node with its password (ssh.passwd of the Clusterfile)
+    writeFileSync(
+      clusterfile,
+      [
+        "apiVersion: sealer.io/v2",
+        "kind: Cluster",
+        "metadata:",
+        "  name: lab",
+        "spec:",
+        "  hosts:",
+        `  - ips: [${master.ip}]`,
+        "    roles: [master]",
+        `    ssh: {pk: ${lab.clientKey}}`,
+        `  - ips: [${node.ip}]`,
+        "    roles: [node]",
+        `    ssh: {passwd: ${PASSWORD}}`,
+        "",
+      ].join("\n"),
+    );
+    for (const host of lab.hosts) before.set(host.name, await snapshot(host));
+  }, 180_000);
+
+  afterAll(async () => {
+    await lab?.stop();
+    await origin?.stop();
+  });
+
+  test("a failure in the middle stops the run; the rerun resumes; a third run does nothing", async () => {
+    writeFileSync(join(logs[1]!, "fail-join"), "");
+    const failed = await run();
+    expect(failed.exitCode, failed.stdout + failed.stderr).toBe(1);
+    expect(failed.stderr).toContain(`[${node.ip}] Step "kubeadm-join" failed`);
+    expect(failed.stderr).toContain(`[${node.ip}] [kubeadm-join] kubeadm join broke`);
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
+    expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config"]);
+
+    rmSync(join(logs[1]!, "fail-join"));
+    const resumed = await run();
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`[${node.ip}] init-node: Set up the container runtime and the kubelet (scripts/init.sh with the cluster env): done already, skipped`);
+    // the kubeadm calls, exactly: init once, a token per run that still had a host to join, join twice (failed, then done)
+    expect(calls(0)).toEqual([
+      `kubeadm init --config ${HOST_DIR}/kubeadm.yaml --upload-certs`,
+      "kubeadm token create --print-join-command",
+      "kubeadm token create --print-join-command",
+      `kubectl apply -f ${HOST_DIR}/apps/web.yaml`,
+    ]);
+    expect(calls(1)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
+
+    const after = new Map(await Promise.all(lab.hosts.map(async (host) => [host.name, await snapshot(host)] as const)));
+    const third = await run();
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(calls(0)).toHaveLength(4);
+    expect(calls(1)).toHaveLength(2);
+    for (const host of lab.hosts) expect(await snapshot(host)).toEqual(after.get(host.name)!);
+  }, 180_000);
+
+  test("kubeadm got the config lade render kubeadm gives, with the join credentials read on master0", async () => {
+    const rendered = await runLade(["--root", store, "render", "kubeadm", IMAGE, "-f", clusterfile, "--role", "master0", "--node", master.ip]);
+    expect(rendered.exitCode, rendered.stderr).toBe(0);
+    expect(readFileSync(join(logs[0]!, "init-config.yaml"), "utf8")).toBe(rendered.stdout);
+    const join0 = parseYaml(readFileSync(join(logs[1]!, "join-config.yaml"), "utf8"));
+    expect(join0.kind).toBe("JoinConfiguration");
+    expect(join0.discovery.bootstrapToken).toMatchObject({ token: "abcdef.0123456789abcdef", caCertHashes: [`sha256:${"a".repeat(64)}`] });
+    const renderedJoin = await runLade(["--root", store, "render", "kubeadm", IMAGE, "-f", clusterfile, "--role", "node", "--node", node.ip]);
+    const expected = parseYaml(renderedJoin.stdout);
+    delete join0.discovery.bootstrapToken.token;
+    delete join0.discovery.bootstrapToken.caCertHashes;
+    delete expected.discovery.bootstrapToken?.token;
+    delete expected.discovery.bootstrapToken?.caCertHashes;
+    expect(join0).toEqual(expected);
+  });
+
+  test("files land where they belong with their modes, and the units verify", async () => {
+    // -L: a program the machine has already with the same content (here runc) is left as it is, symlink or not
+    const mode = async (host: LabHost, path: string) => (await host.sh(`stat -L -c %a ${path}`)).trim();
+    for (const host of lab.hosts) {
+      for (const path of ["/usr/bin/kubeadm", "/usr/bin/kubelet", "/usr/bin/containerd", "/usr/bin/runc", "/opt/cni/bin/bridge", "/usr/bin/kubelet-pre-start.sh"]) {
+        expect(`${path} ${await mode(host, path)}`).toBe(`${path} 755`);
+      }
+      expect(await mode(host, "/etc/containerd/certs.d/registry.k8s.io/hosts.toml")).toBe("600");
+      expect(hostFile(host, "/etc/containerd/certs.d/registry.k8s.io/hosts.toml")).toContain('[host."https://sea.hub:5000"]');
+      expect(hostFile(host, "/etc/hosts")).toContain(`${master.ip} sea.hub # lade-registry`);
+      expect(hostFile(host, "/etc/lade/registry/ca.crt")).toBe(hostFile(master, "/etc/lade/registry/ca.crt"));
+      expect(hostFile(host, `${HOST_DIR}/rootfs/etc/lade-cluster.env`)).toContain(`HostIP=${host.ip}\n`);
+      const units = ["containerd.service", "kubelet.service", ...(host === master ? ["lade-registry.service"] : [])];
+      // enabled (this machine has Debian's containerd enabled already: its link stays, and /etc/systemd/system wins by name)
+      for (const unit of units) expect((await host.exec(["test", "-L", `/etc/systemd/system/multi-user.target.wants/${unit}`])).exitCode).toBe(0);
+      const verify = await host.exec(["systemd-analyze", "verify", ...units.map((unit) => `/etc/systemd/system/${unit}`)]);
+      expect(verify.exitCode, verify.stderr).toBe(0);
+    }
+    expect(await mode(master, "/etc/lade/registry/tls.key")).toBe("600");
+    expect(existsSync(`/proc/${node.pid}/root/etc/systemd/system/lade-registry.service`)).toBe(false);
+    // the machine itself got none of it
+    expect(existsSync("/etc/lade/registry/ca.crt")).toBe(false);
+  });
+
+  test("the registry on master0 serves the image's images over TLS, and containerd on the node pulls through the generated hosts.toml", async () => {
+    const certs = join(work, "certs");
+    mkdirSync(certs, { recursive: true });
+    copyFileSync(`/proc/${master.pid}/root/etc/lade/registry/ca.crt`, join(certs, "ca.crt"));
+    const tags = await lab.exec(["skopeo", "list-tags", "--cert-dir", certs, `docker://${master.ip}:5000/pause`]);
+    expect(tags.exitCode, tags.stderr).toBe(0);
+    expect(JSON.parse(tags.stdout).Tags).toEqual(["3.9"]);
+    const served = await lab.exec(["skopeo", "inspect", "--raw", "--cert-dir", certs, `docker://${master.ip}:5000/kube-apiserver:v1.27.3`]);
+    expect(served.exitCode, served.stderr).toBe(0);
+    const upstream = await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${origin.host}/kube-apiserver:v1.27.3`]);
+    expect(served.stdout).toBe(upstream);
+
+    const pulled = await criPullImage(`/proc/${node.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/pause:3.9");
+    expect(pulled.status, pulled.message).toBe(0);
+    expect(pulled.imageRef).toStartWith("sha256:");
+    expect(await node.sh("ctr -n k8s.io images ls -q")).toContain("registry.k8s.io/pause:3.9");
+  });
+
+  test("the helm app was rendered for the cluster's version and applied on master0", async () => {
+    const manifest = hostFile(master, `${HOST_DIR}/apps/web.yaml`);
+    expect(manifest).toContain("name: web\nspec:\n  replicas: 2");
+    expect(manifest).toContain("# kube v1.27.3");
+  });
+
+  test("delete --nodes drains and deletes the node on master0 and restores it; delete --all restores master0", async () => {
+    const refused = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain(`${node.ip} was reached with a password: give it again with --ssh-password-stdin`);
+
+    const removed = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "--ssh-password-stdin"], `${PASSWORD}\n`);
+    expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
+    expect(calls(0).slice(4).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf get",
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf drain",
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf delete",
+    ]);
+    expect(calls(0).at(-1)).toBe("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-b");
+    expect(calls(1).at(-1)).toBe("kubeadm reset -f");
+    expect(await snapshot(node)).toEqual(before.get(node.name)!);
+    // (the hosts share the machine's process list: whether the node's containerd answers tells)
+    expect((await node.exec(["ctr", "--connect-timeout", "2s", "--address", "/run/containerd/containerd.sock", "version"])).exitCode).not.toBe(0);
+
+    const all = await lade(["delete", "--data-dir", dataDir, "--all"]);
+    expect(all.exitCode, all.stdout + all.stderr).toBe(0);
+    expect(await snapshot(master)).toEqual(before.get(master.name)!);
+    expect((await master.exec(["bash", "-c", `exec 3<>/dev/tcp/${master.ip}/5000`])).exitCode).not.toBe(0);
+    expect(existsSync(dataDir)).toBe(false);
+  }, 120_000);
+});
