@@ -10,6 +10,8 @@ export interface RunState {
   done: string[];
   /** The `lade delete` steps that succeeded. */
   deleted?: string[];
+  /** The topmost folder of DATA_DIR that lade run made; lade delete removes up to it. */
+  madeFrom?: string;
 }
 
 export class StepFailedError extends Error {

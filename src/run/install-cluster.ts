@@ -17,6 +17,7 @@ import { executeSteps, readState, StepFailedError, type OutputSink, type RunStat
 import { formatClusterEnvFile } from "./cluster-env-file.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { imageEnvOf } from "./image-env.ts";
+import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
 import { choosePlatform, CLUSTER_ENV_FILE, planDelete, planRun, type Step } from "./plan-run.ts";
@@ -87,6 +88,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (state.digest && state.digest !== tagged.descriptor.digest) {
     throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete" first, or give another --data-dir`);
   }
+  if (!options.dryRun) await noteMadeFolders(state, dataDir);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName });
 
   const extension = parseImageExtension(platformImage.manifest.annotations);
@@ -231,6 +233,7 @@ async function installOnHosts(
   if (state.digest && state.digest !== tagged.descriptor.digest) {
     throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete --all" first, or give another --data-dir`);
   }
+  if (!options.dryRun) await noteMadeFolders(state, dataDir);
   if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
   const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
@@ -304,7 +307,7 @@ export async function deleteCluster(options: {
       dryRun: options.dryRun,
       output,
     });
-    if (!options.dryRun && Object.keys(hosts).length === 0) await rm(dataDir, { recursive: true, force: true });
+    if (!options.dryRun && Object.keys(hosts).length === 0) await removeDataDir(dataDir, state);
     return [];
   }
   if (options.hosts && options.hosts !== "all") throw new RunError(`${dataDir} holds a cluster on this machine only: --nodes does not apply`);
@@ -315,12 +318,24 @@ export async function deleteCluster(options: {
     record: "deleted",
     dryRun: options.dryRun,
     output,
-    handlers: { "remove-data-dir": () => rm(dataDir, { recursive: true, force: true }) },
+    handlers: { "remove-data-dir": () => removeDataDir(dataDir, state) },
   });
   return steps;
 }
 
 export { StepFailedError };
+
+/** Before the first step: which folders of DATA_DIR lade is about to make (kept in the state). */
+async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> {
+  if (state.done.length > 0 || state.madeFrom) return;
+  const missing = await firstMissingFolder(dataDir);
+  if (missing) state.madeFrom = missing;
+}
+
+async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+  if (state.madeFrom) await removeMadeParents(dataDir, state.madeFrom);
+}
 
 function goArch(arch: string): string {
   return arch === "x64" ? "amd64" : arch === "ia32" ? "386" : arch;

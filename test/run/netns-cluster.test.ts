@@ -41,7 +41,10 @@ esac
 `;
 const FAKE_KUBECTL = `#!/bin/sh
 echo "kubectl $*" | tr '\\n' ' ' >> "\${LADE_FAKE_KUBE:?}/calls"; echo >> "$LADE_FAKE_KUBE/calls"
-case "$*" in *"get nodes"*) printf 'master-a 127.77.0.11\\nnode-b 127.77.0.12\\n' ;; esac
+case "$*" in
+  *"get nodes"*) printf 'master-a 127.77.0.11\\nnode-b 127.77.0.12\\n' ;;
+  *"-f -"*) cat > "$LADE_FAKE_KUBE/applied.yaml" ;;
+esac
 `;
 
 describe.skipIf(reason !== undefined)("lade run / delete on two network-namespace hosts over SSH", () => {
@@ -49,11 +52,12 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   let lab: Lab;
   let master: LabHost;
   let node: LabHost;
+  let solo: LabHost;
   const work = tempDir("lade-netns-");
   const store = join(work, "store");
   const dataDir = join(work, "data");
   const clusterfile = join(work, "Clusterfile");
-  const logs = [join(work, "kube-a"), join(work, "kube-b")];
+  const logs = [join(work, "kube-a"), join(work, "kube-b"), join(work, "kube-solo")];
   const before = new Map<string, Map<string, string>>();
 
   const lade = (args: readonly string[], stdin?: string) =>
@@ -99,8 +103,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(built.exitCode, built.stderr).toBe(0);
 
     for (const dir of logs) mkdirSync(dir, { recursive: true });
-    lab = await startLab([{ env: { LADE_FAKE_KUBE: logs[0]! } }, { env: { LADE_FAKE_KUBE: logs[1]! }, password: PASSWORD }]);
-    [master, node] = lab.hosts as [LabHost, LabHost];
+    lab = await startLab([{ env: { LADE_FAKE_KUBE: logs[0]! } }, { env: { LADE_FAKE_KUBE: logs[1]! }, password: PASSWORD }, { env: { LADE_FAKE_KUBE: logs[2]! } }]);
+    [master, node, solo] = lab.hosts as [LabHost, LabHost, LabHost];
     // master0 is reached with the key, the node with its password (ssh.passwd of the Clusterfile)
     writeFileSync(
       clusterfile,
@@ -150,12 +154,12 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     ]);
     expect(calls(1)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
 
-    const after = new Map(await Promise.all(lab.hosts.map(async (host) => [host.name, await snapshot(host)] as const)));
+    const after = new Map(await Promise.all([master, node].map(async (host) => [host.name, await snapshot(host)] as const)));
     const third = await run();
     expect(third.exitCode, third.stderr).toBe(0);
     expect(calls(0)).toHaveLength(4);
     expect(calls(1)).toHaveLength(2);
-    for (const host of lab.hosts) expect(await snapshot(host)).toEqual(after.get(host.name)!);
+    for (const host of [master, node]) expect(await snapshot(host)).toEqual(after.get(host.name)!);
   }, 180_000);
 
   test("kubeadm got the config lade render kubeadm gives, with the join credentials read on master0", async () => {
@@ -177,7 +181,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   test("files land where they belong with their modes, and the units verify", async () => {
     // -L: a program the machine has already with the same content (here runc) is left as it is, symlink or not
     const mode = async (host: LabHost, path: string) => (await host.sh(`stat -L -c %a ${path}`)).trim();
-    for (const host of lab.hosts) {
+    for (const host of [master, node]) {
       for (const path of ["/usr/bin/kubeadm", "/usr/bin/kubelet", "/usr/bin/containerd", "/usr/bin/runc", "/opt/cni/bin/bridge", "/usr/bin/kubelet-pre-start.sh"]) {
         expect(`${path} ${await mode(host, path)}`).toBe(`${path} 755`);
       }
@@ -245,5 +249,31 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(await snapshot(master)).toEqual(before.get(master.name)!);
     expect((await master.exec(["bash", "-c", `exec 3<>/dev/tcp/${master.ip}/5000`])).exitCode).not.toBe(0);
     expect(existsSync(dataDir)).toBe(false);
+  }, 120_000);
+
+  test("lade run ARCHIVE on the machine itself: a single-node cluster from a saved image, and lade delete restores the machine", async () => {
+    // what an offline user does: copy lade and the archive to the host, run there
+    const archive = join(work, "cluster.tar");
+    const saved = await runLade(["--root", store, "save", "-o", archive, IMAGE]);
+    expect(saved.exitCode, saved.stderr).toBe(0);
+    const onSolo = (args: readonly string[]) => solo.exec([process.execPath, MAIN, "--root", join(work, "solo-store"), ...args]);
+    const installed = await onSolo(["run", archive]);
+    expect(installed.exitCode, installed.stderr.slice(-3000)).toBe(0);
+    expect(installed.stdout).toContain(`address ${solo.ip}; swap off; ports 6443, 2379, 2380, 10250, 10257, 10259, 5000 free`); // eth0's address, found
+    const state = JSON.parse(hostFile(solo, "/var/lib/lade/clusters/default/state.json"));
+    expect(state.done).toEqual(["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node", "kubeadm-init", "launch-web"]);
+    expect(calls(2)).toEqual(["kubeadm init --config /var/lib/lade/clusters/default/kubeadm.yaml --upload-certs", "kubectl apply -f -"]);
+    const chart = await runLade(["render", "chart", join(work, "context", "charts", "web"), "--name", "web", "--include-crds", "--kube-version", "v1.27.3"]);
+    expect(readFileSync(join(logs[2]!, "applied.yaml"), "utf8")).toBe(chart.stdout);
+    const rendered = await runLade(["--root", store, "render", "kubeadm", IMAGE, "--role", "master0", "--node", solo.ip]);
+    expect(readFileSync(join(logs[2]!, "init-config.yaml"), "utf8")).toBe(rendered.stdout);
+    // the registry runs here, on 127.0.0.1, and containerd pulls through it
+    expect(hostFile(solo, "/etc/hosts")).toContain("127.0.0.1 sea.hub # lade-registry");
+    const pulled = await criPullImage(`/proc/${solo.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/etcd:3.5.7-0");
+    expect(pulled.status, pulled.message).toBe(0);
+
+    const deleted = await onSolo(["delete"]);
+    expect(deleted.exitCode, deleted.stdout + deleted.stderr).toBe(0);
+    expect(await snapshot(solo)).toEqual(before.get(solo.name)!);
   }, 120_000);
 });
