@@ -64,7 +64,12 @@ export class RunError extends Error {
 }
 
 /** `lade run` on this machine: plan the steps for IMAGE and run those not done yet. */
-export async function installCluster(store: OciStore, options: RunOptions): Promise<void> {
+/** Where the cluster's admin kubeconfig is: on this machine, or on master0 (SSH user and address). */
+export interface InstalledCluster {
+  readonly master0?: { readonly address: string; readonly user: string };
+}
+
+export async function installCluster(store: OciStore, options: RunOptions): Promise<InstalledCluster> {
   const { dataDir, output } = options;
   const tagged = await findImage(store, options.image);
   const image = await readImage(store, tagged.descriptor);
@@ -168,6 +173,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
       },
     },
   });
+  return {};
 }
 
 /** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
@@ -176,7 +182,7 @@ async function installOnHosts(
   options: RunOptions,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
-): Promise<void> {
+): Promise<InstalledCluster> {
   const { dataDir, output } = options;
   const remote: RemoteOptions = options.remote ?? { masters: [], nodes: [], ssh: { user: "root", port: 22, knownHosts: join(dataDir, "known_hosts"), acceptNewHostKeys: false } };
   const parsed = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file) : undefined;
@@ -273,6 +279,8 @@ async function installOnHosts(
     dryRun: options.dryRun,
     output,
   });
+  const master0 = targets.find((target) => target.role === "master0")!;
+  return { master0: { address: master0.ip, user: master0.ssh.user } };
 }
 
 /** `lade delete`: reset kubeadm, run clean.sh, remove the data folder; each step recorded. */

@@ -59,6 +59,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   const clusterfile = join(work, "Clusterfile");
   const logs = [join(work, "kube-a"), join(work, "kube-b"), join(work, "kube-solo")];
   const before = new Map<string, Map<string, string>>();
+  const SYSCTLS = "sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables";
+  const sysctlsBefore = new Map<string, string>();
 
   const lade = (args: readonly string[], stdin?: string) =>
     lab.exec([process.execPath, MAIN, "--root", store, ...args], { ...(stdin !== undefined ? { stdin } : {}), env: { SOURCE_DATE_EPOCH: undefined, LADE_ROOT: undefined } });
@@ -124,7 +126,10 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
         "",
       ].join("\n"),
     );
-    for (const host of lab.hosts) before.set(host.name, await snapshot(host));
+    for (const host of lab.hosts) {
+      before.set(host.name, await snapshot(host));
+      sysctlsBefore.set(host.name, await host.sh(SYSCTLS));
+    }
   }, 180_000);
 
   afterAll(async () => {
@@ -144,6 +149,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     rmSync(join(logs[1]!, "fail-join"));
     const resumed = await run();
     expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`The cluster is up. Its admin kubeconfig is /etc/kubernetes/admin.conf on master0 (${master.ip}):\n  ssh root@${master.ip} kubectl`);
     expect(resumed.stdout).toContain(`[${node.ip}] init-node: Set up the container runtime and the kubelet (scripts/init.sh with the cluster env): done already, skipped`);
     // the kubeadm calls, exactly: init once, a token per run that still had a host to join, join twice (failed, then done)
     expect(calls(0)).toEqual([
@@ -197,6 +203,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
       expect(verify.exitCode, verify.stderr).toBe(0);
     }
     expect(await mode(master, "/etc/lade/registry/tls.key")).toBe("600");
+    // the kernel settings Kubernetes needs, applied in each host (its own network namespace)
+    for (const host of [master, node]) expect(await host.sh(SYSCTLS)).toBe("1\n1\n");
     expect(existsSync(`/proc/${node.pid}/root/etc/systemd/system/lade-registry.service`)).toBe(false);
     // the machine itself got none of it
     expect(existsSync("/etc/lade/registry/ca.crt")).toBe(false);
@@ -241,12 +249,14 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(calls(0).at(-1)).toBe("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-b");
     expect(calls(1).at(-1)).toBe("kubeadm reset -f");
     expect(await snapshot(node)).toEqual(before.get(node.name)!);
+    expect(await node.sh(SYSCTLS)).toBe(sysctlsBefore.get(node.name)!);
     // (the hosts share the machine's process list: whether the node's containerd answers tells)
     expect((await node.exec(["ctr", "--connect-timeout", "2s", "--address", "/run/containerd/containerd.sock", "version"])).exitCode).not.toBe(0);
 
     const all = await lade(["delete", "--data-dir", dataDir, "--all"]);
     expect(all.exitCode, all.stdout + all.stderr).toBe(0);
     expect(await snapshot(master)).toEqual(before.get(master.name)!);
+    expect(await master.sh(SYSCTLS)).toBe(sysctlsBefore.get(master.name)!);
     expect((await master.exec(["bash", "-c", `exec 3<>/dev/tcp/${master.ip}/5000`])).exitCode).not.toBe(0);
     expect(existsSync(dataDir)).toBe(false);
   }, 120_000);
@@ -275,5 +285,6 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     const deleted = await onSolo(["delete"]);
     expect(deleted.exitCode, deleted.stdout + deleted.stderr).toBe(0);
     expect(await snapshot(solo)).toEqual(before.get(solo.name)!);
+    expect(await solo.sh(SYSCTLS)).toBe(sysctlsBefore.get(solo.name)!);
   }, 120_000);
 });

@@ -86,7 +86,7 @@ export const runCommand = defineCommand({
             ...(registryHost ? { registryHost } : {}),
           }
         : undefined;
-    await installCluster(store, {
+    const installed = await installCluster(store, {
       ...(remote && (masters.length > 0 || clusterfile) ? { remote } : {}),
       image,
       dataDir,
@@ -98,7 +98,14 @@ export const runCommand = defineCommand({
       output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
     });
     if (!args["dry-run"]) {
-      process.stdout.write(`The cluster is up. To reach it:\n  export KUBECONFIG=${ADMIN_KUBECONFIG}\n  kubectl get nodes\n`);
+      const master0 = installed.master0;
+      process.stdout.write(
+        master0
+          ? `The cluster is up. Its admin kubeconfig is ${ADMIN_KUBECONFIG} on master0 (${master0.address}):\n` +
+              `  ssh ${master0.user}@${master0.address} kubectl --kubeconfig ${ADMIN_KUBECONFIG} get nodes\n` +
+              `  or copy it here: scp ${master0.user}@${master0.address}:${ADMIN_KUBECONFIG} ./admin.conf && KUBECONFIG=./admin.conf kubectl get nodes\n`
+          : `The cluster is up. To reach it:\n  export KUBECONFIG=${ADMIN_KUBECONFIG}\n  kubectl get nodes\n`,
+      );
     }
   },
 });
