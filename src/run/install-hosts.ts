@@ -10,6 +10,7 @@ import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
+import { formatBytes } from "../util/format-bytes.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { formatClusterEnvFile } from "./cluster-env-file.ts";
@@ -204,13 +205,17 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
     },
     "copy-rootfs": async (ip, say) => {
       const local = await localRootfs(ip);
-      const scripts = copyRootfsScripts(context.hostDir, local.sha256);
-      if ((await ssh(ip, scripts.check)).trim() === local.sha256) {
+      const file = Bun.file(local.tar);
+      const scripts = copyRootfsScripts(context.hostDir, local.sha256, file.size);
+      const [installed = "", partial = "0"] = (await ssh(ip, scripts.check)).split("\n").map((line) => line.trim());
+      if (installed === local.sha256) {
         say(`[copy-rootfs] the rootfs there has sha256 ${local.sha256} already: not copied`, "stdout");
         return;
       }
-      await run(sshCommand(target(ip).ssh, scripts.receive), Bun.file(local.tar));
-      say(`[copy-rootfs] copied ${local.tar} (sha256 ${local.sha256}, verified there)`, "stdout");
+      const offset = Number(partial) > 0 && Number(partial) <= file.size ? Number(partial) : 0;
+      if (offset > 0) say(`[copy-rootfs] an earlier copy stopped after ${formatBytes(offset)}: continuing from there`, "stdout");
+      await run(sshCommand(target(ip).ssh, scripts.receive(offset)), withProgress(file, offset, (sent) => say(`[copy-rootfs] ${progressLine(sent, file.size)}`, "stdout")));
+      say(`[copy-rootfs] copied ${local.tar} (${formatBytes(file.size)}, sha256 ${local.sha256}, verified there)`, "stdout");
     },
     "render-templates": async (ip, say) => {
       const local = await localRootfs(ip);
@@ -375,8 +380,35 @@ export async function deleteHosts(options: {
   if (failed[0]) throw failed[0].reason;
 }
 
+const PROGRESS_INTERVAL_MS = 5_000;
+
+/** FILE from OFFSET on as a stream, calling REPORT with the bytes sent so far at most every few seconds. */
+function withProgress(file: ReturnType<typeof Bun.file>, offset: number, report: (sent: number) => void): ReadableStream<Uint8Array> {
+  let sent = offset;
+  let last = Date.now();
+  return file
+    .slice(offset)
+    .stream()
+    .pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          sent += chunk.byteLength;
+          if (Date.now() - last >= PROGRESS_INTERVAL_MS) {
+            last = Date.now();
+            report(sent);
+          }
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+}
+
+function progressLine(sent: number, total: number): string {
+  return `${formatBytes(sent)} of ${formatBytes(total)} (${Math.floor((sent / Math.max(total, 1)) * 100)}%)`;
+}
+
 /** Run a command, feeding it stdin; its stdout, or an error with its stderr. */
-async function run(command: readonly string[], stdin?: string | ReturnType<typeof Bun.file>): Promise<string> {
+async function run(command: readonly string[], stdin?: string | ReturnType<typeof Bun.file> | ReadableStream<Uint8Array>): Promise<string> {
   const child = Bun.spawn([...command], {
     stdin: stdin === undefined ? "ignore" : typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin,
     stdout: "pipe",

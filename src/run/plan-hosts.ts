@@ -80,17 +80,34 @@ const REMOVE_HOST_DIR =
   'top="$(cat "$D/.lade-created" 2>/dev/null || echo "$D")"; rm -rf "$D"; d="$D"; ' +
   'while [ "$d" != "$top" ] && [ "${d#"$top"/}" != "$d" ]; do d="$(dirname "$d")"; rmdir "$d" 2>/dev/null || break; done';
 
-/** The scripts `copy-rootfs` runs on a host: read the checksum there, then receive, verify and unpack the tar. */
-export function copyRootfsScripts(hostDir: string, sha256: string): { check: string; receive: string } {
+/**
+ * The scripts `copy-rootfs` runs on a host. `check` prints the sha256 of the rootfs there (a blank
+ * line when none) and how many bytes of a copy of this tar an interrupted run left there
+ * (rootfs.tar.partial, named by rootfs.tar.partial.sha256). `receive(offset)` appends stdin to that
+ * partial copy from OFFSET on (0: a fresh copy); a copy shorter than SIZE is kept for the next run,
+ * a whole one is checked with sha256sum and unpacked, or removed when it does not check out.
+ */
+export function copyRootfsScripts(hostDir: string, sha256: string, size: number | string): { check: string; receive: (offset: number | string) => string } {
+  const partial = '"$D/rootfs.tar.partial"';
   return {
-    check: remoteScript(hostDir, 'cat "$D/rootfs.sha256" 2>/dev/null || true'),
-    receive: remoteScript(
+    check: remoteScript(
       hostDir,
-      `${MAKE_HOST_DIR} rm -rf "$D/rootfs.partial" "$D/rootfs.tar.partial"; cat > "$D/rootfs.tar.partial"; ` +
-        `echo "${sha256}  $D/rootfs.tar.partial" | sha256sum -c --quiet -; ` +
-        'mkdir "$D/rootfs.partial"; tar -C "$D/rootfs.partial" -xf "$D/rootfs.tar.partial"; ' +
-        `rm -rf "$D/rootfs"; mv "$D/rootfs.partial" "$D/rootfs"; rm -f "$D/rootfs.tar.partial"; echo ${sha256} > "$D/rootfs.sha256"`,
+      `cat "$D/rootfs.sha256" 2>/dev/null || echo; ` +
+        `if [ "$(cat "$D/rootfs.tar.partial.sha256" 2>/dev/null)" = ${sha256} ] && [ -f ${partial} ]; then stat -c %s ${partial}; else echo 0; fi`,
     ),
+    receive: (offset) =>
+      remoteScript(
+        hostDir,
+        `${MAKE_HOST_DIR} rm -rf "$D/rootfs.partial"; ` +
+          `if [ ${offset} = 0 ]; then rm -f ${partial}; echo ${sha256} > "$D/rootfs.tar.partial.sha256"; fi; ` +
+          `if [ "$(stat -c %s ${partial} 2>/dev/null || echo 0)" != ${offset} ]; then rm -f ${partial}; echo "the partial copy there changed meanwhile: removed, run again" >&2; exit 1; fi; ` +
+          `cat >> ${partial}; ` +
+          // stdin ends early when the connection drops: the part that came stays for the next run
+          `if [ "$(stat -c %s ${partial})" -lt ${size} ]; then echo "the copy stopped after $(stat -c %s ${partial}) of ${size} bytes: run again to continue" >&2; exit 1; fi; ` +
+          `if ! echo "${sha256}  $D/rootfs.tar.partial" | sha256sum -c --quiet - >/dev/null 2>&1; then rm -f ${partial} "$D/rootfs.tar.partial.sha256"; echo "the copy does not have sha256 ${sha256}: removed, run again" >&2; exit 1; fi; ` +
+          'mkdir "$D/rootfs.partial"; tar -C "$D/rootfs.partial" -xf "$D/rootfs.tar.partial"; ' +
+          `rm -rf "$D/rootfs"; mv "$D/rootfs.partial" "$D/rootfs"; rm -f ${partial} "$D/rootfs.tar.partial.sha256"; echo ${sha256} > "$D/rootfs.sha256"`,
+      ),
   };
 }
 
@@ -157,12 +174,12 @@ export function planHosts(facts: HostsFacts): Phase[] {
         steps: [
           {
             id: "copy-rootfs",
-            description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches`,
+            description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches, continued where an interrupted copy stopped`,
             action: "copy-rootfs",
             commands: [],
             shows: [
-              formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>").check)),
-              `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>").receive))} < ${dataDir}/rootfs-<arch>.tar`,
+              formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").check)),
+              `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").receive("<offset>")))} < ${dataDir}/rootfs-<arch>.tar from <offset> on`,
             ],
           },
           {
