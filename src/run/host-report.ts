@@ -11,12 +11,13 @@ const NODE_PORTS = [10250];
 const UNAME_ARCH: Record<string, string> = { x86_64: "amd64", amd64: "amd64", aarch64: "arm64", arm64: "arm64" };
 
 /**
- * Prints `uname -s -m`, then sections: the active swap areas, the listening TCP ports (hex, from
+ * Prints `uname -s -m`, then sections: the user id, the active swap areas, the listening TCP ports (hex, from
  * /proc/net/tcp*), and for each module "NAME yes|no". A module counts as there when it is loaded
  * or built in, modprobe can load it, or (br_netfilter) its sysctl already exists.
  */
 export const HOST_CHECK_SCRIPT = [
   "uname -s -m",
+  "echo '--uid'; id -u",
   "echo '--swaps'; tail -n +2 /proc/swaps 2>/dev/null || true",
   "echo '--listening'; awk '$4 == \"0A\" { print $2 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null || true",
   "echo '--modules'",
@@ -29,6 +30,8 @@ export interface HostReport {
   readonly os: string;
   readonly machine: string;
   readonly swapOn: boolean;
+  /** The user id lade's commands run with there (undefined when not reported). */
+  readonly uid?: number;
   readonly listening: ReadonlySet<number>;
   readonly modules: ReadonlyMap<string, boolean>;
 }
@@ -51,7 +54,8 @@ export function parseHostReport(text: string): HostReport {
     const [name = "", answer] = line.split(/\s+/);
     modules.set(name, answer === "yes");
   }
-  return { os, machine, swapOn: (sections.get("swaps") ?? []).length > 0, listening, modules };
+  const uid = sections.get("uid")?.[0];
+  return { os, machine, ...(uid !== undefined && /^\d+$/.test(uid) ? { uid: Number(uid) } : {}), swapOn: (sections.get("swaps") ?? []).length > 0, listening, modules };
 }
 
 export interface HostVerdict {
@@ -76,6 +80,7 @@ export function judgeHost(
   if (report.os === "Linux" && facts.architectures && (!arch || !facts.architectures.includes(arch))) {
     problems.push(`it is ${report.machine} and the image has no linux/${arch ?? report.machine} platform: it has ${facts.architectures.map((a) => `linux/${a}`).join(", ")}`);
   }
+  if (report.uid !== undefined && report.uid !== 0) problems.push(`the commands run as user id ${report.uid}, not root: log in as root (the node scripts install system files and services)`);
   const ports = [...(facts.role === "node" ? NODE_PORTS : CONTROL_PLANE_PORTS), ...(facts.registryPort ? [facts.registryPort] : [])];
   const busy = ports.filter((port) => report.listening.has(port));
   if (busy.length > 0) problems.push(`ports ${busy.join(", ")} are in use (something listens there already; kubeadm and the registry need them)`);

@@ -7,6 +7,8 @@ import { dirname, join } from "node:path";
 
 const REPORT = [
   "Linux aarch64",
+  "--uid",
+  "1000",
   "--swaps",
   "/swapfile file 1048572 0 -2",
   "--listening",
@@ -22,7 +24,7 @@ const REPORT = [
 describe("the host check", () => {
   test("reads uname, swap, listening ports (IPv4 and IPv6) and modules", () => {
     const report = parseHostReport(REPORT);
-    expect(report).toMatchObject({ os: "Linux", machine: "aarch64", swapOn: true });
+    expect(report).toMatchObject({ os: "Linux", machine: "aarch64", uid: 1000, swapOn: true });
     expect([...report.listening].sort((a, b) => a - b)).toEqual([6443, 8080, 10000]);
     expect([...report.modules]).toEqual([["overlay", true], ["br_netfilter", false]]);
   });
@@ -32,11 +34,12 @@ describe("the host check", () => {
     expect(verdict.arch).toBeUndefined();
     expect(verdict.problems).toEqual([
       "it is aarch64 and the image has no linux/arm64 platform: it has linux/amd64",
+      "the commands run as user id 1000, not root: log in as root (the node scripts install system files and services)",
       "ports 6443, 10000 are in use (something listens there already; kubeadm and the registry need them)",
       "the kernel modules br_netfilter are neither loaded, built in nor loadable with modprobe",
     ]);
     // a node needs only the kubelet's port; 6443 there is someone else's business
-    const node = judgeHost(parseHostReport(REPORT.replace("br_netfilter no", "br_netfilter yes")), { role: "node", architectures: ["arm64"] });
+    const node = judgeHost(parseHostReport(REPORT.replace("br_netfilter no", "br_netfilter yes").replace("1000", "0")), { role: "node", architectures: ["arm64"] });
     expect(node).toMatchObject({ arch: "arm64", problems: [] });
     expect(node.notes).toContain("swap on (init.sh turns it off: the kubelet needs it off)");
     expect(judgeHost(parseHostReport("Darwin arm64\n"), { role: "node", architectures: ["arm64"] }).problems).toEqual([
@@ -51,6 +54,7 @@ describe("the host check", () => {
       const report = parseHostReport(await new Response(child.stdout).text());
       expect(await child.exited).toBe(0);
       expect(report.os).toBe("Linux");
+      expect(report.uid).toBe(process.getuid!());
       expect(report.listening.has(server.port)).toBe(true);
       expect([...report.modules.keys()]).toEqual(["overlay", "br_netfilter"]);
     } finally {
