@@ -55,8 +55,8 @@ export interface RemoteOptions {
   readonly ssh: Omit<SshTarget, "address" | "passwordFile"> & { readonly password?: string };
   /** The data folder on the hosts (default DEFAULT_HOST_DATA_DIR). */
   readonly hostDir?: string;
-  /** The host that runs the registry (default master0). */
-  readonly registryHost?: string;
+  /** The hosts that run the registry (default: every master, or master0 when the Clusterfile's localRegistry.ha is false). */
+  readonly registryHosts?: readonly string[];
 }
 
 export class RunError extends Error {
@@ -229,9 +229,10 @@ async function installOnHosts(
       });
     }
   }
-  const registryHost = remote.registryHost ?? masters[0]!;
-  if (!targets.some((target) => target.ip === registryHost)) {
-    throw new RunError(`--registry-host ${registryHost} is not one of the hosts: ${targets.map((target) => target.ip).join(", ")}`);
+  // sealer's rule: the registry on every master, unless localRegistry.ha is false (master0 only)
+  const registryHosts = remote.registryHosts ?? (hostsCluster.registry.local?.ha === false ? [masters[0]!] : masters);
+  for (const ip of registryHosts) {
+    if (!targets.some((target) => target.ip === ip)) throw new RunError(`--registry-host ${ip} is not one of the hosts: ${targets.map((target) => target.ip).join(", ")}`);
   }
   const hostDir = remote.hostDir ?? DEFAULT_HOST_DATA_DIR;
   const statePath = join(dataDir, "state.json");
@@ -247,12 +248,12 @@ async function installOnHosts(
   if (!first) throw new RunError("The image has no linux platform");
   const extension = parseImageExtension(first.manifest.annotations);
   const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
-  const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHost, overrides: options.env });
+  const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env });
   const registryPort = Number(clusterEnv.LocalRegistryPort ?? clusterEnv.RegistryPort) || undefined;
   const phases = planHosts({
     dataDir,
     hostDir,
-    registryHost,
+    registryHosts,
     ...(kubeVersion ? { kubeVersion } : {}),
     hosts: targets,
     applications: extension?.applications ?? [],
@@ -267,7 +268,7 @@ async function installOnHosts(
     store,
     dataDir,
     hostDir,
-    registryHost,
+    registryHosts,
     ...(registryPort ? { registryPort } : {}),
     ...(kubeVersion ? { kubeVersion } : {}),
     statePath,

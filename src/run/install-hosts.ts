@@ -23,7 +23,9 @@ import {
   KUBEADM_CONFIG_SCRIPT,
   planHostDelete,
   READ_REGISTRY_CA_SCRIPT,
+  READ_REGISTRY_CERTIFICATE_SCRIPT,
   REGISTRY_CA_SCRIPT,
+  REGISTRY_CERTIFICATE_SCRIPT,
   RENDERED_FILES_SCRIPT,
   sshCommand,
   UPLOAD_CERTS_SCRIPT,
@@ -47,7 +49,7 @@ export type MultiHostState = RunState & {
   hosts?: Record<string, HostState>;
   /** The data folder on the hosts. */
   hostDir?: string;
-  registryHost?: string;
+  registryHosts?: string[];
 };
 
 const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
@@ -58,8 +60,9 @@ export interface HostsContext {
   readonly dataDir: string;
   /** The data folder on every host. */
   readonly hostDir: string;
-  readonly registryHost: string;
-  /** The registry's port, checked free on the registry host. */
+  /** The hosts that run the registry, the first one first (its certificate is everyone's). */
+  readonly registryHosts: readonly string[];
+  /** The registry's port, checked free on the registry hosts. */
   readonly registryPort?: number;
   /** The image's Kubernetes version (charts' .Capabilities.KubeVersion). */
   readonly kubeVersion?: string;
@@ -82,7 +85,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
     const previous = state.hosts[host.ip];
     state.hosts[host.ip] = { ...previous, role: host.role, ssh: host.ssh, done: previous?.done ?? [] };
   }
-  Object.assign(state, { hostDir: context.hostDir, registryHost: context.registryHost });
+  Object.assign(state, { hostDir: context.hostDir, registryHosts: [...context.registryHosts] });
   let writing = Promise.resolve();
   const save = () => (writing = writing.then(() => (context.dryRun ? undefined : writeState(context.statePath, state))));
   const handlers = hostHandlers(context);
@@ -154,6 +157,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
   const rootfsPromises = new Map<string, Promise<{ dir: string; tar: string; sha256: string }>>();
   let credentials: Promise<{ token: string; caCertHash: string; certificateKey?: string }> | undefined;
   let registryCa: Promise<string> | undefined;
+  const firstRegistry = context.registryHosts[0]!;
 
   const platformFor = (ip: string): PlatformImage => {
     const arch = hostState(ip).arch;
@@ -196,7 +200,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const report = parseHostReport(await ssh(ip, HOST_CHECK_SCRIPT));
       const verdict = judgeHost(report, {
         role: target(ip).role,
-        ...(ip === context.registryHost && context.registryPort ? { registryPort: context.registryPort } : {}),
+        ...(context.registryHosts.includes(ip) && context.registryPort ? { registryPort: context.registryPort } : {}),
         architectures: [...context.platforms.keys()],
       });
       if (verdict.problems.length > 0) throw new Error(`${ip} cannot be installed: ${verdict.problems.join("; ")}`);
@@ -243,14 +247,20 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(context.hostDir)), Bun.file(tar));
     },
     "registry-ca": async (ip, say) => {
-      registryCa ??= ssh(context.registryHost, READ_REGISTRY_CA_SCRIPT);
+      registryCa ??= ssh(firstRegistry, READ_REGISTRY_CA_SCRIPT);
       const certificate = await registryCa;
       if (!certificate.includes("BEGIN CERTIFICATE")) {
-        say(`[registry-ca] ${context.registryHost} has no /etc/lade/registry/ca.crt: nothing to copy`, "stdout");
+        say(`[registry-ca] ${firstRegistry} has no /etc/lade/registry/ca.crt: nothing to copy`, "stdout");
         return;
       }
       await run(sshCommand(target(ip).ssh, REGISTRY_CA_SCRIPT(context.hostDir)), certificate);
-      say(`[registry-ca] the registry's certificate from ${context.registryHost} is ${context.hostDir}/registry-ca.crt there`, "stdout");
+      say(`[registry-ca] the registry's certificate from ${firstRegistry} is ${context.hostDir}/registry-ca.crt there`, "stdout");
+    },
+    "registry-certificate": async (ip, say) => {
+      const pem = await ssh(firstRegistry, READ_REGISTRY_CERTIFICATE_SCRIPT);
+      if (!pem.includes("BEGIN CERTIFICATE") || !pem.includes("PRIVATE KEY")) throw new Error(`${firstRegistry} has no registry certificate and key in /etc/lade/registry`);
+      await run(sshCommand(target(ip).ssh, REGISTRY_CERTIFICATE_SCRIPT(context.hostDir)), pem);
+      say(`[registry-certificate] ${ip} serves with the certificate of ${firstRegistry}`, "stdout");
     },
     "render-helm-app": async (ip, say, step) => {
       const name = step.helmApp!;

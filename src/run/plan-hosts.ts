@@ -115,6 +115,16 @@ export const RENDERED_FILES_SCRIPT = (hostDir: string) => remoteScript(hostDir, 
 export const KUBEADM_CONFIG_SCRIPT = (hostDir: string) => remoteScript(hostDir, 'mkdir -p "$D"; umask 077; cat > "$D/kubeadm.yaml"');
 /** The registry's certificate on the registry host (written by the rootfs's init-registry.sh). */
 export const READ_REGISTRY_CA_SCRIPT = 'cat "${LADE_NODE_ROOT:-}/etc/lade/registry/ca.crt" 2>/dev/null || true';
+/** The registry's certificate and key, one after the other (both PEM), on the first registry host. */
+export const READ_REGISTRY_CERTIFICATE_SCRIPT = 'cat "${LADE_NODE_ROOT:-}/etc/lade/registry/tls.crt" "${LADE_NODE_ROOT:-}/etc/lade/registry/tls.key"';
+/** Splits the PEM on stdin into the rootfs's etc/registry/tls.crt and tls.key (which init-registry.sh installs). */
+export const REGISTRY_CERTIFICATE_SCRIPT = (hostDir: string) =>
+  remoteScript(
+    hostDir,
+    'umask 077; mkdir -p "$D/rootfs/etc/registry"; cat > "$D/registry-pem.partial"; ' +
+      "awk -v crt=\"$D/rootfs/etc/registry/tls.crt\" -v key=\"$D/rootfs/etc/registry/tls.key\" '/-----BEGIN/ { out = ($0 ~ /PRIVATE KEY/) ? key : crt } { print > out }' \"$D/registry-pem.partial\"; " +
+      'rm -f "$D/registry-pem.partial"; chmod 644 "$D/rootfs/etc/registry/tls.crt"',
+  );
 export const REGISTRY_CA_SCRIPT = (hostDir: string) => remoteScript(hostDir, 'mkdir -p "$D"; cat > "$D/registry-ca.crt"');
 export const APP_MANIFEST_SCRIPT = (hostDir: string, name: string) => remoteScript(hostDir, `mkdir -p "$D/apps"; cat > "$D/apps/${name}.yaml"`);
 
@@ -124,31 +134,54 @@ export interface HostsFacts extends Omit<RunFacts, "rootfs"> {
   readonly hosts: readonly ClusterHostTarget[];
   /** The data folder on every host (DATA_DIR is the one on this machine). */
   readonly hostDir: string;
-  /** The host that runs the cluster's registry (lade-registry.service). */
-  readonly registryHost: string;
+  /** The hosts that run the cluster's registry (lade-registry.service), the first one first. */
+  readonly registryHosts: readonly string[];
+}
+
+/**
+ * Which registry each host pulls from: a registry host from itself, the others spread over the
+ * registry hosts in turn.
+ */
+export function registryOf(hosts: readonly ClusterHostTarget[], registryHosts: readonly string[]): Map<string, string> {
+  const chosen = new Map<string, string>();
+  let next = 0;
+  for (const host of hosts) {
+    if (registryHosts.includes(host.ip)) chosen.set(host.ip, host.ip);
+    else chosen.set(host.ip, registryHosts[next++ % registryHosts.length]!);
+  }
+  return chosen;
 }
 
 /**
  * The steps of `lade run` on several hosts over SSH, phase by phase: every host checked before
  * anything changes; the rootfs for its architecture and its rendered templates copied (in
- * parallel); init.sh on the registry host, which starts the registry; its certificate handed to
- * the other hosts and init.sh there (in parallel); kubeadm init on master0; the join credentials
+ * parallel); init.sh on the first registry host, which starts the registry; its certificate and
+ * key given to the other registry hosts and init.sh there; its certificate handed to the other
+ * hosts and init.sh there (in parallel); kubeadm init on master0; the join credentials
  * read on master0; the other masters joined one by one, the nodes in parallel; launch on master0.
  */
 export function planHosts(facts: HostsFacts): Phase[] {
   const { dataDir, hostDir, hosts } = facts;
   const master0 = hosts.find((host) => host.role === "master0");
   if (!master0) throw new Error("planHosts needs a master0");
-  const registry = hosts.find((host) => host.ip === facts.registryHost);
-  if (!registry) throw new Error(`the registry host ${facts.registryHost} is not one of the hosts`);
-  const ssh = (host: ClusterHostTarget, body: string) => sshCommand(host.ssh, remoteScript(hostDir, body));
-  const others = hosts.filter((host) => host !== registry);
-  const initNode = (host: ClusterHostTarget, settings: string[], before = ""): Step => ({
-    id: "init-node",
-    description: `Set up the container runtime${host === registry ? ", the registry" : ""} and the kubelet (scripts/init.sh with the cluster env)`,
-    commands: [ssh(host, `${before}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`)],
+  const registries = facts.registryHosts.map((ip) => {
+    const host = hosts.find((candidate) => candidate.ip === ip);
+    if (!host) throw new Error(`the registry host ${ip} is not one of the hosts`);
+    return host;
   });
-  const registrySettings = [`LADE_REGISTRY_IP=${registry.ip}`];
+  const registry = registries[0];
+  if (!registry) throw new Error("planHosts needs a registry host");
+  const pullsFrom = registryOf(hosts, facts.registryHosts);
+  const ssh = (host: ClusterHostTarget, body: string) => sshCommand(host.ssh, remoteScript(hostDir, body));
+  const isRegistry = (host: ClusterHostTarget) => registries.includes(host);
+  const initNode = (host: ClusterHostTarget, before = ""): Step => {
+    const settings = [`LADE_REGISTRY_IP=${pullsFrom.get(host.ip)}`, `LADE_WITH_REGISTRY=${isRegistry(host) ? 1 : 0}`];
+    return {
+      id: "init-node",
+      description: `Set up the container runtime${isRegistry(host) ? ", the registry" : ` (pulling from the registry on ${pullsFrom.get(host.ip)})`} and the kubelet (scripts/init.sh with the cluster env)`,
+      commands: [ssh(host, `${before}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`)],
+    };
+  };
   const phases: Phase[] = [
     {
       name: "check the hosts",
@@ -158,7 +191,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
         steps: [
           {
             id: "check-host",
-            description: `Check ${host.ip} (${host.role}${host === registry ? ", registry" : ""}): OS, architecture, swap, ports, kernel modules`,
+            description: `Check ${host.ip} (${host.role}${isRegistry(host) ? ", registry" : ""}): OS, architecture, swap, ports, kernel modules`,
             action: "check-host",
             commands: [],
             shows: [formatCommand(sshCommand(host.ssh, HOST_CHECK_SCRIPT))],
@@ -195,9 +228,29 @@ export function planHosts(facts: HostsFacts): Phase[] {
     {
       name: `start the registry on ${registry.ip}`,
       parallel: false,
-      lanes: [{ host: registry.ip, steps: [initNode(registry, [...registrySettings, "LADE_WITH_REGISTRY=1"])] }],
+      lanes: [{ host: registry.ip, steps: [initNode(registry)] }],
     },
   ];
+  if (registries.length > 1) {
+    phases.push({
+      name: "start the other registries",
+      parallel: true,
+      lanes: registries.slice(1).map((host) => ({
+        host: host.ip,
+        steps: [
+          {
+            id: "registry-certificate",
+            description: `Give ${host.ip} the registry certificate and key of ${registry.ip} (as rootfs/etc/registry/tls.crt and tls.key there): every registry is the same sea.hub`,
+            action: "registry-certificate",
+            commands: [],
+            shows: [formatCommand(sshCommand(registry.ssh, READ_REGISTRY_CERTIFICATE_SCRIPT)), `${formatCommand(sshCommand(host.ssh, REGISTRY_CERTIFICATE_SCRIPT(hostDir)))} < the certificate and key`],
+          },
+          initNode(host),
+        ],
+      })),
+    });
+  }
+  const others = hosts.filter((host) => !isRegistry(host));
   if (others.length > 0) {
     phases.push({
       name: "prepare the other hosts",
@@ -213,7 +266,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
             shows: [formatCommand(sshCommand(registry.ssh, READ_REGISTRY_CA_SCRIPT)), `${formatCommand(sshCommand(host.ssh, REGISTRY_CA_SCRIPT(hostDir)))} < the certificate`],
           },
           // the other hosts trust the registry's certificate, when it has one
-          initNode(host, [...registrySettings, "LADE_WITH_REGISTRY=0"], 'if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; '),
+          initNode(host, 'if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; '),
         ],
       })),
     });

@@ -14,6 +14,7 @@ export type StepAction =
   | "copy-rootfs"
   | "join-credentials"
   | "registry-ca"
+  | "registry-certificate"
   | "render-helm-app";
 
 export interface Step {

@@ -145,7 +145,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(dry.exitCode, dry.stderr).toBe(0);
     const a = `[${hosts[0]!.ip}]`;
     const b = `[${hosts[1]!.ip}]`;
-    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'uname -s -m; echo '\\''--swaps'\\''`);
+    expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'uname -s -m; echo '\\''--uid'\\''; id -u; echo '\\''--swaps'\\''`);
     expect(dry.stdout).toContain(`== start the registry on ${hosts[0]!.ip}`);
     expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; ${withEnv(`LADE_REGISTRY_IP=${hosts[0]!.ip} LADE_WITH_REGISTRY=1`, "init.sh")}'`);
     expect(dry.stdout).toContain(
@@ -183,7 +183,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(join0).toContain("sha256:1111");
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
     expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config", "kubeadm-join"]);
-    expect(state).toMatchObject({ hostDir: HOST_DIR, registryHost: hosts[0]!.ip });
+    expect(state).toMatchObject({ hostDir: HOST_DIR, registryHosts: [hosts[0]!.ip] });
 
     const again = await run();
     expect(again.exitCode, again.stderr).toBe(0);

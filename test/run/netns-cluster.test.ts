@@ -12,7 +12,7 @@ import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
 import { KUBEADM_V1_27_3_IMAGES, plan } from "../rootfs/rootfs-fixtures.ts";
 
 /**
- * `lade run` and `lade delete` on two hosts that are network namespaces with their own sshd and
+ * `lade run` and `lade delete` on hosts that are network namespaces with their own sshd and
  * filesystem view (test/support/netns-lab.ts). Everything is real but kubeadm, kubelet and kubectl
  * (logging stand-ins) and systemd (fake-systemctl.sh starts the units' ExecStart): the rootfs of
  * `lade rootfs` with the machine's containerd, runc and a lade that runs this checkout, its
@@ -32,32 +32,36 @@ const reason = labUnavailableReason() ?? (!hasDockerRegistry() || !hasSkopeo() |
 const FAKE_KUBEADM = `#!/bin/sh
 log="\${LADE_FAKE_KUBE:?}"
 echo "kubeadm $*" >> "$log/calls"
-case "$1" in
-  init) cp "$3" "$log/init-config.yaml"; mkdir -p /etc/kubernetes; echo "apiVersion: v1" > /etc/kubernetes/admin.conf ;;
-  join) if [ -e "$log/fail-join" ]; then echo "kubeadm join broke" >&2; exit 4; fi; cp "$3" "$log/join-config.yaml"; echo "apiVersion: v1" > /etc/kubernetes/kubelet.conf ;;
-  token) echo "kubeadm join 127.77.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
-  reset) rm -f /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf ;;
+case "$1 $2" in
+  "init phase") echo "[upload-certs] Using certificate key:"; echo "${"b".repeat(64)}" ;;
+  init*) cp "$3" "$log/init-config.yaml"; mkdir -p /etc/kubernetes; echo "apiVersion: v1" > /etc/kubernetes/admin.conf ;;
+  join*) if [ -e "$log/fail-join" ]; then echo "kubeadm join broke" >&2; exit 4; fi; cp "$3" "$log/join-config.yaml"; echo "apiVersion: v1" > /etc/kubernetes/kubelet.conf ;;
+  token*) echo "kubeadm join 127.77.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
+  reset*) rm -f /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf ;;
 esac
 `;
 const FAKE_KUBECTL = `#!/bin/sh
 echo "kubectl $*" | tr '\\n' ' ' >> "\${LADE_FAKE_KUBE:?}/calls"; echo >> "$LADE_FAKE_KUBE/calls"
 case "$*" in
-  *"get nodes"*) printf 'master-a 127.77.0.11\\nnode-b 127.77.0.12\\n' ;;
+  *"get nodes"*) printf 'master-a 127.77.0.11\\nmaster-b 127.77.0.12\\nnode-c 127.77.0.13\\n' ;;
   *"-f -"*) cat > "$LADE_FAKE_KUBE/applied.yaml" ;;
 esac
 `;
 
-describe.skipIf(reason !== undefined)("lade run / delete on two network-namespace hosts over SSH", () => {
+describe.skipIf(reason !== undefined)("lade run / delete on network-namespace hosts over SSH", () => {
   let origin: DockerRegistry;
   let lab: Lab;
+  // two masters (each runs a registry: sealer's default), a node reached with a password, and a
+  // machine that installs itself
   let master: LabHost;
+  let second: LabHost;
   let node: LabHost;
   let solo: LabHost;
   const work = tempDir("lade-netns-");
   const store = join(work, "store");
   const dataDir = join(work, "data");
   const clusterfile = join(work, "Clusterfile");
-  const logs = [join(work, "kube-a"), join(work, "kube-b"), join(work, "kube-solo")];
+  const logs = ["master", "second", "node", "solo"].map((name) => join(work, `kube-${name}`));
   const before = new Map<string, Map<string, string>>();
   const SYSCTLS = "sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables";
   const sysctlsBefore = new Map<string, string>();
@@ -65,7 +69,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   const lade = (args: readonly string[], stdin?: string) =>
     lab.exec([process.execPath, MAIN, "--root", store, ...args], { ...(stdin !== undefined ? { stdin } : {}), env: { SOURCE_DATE_EPOCH: undefined, LADE_ROOT: undefined } });
   const run = () => lade(["run", IMAGE, "-f", clusterfile, "--data-dir", dataDir, "--known-hosts", lab.knownHosts]);
-  const calls = (index: number) => (existsSync(join(logs[index]!, "calls")) ? readFileSync(join(logs[index]!, "calls"), "utf8").split("\n").map((line) => line.trim()).filter(Boolean) : []);
+  const logOf = (host: LabHost) => logs[lab.hosts.indexOf(host)]!;
+  const calls = (host: LabHost) => (existsSync(join(logOf(host), "calls")) ? readFileSync(join(logOf(host), "calls"), "utf8").split("\n").map((line) => line.trim()).filter(Boolean) : []);
   const hostFile = (host: LabHost, path: string) => readFileSync(`/proc/${host.pid}/root${path}`, "utf8");
   const snapshot = (host: LabHost) => host.snapshot({ exclude: NOT_LADES });
 
@@ -105,9 +110,9 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(built.exitCode, built.stderr).toBe(0);
 
     for (const dir of logs) mkdirSync(dir, { recursive: true });
-    lab = await startLab([{ env: { LADE_FAKE_KUBE: logs[0]! } }, { env: { LADE_FAKE_KUBE: logs[1]! }, password: PASSWORD }, { env: { LADE_FAKE_KUBE: logs[2]! } }]);
-    [master, node, solo] = lab.hosts as [LabHost, LabHost, LabHost];
-    // master0 is reached with the key, the node with its password (ssh.passwd of the Clusterfile)
+    lab = await startLab(logs.map((log, index) => ({ env: { LADE_FAKE_KUBE: log }, ...(index === 2 ? { password: PASSWORD } : {}) })));
+    [master, second, node, solo] = lab.hosts as [LabHost, LabHost, LabHost, LabHost];
+    // the masters are reached with the key, the node with its password (ssh.passwd of the Clusterfile)
     writeFileSync(
       clusterfile,
       [
@@ -117,7 +122,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
         "  name: lab",
         "spec:",
         "  hosts:",
-        `  - ips: [${master.ip}]`,
+        `  - ips: [${master.ip}, ${second.ip}]`,
         "    roles: [master]",
         `    ssh: {pk: ${lab.clientKey}}`,
         `  - ips: [${node.ip}]`,
@@ -138,7 +143,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   });
 
   test("a failure in the middle stops the run; the rerun resumes; a third run does nothing", async () => {
-    writeFileSync(join(logs[1]!, "fail-join"), "");
+    writeFileSync(join(logOf(node), "fail-join"), "");
     const failed = await run();
     expect(failed.exitCode, failed.stdout + failed.stderr).toBe(1);
     expect(failed.stderr).toContain(`[${node.ip}] Step "kubeadm-join" failed`);
@@ -146,33 +151,38 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
     expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config"]);
 
-    rmSync(join(logs[1]!, "fail-join"));
+    rmSync(join(logOf(node), "fail-join"));
     const resumed = await run();
     expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`The cluster is up. Its admin kubeconfig is /etc/kubernetes/admin.conf on master0 (${master.ip}):\n  ssh root@${master.ip} kubectl`);
-    expect(resumed.stdout).toContain(`[${node.ip}] init-node: Set up the container runtime and the kubelet (scripts/init.sh with the cluster env): done already, skipped`);
-    // the kubeadm calls, exactly: init once, a token per run that still had a host to join, join twice (failed, then done)
-    expect(calls(0)).toEqual([
-      `kubeadm init --config ${HOST_DIR}/kubeadm.yaml --upload-certs`,
-      "kubeadm token create --print-join-command",
-      "kubeadm token create --print-join-command",
-      `kubectl apply -f ${HOST_DIR}/apps/web.yaml`,
-    ]);
-    expect(calls(1)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
+    expect(resumed.stdout).toContain(
+      `[${node.ip}] init-node: Set up the container runtime (pulling from the registry on ${master.ip}) and the kubelet (scripts/init.sh with the cluster env): done already, skipped`,
+    );
+    // the kubeadm calls, exactly: init once; per run that still had a host to join, a token and the
+    // control-plane certificates uploaded again (there is another master); the second master joins
+    // once, the node twice (failed, then done)
+    const credentials = ["kubeadm token create --print-join-command", "kubeadm init phase upload-certs --upload-certs"];
+    expect(calls(master)).toEqual([`kubeadm init --config ${HOST_DIR}/kubeadm.yaml --upload-certs`, ...credentials, ...credentials, `kubectl apply -f ${HOST_DIR}/apps/web.yaml`]);
+    expect(calls(second)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
+    expect(calls(node)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
 
-    const after = new Map(await Promise.all([master, node].map(async (host) => [host.name, await snapshot(host)] as const)));
+    const cluster = [master, second, node];
+    const after = new Map(await Promise.all(cluster.map(async (host) => [host.name, await snapshot(host)] as const)));
     const third = await run();
     expect(third.exitCode, third.stderr).toBe(0);
-    expect(calls(0)).toHaveLength(4);
-    expect(calls(1)).toHaveLength(2);
-    for (const host of [master, node]) expect(await snapshot(host)).toEqual(after.get(host.name)!);
+    expect(calls(master)).toHaveLength(6);
+    expect(calls(second)).toHaveLength(1);
+    expect(calls(node)).toHaveLength(2);
+    for (const host of cluster) expect(await snapshot(host)).toEqual(after.get(host.name)!);
   }, 180_000);
 
   test("kubeadm got the config lade render kubeadm gives, with the join credentials read on master0", async () => {
     const rendered = await runLade(["--root", store, "render", "kubeadm", IMAGE, "-f", clusterfile, "--role", "master0", "--node", master.ip]);
     expect(rendered.exitCode, rendered.stderr).toBe(0);
-    expect(readFileSync(join(logs[0]!, "init-config.yaml"), "utf8")).toBe(rendered.stdout);
-    const join0 = parseYaml(readFileSync(join(logs[1]!, "join-config.yaml"), "utf8"));
+    expect(readFileSync(join(logOf(master), "init-config.yaml"), "utf8")).toBe(rendered.stdout);
+    const masterJoin = parseYaml(readFileSync(join(logOf(second), "join-config.yaml"), "utf8"));
+    expect(masterJoin.controlPlane.certificateKey).toBe("b".repeat(64));
+    const join0 = parseYaml(readFileSync(join(logOf(node), "join-config.yaml"), "utf8"));
     expect(join0.kind).toBe("JoinConfiguration");
     expect(join0.discovery.bootstrapToken).toMatchObject({ token: "abcdef.0123456789abcdef", caCertHashes: [`sha256:${"a".repeat(64)}`] });
     const renderedJoin = await runLade(["--root", store, "render", "kubeadm", IMAGE, "-f", clusterfile, "--role", "node", "--node", node.ip]);
@@ -187,30 +197,33 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
   test("files land where they belong with their modes, and the units verify", async () => {
     // -L: a program the machine has already with the same content (here runc) is left as it is, symlink or not
     const mode = async (host: LabHost, path: string) => (await host.sh(`stat -L -c %a ${path}`)).trim();
-    for (const host of [master, node]) {
+    for (const host of [master, second, node]) {
       for (const path of ["/usr/bin/kubeadm", "/usr/bin/kubelet", "/usr/bin/containerd", "/usr/bin/runc", "/opt/cni/bin/bridge", "/usr/bin/kubelet-pre-start.sh"]) {
         expect(`${path} ${await mode(host, path)}`).toBe(`${path} 755`);
       }
       expect(await mode(host, "/etc/containerd/certs.d/registry.k8s.io/hosts.toml")).toBe("600");
       expect(hostFile(host, "/etc/containerd/certs.d/registry.k8s.io/hosts.toml")).toContain('[host."https://sea.hub:5000"]');
-      expect(hostFile(host, "/etc/hosts")).toContain(`${master.ip} sea.hub # lade-registry`);
+      // a registry host pulls from itself, the node from the first registry host
+      expect(hostFile(host, "/etc/hosts")).toContain(`${host === node ? master.ip : host.ip} sea.hub # lade-registry`);
       expect(hostFile(host, "/etc/lade/registry/ca.crt")).toBe(hostFile(master, "/etc/lade/registry/ca.crt"));
       expect(hostFile(host, `${HOST_DIR}/rootfs/etc/lade-cluster.env`)).toContain(`HostIP=${host.ip}\n`);
-      const units = ["containerd.service", "kubelet.service", ...(host === master ? ["lade-registry.service"] : [])];
+      const units = ["containerd.service", "kubelet.service", ...(host === node ? [] : ["lade-registry.service"])];
       // enabled (this machine has Debian's containerd enabled already: its link stays, and /etc/systemd/system wins by name)
       for (const unit of units) expect((await host.exec(["test", "-L", `/etc/systemd/system/multi-user.target.wants/${unit}`])).exitCode).toBe(0);
       const verify = await host.exec(["systemd-analyze", "verify", ...units.map((unit) => `/etc/systemd/system/${unit}`)]);
       expect(verify.exitCode, verify.stderr).toBe(0);
+      // the kernel settings Kubernetes needs, applied in each host (its own network namespace)
+      expect(await host.sh(SYSCTLS)).toBe("1\n1\n");
     }
-    expect(await mode(master, "/etc/lade/registry/tls.key")).toBe("600");
-    // the kernel settings Kubernetes needs, applied in each host (its own network namespace)
-    for (const host of [master, node]) expect(await host.sh(SYSCTLS)).toBe("1\n1\n");
+    // both registries serve with the same key
+    for (const host of [master, second]) expect(await mode(host, "/etc/lade/registry/tls.key")).toBe("600");
+    expect(hostFile(second, "/etc/lade/registry/tls.key")).toBe(hostFile(master, "/etc/lade/registry/tls.key"));
     expect(existsSync(`/proc/${node.pid}/root/etc/systemd/system/lade-registry.service`)).toBe(false);
     // the machine itself got none of it
     expect(existsSync("/etc/lade/registry/ca.crt")).toBe(false);
   });
 
-  test("the registry on master0 serves the image's images over TLS, and containerd on the node pulls through the generated hosts.toml", async () => {
+  test("the registries serve the image's images over TLS, and containerd pulls through the generated hosts.toml", async () => {
     const certs = join(work, "certs");
     mkdirSync(certs, { recursive: true });
     copyFileSync(`/proc/${master.pid}/root/etc/lade/registry/ca.crt`, join(certs, "ca.crt"));
@@ -226,6 +239,12 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(pulled.status, pulled.message).toBe(0);
     expect(pulled.imageRef).toStartWith("sha256:");
     expect(await node.sh("ctr -n k8s.io images ls -q")).toContain("registry.k8s.io/pause:3.9");
+
+    // the second master's registry, under the cluster's name, with the shared certificate; its containerd pulls from it
+    const tagsThere = await second.sh("curl -sf --cacert /etc/lade/registry/ca.crt https://sea.hub:5000/v2/pause/tags/list");
+    expect(JSON.parse(tagsThere)).toEqual({ name: "pause", tags: ["3.9"] });
+    const pulledThere = await criPullImage(`/proc/${second.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/coredns/coredns:v1.10.1");
+    expect(pulledThere.status, pulledThere.message).toBe(0);
   });
 
   test("the helm app was rendered for the cluster's version and applied on master0", async () => {
@@ -234,20 +253,20 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(manifest).toContain("# kube v1.27.3");
   });
 
-  test("delete --nodes drains and deletes the node on master0 and restores it; delete --all restores master0", async () => {
+  test("delete --nodes drains and deletes the node on master0 and restores it; delete --all restores the masters", async () => {
     const refused = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip]);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain(`${node.ip} was reached with a password: give it again with --ssh-password-stdin`);
 
     const removed = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "--ssh-password-stdin"], `${PASSWORD}\n`);
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
-    expect(calls(0).slice(4).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
+    expect(calls(master).slice(6).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
       "kubectl --kubeconfig /etc/kubernetes/admin.conf get",
       "kubectl --kubeconfig /etc/kubernetes/admin.conf drain",
       "kubectl --kubeconfig /etc/kubernetes/admin.conf delete",
     ]);
-    expect(calls(0).at(-1)).toBe("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-b");
-    expect(calls(1).at(-1)).toBe("kubeadm reset -f");
+    expect(calls(master).at(-1)).toBe("kubectl --kubeconfig /etc/kubernetes/admin.conf delete node node-c");
+    expect(calls(node).at(-1)).toBe("kubeadm reset -f");
     expect(await snapshot(node)).toEqual(before.get(node.name)!);
     expect(await node.sh(SYSCTLS)).toBe(sysctlsBefore.get(node.name)!);
     // (the hosts share the machine's process list: whether the node's containerd answers tells)
@@ -255,9 +274,11 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
 
     const all = await lade(["delete", "--data-dir", dataDir, "--all"]);
     expect(all.exitCode, all.stdout + all.stderr).toBe(0);
-    expect(await snapshot(master)).toEqual(before.get(master.name)!);
-    expect(await master.sh(SYSCTLS)).toBe(sysctlsBefore.get(master.name)!);
-    expect((await master.exec(["bash", "-c", `exec 3<>/dev/tcp/${master.ip}/5000`])).exitCode).not.toBe(0);
+    for (const host of [master, second]) {
+      expect(await snapshot(host)).toEqual(before.get(host.name)!);
+      expect(await host.sh(SYSCTLS)).toBe(sysctlsBefore.get(host.name)!);
+      expect((await host.exec(["bash", "-c", `exec 3<>/dev/tcp/${host.ip}/5000`])).exitCode).not.toBe(0);
+    }
     expect(existsSync(dataDir)).toBe(false);
   }, 120_000);
 
@@ -272,11 +293,11 @@ describe.skipIf(reason !== undefined)("lade run / delete on two network-namespac
     expect(installed.stdout).toContain(`address ${solo.ip}; swap off; ports 6443, 2379, 2380, 10250, 10257, 10259, 5000 free`); // eth0's address, found
     const state = JSON.parse(hostFile(solo, "/var/lib/lade/clusters/default/state.json"));
     expect(state.done).toEqual(["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node", "kubeadm-init", "launch-web"]);
-    expect(calls(2)).toEqual(["kubeadm init --config /var/lib/lade/clusters/default/kubeadm.yaml --upload-certs", "kubectl apply -f -"]);
+    expect(calls(solo)).toEqual(["kubeadm init --config /var/lib/lade/clusters/default/kubeadm.yaml --upload-certs", "kubectl apply -f -"]);
     const chart = await runLade(["render", "chart", join(work, "context", "charts", "web"), "--name", "web", "--include-crds", "--kube-version", "v1.27.3"]);
-    expect(readFileSync(join(logs[2]!, "applied.yaml"), "utf8")).toBe(chart.stdout);
+    expect(readFileSync(join(logOf(solo), "applied.yaml"), "utf8")).toBe(chart.stdout);
     const rendered = await runLade(["--root", store, "render", "kubeadm", IMAGE, "--role", "master0", "--node", solo.ip]);
-    expect(readFileSync(join(logs[2]!, "init-config.yaml"), "utf8")).toBe(rendered.stdout);
+    expect(readFileSync(join(logOf(solo), "init-config.yaml"), "utf8")).toBe(rendered.stdout);
     // the registry runs here, on 127.0.0.1, and containerd pulls through it
     expect(hostFile(solo, "/etc/hosts")).toContain("127.0.0.1 sea.hub # lade-registry");
     const pulled = await criPullImage(`/proc/${solo.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/etcd:3.5.7-0");

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { registryOf } from "../../src/run/plan-hosts.ts";
 import { choosePlatform, planDelete, planRun } from "../../src/run/plan-run.ts";
 
 describe("planRun", () => {
@@ -29,5 +30,19 @@ describe("planRun", () => {
     const cmds = planRun({ ...base, applications, launch: { cmds: ["kubectl apply -f manifests/cni.yaml"] } });
     expect(cmds.at(-1)).toMatchObject({ id: "launch-cmds", commands: [["bash", "-c", "kubectl apply -f manifests/cni.yaml"]], cwd: "/d/rootfs" });
     expect(planDelete("/d").map((step) => step.id)).toEqual(["kubeadm-reset", "clean-node", "remove-data-dir"]);
+  });
+});
+
+describe("registry hosts", () => {
+  test("a registry host pulls from itself; the other hosts are spread over the registry hosts in turn", () => {
+    const host = (ip: string) => ({ ip, role: "node" as const, ssh: { address: ip, user: "root", port: 22, knownHosts: "/k", acceptNewHostKeys: false } });
+    const hosts = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"].map(host);
+    expect([...registryOf(hosts, ["10.0.0.1", "10.0.0.2"])]).toEqual([
+      ["10.0.0.1", "10.0.0.1"],
+      ["10.0.0.2", "10.0.0.2"],
+      ["10.0.0.3", "10.0.0.1"],
+      ["10.0.0.4", "10.0.0.2"],
+      ["10.0.0.5", "10.0.0.1"],
+    ]);
   });
 });

@@ -20,7 +20,7 @@ export const runCommand = defineCommand({
       "With --masters/--nodes (or a Clusterfile listing several hosts) it installs on those hosts over SSH (system ssh; a key, " +
       "or a password read from stdin with --ssh-password-stdin; host keys checked against --known-hosts, default DATA_DIR/known_hosts; " +
       "--ssh-accept-new-host-keys to add unknown ones): every host checked first (OS, architecture, swap, ports, kernel modules), " +
-      "the rootfs for its architecture copied and verified, the registry started on --registry-host (default master0), " +
+      "the rootfs for its architecture copied and verified, the registry started on the registry hosts (every master unless told), " +
       "kubeadm init on master0, the others joined, the apps launched on master0.",
   },
   args: {
@@ -37,7 +37,10 @@ export const runCommand = defineCommand({
     "ssh-port": { type: "string", description: "SSH port (default 22)" },
     "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin (one line) and log in with it (ssh's askpass; OpenSSH 8.4+)" },
     "host-data-dir": { type: "string", description: "The data folder on the hosts over SSH", default: DEFAULT_HOST_DATA_DIR },
-    "registry-host": { type: "string", description: "The host that runs the cluster's registry (default: master0)" },
+    "registry-host": {
+      type: "string",
+      description: "The hosts that run the cluster's registry (IP,...; default: every master, or master0 when the Clusterfile's localRegistry.ha is false)",
+    },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
@@ -67,8 +70,9 @@ export const runCommand = defineCommand({
     for (const ip of [...masters, ...nodes]) if (!parseIpAddress(ip)) throw new UsageError(`--masters/--nodes need IP addresses, not "${ip}"`);
     const port = args["ssh-port"] === undefined ? 22 : Number(args["ssh-port"]);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--ssh-port needs a port number, not "${args["ssh-port"]}"`);
-    const registryHost = args["registry-host"] as string | undefined;
-    if (registryHost !== undefined && !parseIpAddress(registryHost)) throw new UsageError(`--registry-host needs an IP address, not "${registryHost}"`);
+    const registryHosts = args["registry-host"] === undefined ? undefined : list(args["registry-host"]);
+    for (const ip of registryHosts ?? []) if (!parseIpAddress(ip)) throw new UsageError(`--registry-host needs IP addresses, not "${ip}"`);
+    if (registryHosts?.length === 0) throw new UsageError("--registry-host needs at least one IP address");
     const remote =
       masters.length > 0 || nodes.length > 0 || args["ssh-key"] || args["known-hosts"] || password !== undefined
         ? {
@@ -83,7 +87,7 @@ export const runCommand = defineCommand({
               ...(password !== undefined ? { password } : {}),
             },
             hostDir: args["host-data-dir"] as string,
-            ...(registryHost ? { registryHost } : {}),
+            ...(registryHosts ? { registryHosts } : {}),
           }
         : undefined;
     const installed = await installCluster(store, {
