@@ -96,4 +96,17 @@ describe("lade CLI", () => {
     const inspect = await runLade(["--root", root, "inspect", "args:1", "--json"]);
     expect(JSON.parse(inspect.stdout).platforms[0].labels).toEqual({ extra: "yes", more: "too", name: "given" });
   });
+
+  test("a reader that goes away ends lade quietly, with SIGPIPE's status", async () => {
+    const chart = tempDir();
+    const templates = Object.fromEntries(
+      Array.from({ length: 100 }, (_, index) => [`templates/cm${index}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm${index}\ndata:\n  x: "${"a".repeat(4000)}"\n`]),
+    );
+    writeTree(chart, { "Chart.yaml": "apiVersion: v2\nname: big\nversion: 0.1.0\n", ...templates });
+    const main = join(import.meta.dir, "..", "..", "src", "main.ts");
+    const child = Bun.spawn(["bash", "-c", `"$0" "$1" render chart "$2" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`, process.execPath, main, chart], { stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
+    expect(stderr).toBe("");
+    expect(stdout.trim()).toBe("141");
+  });
 });
