@@ -1,8 +1,7 @@
 import { networkInterfaces } from "node:os";
-import { chmod, readdir, rename, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { parseImageExtension } from "../build/image-extension.ts";
-import { WorkingCopy } from "../build/working-copy.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { hostsWithRole } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
@@ -14,22 +13,19 @@ import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
-import { formatClusterEnvFile } from "./cluster-env-file.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { imageEnvOf } from "./image-env.ts";
 import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
+import { KUBEADM_CONFIG_FILES, readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
-import { choosePlatform, CLUSTER_ENV_FILE, planDelete, planRun, type Step } from "./plan-run.ts";
+import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
 import { createPasswordFile } from "./ssh-password.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 
 export const DEFAULT_DATA_DIR = "/var/lib/lade/clusters/default";
 /** The data folder on the hosts of `lade run` over SSH (the rootfs, kubeadm config and cluster env there). */
 export const DEFAULT_HOST_DATA_DIR = "/var/lib/lade/node";
-/** Where an image keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
-const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
-const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
 
 export interface RunOptions {
   readonly image: string;
@@ -127,38 +123,11 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
         output(`[check-host] the image's platform ${platformName}; address ${hostIp}; ${verdict.notes.slice(1).join("; ")}`, "stdout");
         if (verdict.problems.length > 0) throw new Error(`this machine cannot be installed: ${verdict.problems.join("; ")}`);
       },
-      "unpack-rootfs": async () => {
-        const partial = `${rootfs}.partial`;
-        await rm(partial, { recursive: true, force: true });
-        await rm(rootfs, { recursive: true, force: true });
-        const copy = await WorkingCopy.create(partial);
-        for (const layer of platformImage.manifest.layers) await copy.applyLayer(store.blobPath(layer.digest));
-        await rename(partial, rootfs);
-      },
-      "render-templates": async () => {
-        for (const folder of TEMPLATE_FOLDERS) {
-          for (const file of await listFiles(join(rootfs, folder))) {
-            if (!file.endsWith(".tmpl")) continue;
-            const name = relative(rootfs, file);
-            const text = renderHelmTemplate(name, await Bun.file(file).text(), env);
-            const target = file.slice(0, -".tmpl".length);
-            await Bun.write(target, text);
-            await chmod(target, (await stat(file)).mode & 0o7777);
-            output(`[render-templates] ${name} → ${relative(rootfs, target)}`, "stdout");
-          }
-        }
-        await Bun.write(join(rootfs, CLUSTER_ENV_FILE), formatClusterEnvFile(env));
-      },
+      "unpack-rootfs": () => unpackRootfs(store, platformImage, rootfs),
+      "render-templates": () => renderRootfsTemplates(rootfs, rootfs, env, (template, result) => output(`[render-templates] ${template} → ${result}`, "stdout")),
       "write-kubeadm-config": async () => {
-        let imageConfig: { text: string; file: string } | undefined;
-        for (const name of CONFIG_FILES) {
-          const file = Bun.file(join(rootfs, name));
-          if (await file.exists()) {
-            imageConfig = { text: await file.text(), file: name };
-            break;
-          }
-        }
-        if (!imageConfig) output(`[kubeadm-config] warning: the image has no ${CONFIG_FILES.join(" or ")}: lade's defaults are used`, "stderr");
+        const imageConfig = await readImageKubeadmConfig(rootfs);
+        if (!imageConfig) output(`[kubeadm-config] warning: the image has no ${KUBEADM_CONFIG_FILES.join(" or ")}: lade's defaults are used`, "stderr");
         const config = resolveKubeadmConfig(
           {
             ...(imageConfig ? { imageConfig } : {}),
@@ -355,15 +324,4 @@ function detectHostIp(): string | undefined {
     for (const address of addresses ?? []) if (address.family === "IPv4" && !address.internal) return address.address;
   }
   return undefined;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files;
 }

@@ -1,7 +1,6 @@
-import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { loadChartFromPath } from "../build/load-chart-files.ts";
-import { WorkingCopy } from "../build/working-copy.ts";
 import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
@@ -10,11 +9,11 @@ import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
-import { formatBytes } from "../util/format-bytes.ts";
 import type { PlatformImage } from "../store/read-image.ts";
+import { formatBytes } from "../util/format-bytes.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
-import { formatClusterEnvFile } from "./cluster-env-file.ts";
 import { imageEnvOf } from "./image-env.ts";
+import { readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import {
   APP_MANIFEST_SCRIPT,
@@ -34,7 +33,7 @@ import {
   type Phase,
   type SshTarget,
 } from "./plan-hosts.ts";
-import { CLUSTER_ENV_FILE, formatCommand, type Step, type StepAction } from "./plan-run.ts";
+import { formatCommand, type Step, type StepAction } from "./plan-run.ts";
 
 /** What state.json keeps per host: how to reach it, its architecture and the steps done there. */
 export interface HostState {
@@ -52,8 +51,6 @@ export type MultiHostState = RunState & {
   registryHosts?: string[];
 };
 
-const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
-const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
 
 export interface HostsContext {
   readonly store: OciStore;
@@ -176,12 +173,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
         const tar = `${dir}.tar`;
         const sumFile = Bun.file(`${tar}.sha256`);
         if ((await sumFile.exists()) && (await stat(dir).catch(() => undefined))) return { dir, tar, sha256: (await sumFile.text()).trim() };
-        const partial = `${dir}.partial`;
-        await rm(partial, { recursive: true, force: true });
-        await rm(dir, { recursive: true, force: true });
-        const copy = await WorkingCopy.create(partial);
-        for (const layer of platform.manifest.layers) await copy.applyLayer(context.store.blobPath(layer.digest));
-        await rename(partial, dir);
+        await unpackRootfs(context.store, platform, dir);
         await run(["tar", "--sort=name", "--numeric-owner", "-C", dir, "-cf", tar, "."]);
         const hasher = new Bun.CryptoHasher("sha256");
         for await (const chunk of Bun.file(tar).stream()) hasher.update(chunk);
@@ -229,19 +221,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const out = join(dataDir, "hosts", ip, "files");
       await rm(out, { recursive: true, force: true });
       await mkdir(out, { recursive: true });
-      for (const folder of TEMPLATE_FOLDERS) {
-        for (const file of await listFiles(join(local.dir, folder))) {
-          if (!file.endsWith(".tmpl")) continue;
-          const name = relative(local.dir, file);
-          const target = join(out, name.slice(0, -".tmpl".length));
-          await mkdir(dirname(target), { recursive: true });
-          await Bun.write(target, renderHelmTemplate(name, await Bun.file(file).text(), env));
-          await chmod(target, (await stat(file)).mode & 0o7777);
-          say(`[render-templates] ${name} → ${relative(out, target)}`, "stdout");
-        }
-      }
-      await mkdir(dirname(join(out, CLUSTER_ENV_FILE)), { recursive: true });
-      await Bun.write(join(out, CLUSTER_ENV_FILE), formatClusterEnvFile(env));
+      await renderRootfsTemplates(local.dir, out, env, (template, result) => say(`[render-templates] ${template} → ${result}`, "stdout"));
       const tar = join(dataDir, "hosts", ip, "files.tar");
       await run(["tar", "--sort=name", "--numeric-owner", "-C", out, "-cf", tar, "."]);
       await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(context.hostDir)), Bun.file(tar));
@@ -294,14 +274,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const host = target(ip);
       const local = await localRootfs(ip);
       const platform = platformFor(ip);
-      let imageConfig: { text: string; file: string } | undefined;
-      for (const name of CONFIG_FILES) {
-        const file = Bun.file(join(local.dir, name));
-        if (await file.exists()) {
-          imageConfig = { text: await file.text(), file: name };
-          break;
-        }
-      }
+      const imageConfig = await readImageKubeadmConfig(local.dir);
       const config = resolveKubeadmConfig(
         { ...(imageConfig ? { imageConfig } : {}), clusterfile: context.clusterfile, imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
         { role: host.role, node: ip, envOverrides: context.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
@@ -428,15 +401,3 @@ async function run(command: readonly string[], stdin?: string | ReturnType<typeo
   if (code !== 0) throw new Error(`\`${formatCommand(command)}\` exited with code ${code}${stderr.trim() ? `: ${stderr.trim()}` : ""}`);
   return stdout;
 }
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files;
-}
-
