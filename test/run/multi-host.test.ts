@@ -37,7 +37,10 @@ async function sh(...command: string[]): Promise<string> {
 beforeAll(async () => {
   if (!available) return;
   const context = join(work, "context");
-  write(join(context, "Kubefile"), 'FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nENV PodCIDR=10.1.0.0/16\nAPP web local://web.yaml\nLAUNCH ["web"]\n');
+  // bin/ differs per platform, so each platform has its own rootfs
+  write(join(context, "arch", "amd64", "tool"), "amd64\n");
+  write(join(context, "arch", "arm64", "tool"), "arm64\n");
+  write(join(context, "Kubefile"), 'FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nCOPY arch/${ARCH} bin\nENV PodCIDR=10.1.0.0/16\nAPP web local://web.yaml\nLAUNCH ["web"]\n');
   write(join(context, "etc", "kubeadm.yml.tmpl"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
   write(join(context, "etc", "host.conf.tmpl"), "host={{ .HostIP }}\n");
   // init.sh logs what lade gave it; on the registry host it leaves a certificate where init-registry.sh would
@@ -71,7 +74,9 @@ beforeAll(async () => {
     '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; esac\n',
     0o755,
   );
-  const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, context]);
+  // both platforms; host b says it is an arm64 machine (a uname first on its PATH)
+  const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, "--platform", "linux/amd64,linux/arm64", context]);
+  write(join(work, "arm64-bin", "uname"), '#!/bin/sh\nif [ "$1" = -m ]; then echo aarch64; else /bin/uname "$@" | sed "s/x86_64/aarch64/"; fi\n', 0o755);
   expect(built.exitCode, built.stderr).toBe(0);
 
   await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(work, "client"));
@@ -96,7 +101,7 @@ beforeAll(async () => {
           "PasswordAuthentication no",
           "KbdInteractiveAuthentication no",
           "PermitRootLogin prohibit-password",
-          `SetEnv LADE_NODE_ROOT=${host.root} PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
+          `SetEnv LADE_NODE_ROOT=${host.root} PATH=${host === hosts[1] ? `${join(work, "arm64-bin")}:` : ""}${bin}:/usr/local/bin:/usr/bin:/bin`,
           "",
         ].join("\n"),
       );
@@ -160,9 +165,12 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
 
     const first = await run();
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
-    const sha = readFileSync(join(dataDir, "rootfs-amd64.tar.sha256"), "utf8").trim();
+    // each host got the rootfs of its own architecture
+    const shas = ["amd64", "arm64"].map((arch) => readFileSync(join(dataDir, `rootfs-${arch}.tar.sha256`), "utf8").trim());
+    expect(shas[0]).not.toBe(shas[1]);
     for (const [index, host] of hosts.entries()) {
-      expect(readFileSync(join(remote(index), "rootfs.sha256"), "utf8").trim()).toBe(sha);
+      expect(readFileSync(join(remote(index), "rootfs.sha256"), "utf8").trim()).toBe(shas[index]!);
+      expect(readFileSync(join(remote(index), "rootfs", "bin", "tool"), "utf8")).toBe(`${["amd64", "arm64"][index]}\n`);
       expect(readFileSync(join(remote(index), "rootfs", "etc", "host.conf"), "utf8")).toBe(`host=${host.ip}\n`);
       expect(readFileSync(join(remote(index), "rootfs", "etc", "lade-cluster.env"), "utf8")).toContain(`HostIP=${host.ip}\n`);
     }
