@@ -5,18 +5,13 @@
  * new digests).
  */
 import { join } from "node:path";
-import { inParallel, MiB, OciLayoutWriter, removeTree, run, type BlobRef } from "./_support.ts";
+import { imageManifest, MEDIA, OciLayoutWriter, type BlobRef } from "./_oci-layout.ts";
+import { inParallel, log, MiB, removeTree, run, type NumberOption } from "./_support.ts";
 
 export const PLATFORMS = ["amd64", "arm64"] as const;
+/** Every seeded platform, as `lade mirror --platform` takes them. */
+export const PLATFORM_LIST = PLATFORMS.map((arch) => `linux/${arch}`).join(",");
 
-export const MEDIA = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-};
 export const ACCEPT = [MEDIA.ociIndex, MEDIA.ociManifest, MEDIA.dockerList, MEDIA.dockerManifest].join(", ");
 
 /** How much to seed: the total payload, the number of images, the layers per platform image. */
@@ -24,6 +19,15 @@ export interface SeedSize {
   readonly sizeMib: number;
   readonly images: number;
   readonly layers: number;
+}
+
+/** --size-mib, --images and --layers, the same in every benchmark that seeds with seedBenchImages. */
+export function seedSizeOptions(minImages: number): Record<keyof SeedSize, NumberOption> {
+  return {
+    sizeMib: { default: 1024, min: 1 },
+    images: { default: 10, min: minImages },
+    layers: { default: 3, min: 1 },
+  };
 }
 
 /** One image as seeded, and what the registry says it consists of. */
@@ -42,7 +46,7 @@ export interface ManifestJson {
   layers?: { digest: string; size: number }[];
 }
 
-export async function seedBenchImages(work: string, host: string, options: SeedSize, log: (message: string) => void): Promise<SeededImage[]> {
+export async function seedBenchImages(work: string, host: string, options: SeedSize): Promise<SeededImage[]> {
   const layout = new OciLayoutWriter(join(work, "seed-layout"));
   // One payload (config and layers) per image and platform, all of the same size.
   const payloads = options.images * PLATFORMS.length;
@@ -50,7 +54,7 @@ export async function seedBenchImages(work: string, host: string, options: SeedS
   const weights = Array.from({ length: options.layers }, (_, index) => options.layers - index);
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
-  const imageManifest = (name: string, arch: string): BlobRef => {
+  const putPlatformImage = (name: string, arch: string): BlobRef => {
     const layers = weights.map((weight, index) => layout.putRandomLayer(`${name}/${arch}/layer${index}`, Math.floor((perPayload * weight) / weightSum)));
     const config = layout.putJson({
       architecture: arch,
@@ -59,19 +63,14 @@ export async function seedBenchImages(work: string, host: string, options: SeedS
       rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
       history: layers.map(() => ({ created_by: "scripts/bench" })),
     });
-    return layout.putJson({
-      schemaVersion: 2,
-      mediaType: MEDIA.ociManifest,
-      config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
-      layers: layers.map((layer) => ({ mediaType: MEDIA.ociLayerGzip, digest: layer.digest, size: layer.size })),
-    });
+    return layout.putJson(imageManifest(config, layers.map((layer) => ({ ...layer, mediaType: MEDIA.ociLayerGzip }))));
   };
 
   const images: SeededImage[] = [];
   for (let number = 1; number <= options.images; number++) {
     const name = `bench/img${number}`;
     const kind: SeededImage["kind"] = number % 2 === 1 ? "oci-index" : "docker-list";
-    const children = PLATFORMS.map((arch) => ({ arch, manifest: imageManifest(name, arch) }));
+    const children = PLATFORMS.map((arch) => ({ arch, manifest: putPlatformImage(name, arch) }));
     const index = layout.putJson({
       schemaVersion: 2,
       mediaType: MEDIA.ociIndex,

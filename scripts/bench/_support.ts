@@ -1,12 +1,13 @@
 /**
- * Shared helpers of the benchmarks in scripts/bench/: a throw-away docker-registry, measured child
- * processes, page-cache dropping, synthetic image layers and clean-up that also runs on Ctrl-C.
- * Nothing here is part of lade; it only drives real programs (docker-registry, skopeo, lade).
+ * Shared helpers of the benchmarks in scripts/bench/: their command line, work folder and exit,
+ * a throw-away docker-registry, measured child processes, page-cache dropping and clean-up that
+ * also runs on Ctrl-C. Nothing here is part of lade; it only drives real programs
+ * (docker-registry, skopeo, lade). Synthetic layers are in _oci-layout.ts.
  */
-import { createCipheriv } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { crc32 } from "node:zlib";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 
 // ---------------------------------------------------------------- clean-up
 
@@ -83,7 +84,7 @@ export async function runMeasured(
   closeSync(out);
   closeSync(err);
   const exitCode = await child.exited;
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = secondsSince(started);
   liveChildren.delete(child);
   const usage = child.resourceUsage();
   return {
@@ -114,6 +115,25 @@ export async function inParallel<T>(items: readonly T[], limit: number, task: (i
   await Promise.all(workers);
 }
 
+/** SIGTERM, then SIGKILL when the child is still running after `graceMs`; its exit code. */
+export async function terminate(child: Bun.Subprocess, graceMs: number): Promise<number> {
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  const code = await child.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** The last `count` lines of a log file, to quote a failed run. */
+export function tailOf(path: string, count: number): string {
+  return readFileSync(path, "utf8").trim().split("\n").slice(-count).join("\n");
+}
+
+/** "peak RSS …  CPU user … s sys … s" of a measured run, for its log line. */
+export function formatResourceUsage(measured: Measured): string {
+  return `peak RSS ${mib(measured.maxRssBytes).padStart(10)}  CPU user ${measured.userSeconds.toFixed(2)} s sys ${measured.systemSeconds.toFixed(2)} s`;
+}
+
 /** Write dirty pages and drop the page cache (needs root); false when the kernel does not let us. */
 export function dropCaches(): boolean {
   Bun.spawnSync(["sync"]);
@@ -125,12 +145,21 @@ export function dropCaches(): boolean {
   }
 }
 
+/** Drop the page cache once, to learn whether every run can start cold, and say which it will be. */
+export function dropCachesBeforeRuns(): boolean {
+  const dropped = dropCaches();
+  log(dropped ? "page cache dropped before every run" : "cannot drop the page cache (not root?): runs start warm");
+  return dropped;
+}
+
 // ---------------------------------------------------------------- registry
 
 export interface Registry {
   /** `127.0.0.1:PORT` */
   readonly host: string;
   readonly url: string;
+  /** Of the docker-registry process, to read its CPU time and peak RSS from /proc. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -157,25 +186,22 @@ export async function startRegistry(workDir: string, storage: string, name = "re
       }),
     );
     const logPath = join(workDir, `${name}-${attempt}.log`);
-    const log = openSync(logPath, "w");
+    const logFile = openSync(logPath, "w");
     const child = Bun.spawn(["docker-registry", "serve", config], {
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
       stdin: "ignore",
-      stdout: log,
-      stderr: log,
+      stdout: logFile,
+      stderr: logFile,
     });
-    closeSync(log);
+    closeSync(logFile);
     let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await child.exited;
-      clearTimeout(timer);
+      await terminate(child, 5000);
     };
     onCleanup(stop);
-    if (await waitUntilReady(`http://${host}/v2/`, child)) return { host, url: `http://${host}`, stop };
+    if (await waitUntilReady(`http://${host}/v2/`, child)) return { host, url: `http://${host}`, pid: child.pid, stop };
     await stop();
     lastLog = await Bun.file(logPath).text();
     if (!/address already in use/i.test(lastLog)) break;
@@ -204,143 +230,6 @@ async function waitUntilReady(url: string, child: Bun.Subprocess): Promise<boole
     await Bun.sleep(50);
   }
   return false;
-}
-
-// ---------------------------------------------------------------- OCI layout writing
-
-export interface BlobRef {
-  readonly digest: string;
-  readonly size: number;
-}
-
-/** An OCI image layout being written: blobs/sha256/<hex>, oci-layout and index.json. */
-export class OciLayoutWriter {
-  readonly dir: string;
-  readonly #refs: object[] = [];
-  #temporary = 0;
-
-  constructor(dir: string) {
-    this.dir = dir;
-    mkdirSync(join(dir, "blobs", "sha256"), { recursive: true });
-  }
-
-  putJson(value: unknown): BlobRef {
-    const bytes = Buffer.from(JSON.stringify(value));
-    const hex = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
-    writeFileSync(join(this.dir, "blobs", "sha256", hex), bytes);
-    return { digest: `sha256:${hex}`, size: bytes.length };
-  }
-
-  /**
-   * A gzip'ed tar layer holding one file of `size` pseudo-random bytes (AES-256-CTR keyed by
-   * `seed`: incompressible, about 4 GB/s, the same bytes for the same seed). The gzip uses stored
-   * deflate blocks, like `pigz -0`: valid gzip at memory speed. Returns the blob and its diff ID.
-   */
-  putRandomLayer(seed: string, size: number): BlobRef & { diffId: string } {
-    const temporary = join(this.dir, `layer.${this.#temporary++}.tmp`);
-    const fd = openSync(temporary, "w");
-    const blobHash = new Bun.CryptoHasher("sha256");
-    const tarHash = new Bun.CryptoHasher("sha256");
-    const gzip = new StoredGzip((bytes) => {
-      blobHash.update(bytes);
-      writeSync(fd, bytes);
-    });
-    const tarBytes = (bytes: Uint8Array) => {
-      tarHash.update(bytes);
-      gzip.write(bytes);
-    };
-    try {
-      tarBytes(tarHeader(`bench/${seed.replace(/[^A-Za-z0-9._-]/g, "_")}.bin`, size));
-      const key = new Bun.CryptoHasher("sha256").update(seed).digest();
-      const cipher = createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
-      const zeros = Buffer.alloc(CHUNK);
-      for (let left = size; left > 0; left -= CHUNK) {
-        tarBytes(cipher.update(left >= CHUNK ? zeros : zeros.subarray(0, left)));
-      }
-      tarBytes(new Uint8Array((512 - (size % 512)) % 512 + 1024)); // padding and end-of-archive
-      gzip.end();
-    } finally {
-      closeSync(fd);
-    }
-    const hex = blobHash.digest("hex");
-    renameSync(temporary, join(this.dir, "blobs", "sha256", hex));
-    return { digest: `sha256:${hex}`, size: statSync(join(this.dir, "blobs", "sha256", hex)).size, diffId: `sha256:${tarHash.digest("hex")}` };
-  }
-
-  /** Name a manifest or index in index.json, for `oci:DIR:name`. */
-  addRef(name: string, mediaType: string, blob: BlobRef): void {
-    this.#refs.push({ mediaType, digest: blob.digest, size: blob.size, annotations: { "org.opencontainers.image.ref.name": name } });
-  }
-
-  finish(): void {
-    writeFileSync(join(this.dir, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-    writeFileSync(join(this.dir, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: this.#refs }));
-  }
-}
-
-const CHUNK = 65535 * 16; // a whole number of stored deflate blocks
-
-/** gzip with stored (uncompressed) deflate blocks: header, ≤65535-byte blocks, CRC32 and size. */
-class StoredGzip {
-  readonly #out: (bytes: Uint8Array) => void;
-  #crc = 0;
-  #size = 0;
-
-  constructor(out: (bytes: Uint8Array) => void) {
-    this.#out = out;
-    out(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]));
-  }
-
-  write(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.#crc = crc32(bytes, this.#crc);
-    this.#size = (this.#size + bytes.length) >>> 0;
-    const blocks = Math.ceil(bytes.length / 65535);
-    const out = Buffer.allocUnsafe(bytes.length + 5 * blocks);
-    let at = 0;
-    for (let start = 0; start < bytes.length; start += 65535) {
-      const part = bytes.subarray(start, Math.min(start + 65535, bytes.length));
-      out[at] = 0; // BFINAL=0, BTYPE=00 (stored)
-      out.writeUInt16LE(part.length, at + 1);
-      out.writeUInt16LE(~part.length & 0xffff, at + 3);
-      out.set(part, at + 5);
-      at += 5 + part.length;
-    }
-    this.#out(out);
-  }
-
-  end(): void {
-    const tail = Buffer.alloc(13);
-    tail[0] = 1; // an empty final stored block
-    tail.writeUInt16LE(0, 1);
-    tail.writeUInt16LE(0xffff, 3);
-    tail.writeUInt32LE(this.#crc >>> 0, 5);
-    tail.writeUInt32LE(this.#size, 9);
-    this.#out(tail);
-  }
-}
-
-/** A ustar header for a regular file, owned by root, mtime 0. */
-function tarHeader(name: string, size: number): Uint8Array {
-  const header = Buffer.alloc(512);
-  const field = (offset: number, length: number, value: string) => header.write(value, offset, length, "ascii");
-  const octal = (value: number, length: number) => `${value.toString(8).padStart(length - 1, "0")}\0`;
-  field(0, 100, name);
-  field(100, 8, octal(0o644, 8));
-  field(108, 8, octal(0, 8));
-  field(116, 8, octal(0, 8));
-  field(124, 12, octal(size, 12));
-  field(136, 12, octal(0, 12));
-  field(148, 8, "        ");
-  field(156, 1, "0");
-  field(257, 6, "ustar\0");
-  field(263, 2, "00");
-  field(265, 32, "root");
-  field(297, 32, "root");
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  field(148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
-  return header;
 }
 
 // ---------------------------------------------------------------- files and numbers
@@ -381,15 +270,33 @@ export function mib(bytes: number): string {
   return `${(bytes / MiB).toFixed(1)} MiB`;
 }
 
+/** Megabytes (10^6), the unit of the MB/s figures. */
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
 /** Megabytes (10^6) per second, as dd and curl report them. */
 export function mbPerSecond(bytes: number, seconds: number): string {
   return `${(bytes / 1e6 / seconds).toFixed(0)} MB/s`;
 }
 
+/** Seconds since `start`, a `performance.now()` reading. */
+export function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
 export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
 
+// ---------------------------------------------------------------- lade
+
+export interface LadeCommand {
+  readonly argv: string[];
+  /** Why this lade was chosen, when the user did not name one. */
+  readonly note?: string;
+}
+
 /** How to run lade: PATH if given, else the compiled amd64 binary when it is newer than src/, else the source. */
-export function ladeCommand(explicit: string | undefined): { argv: string[]; note?: string } {
+export function ladeCommand(explicit: string | undefined): LadeCommand {
   if (explicit) return { argv: [resolve(explicit)] };
   const binary = join(REPO_ROOT, "dist", "lade-linux-amd64");
   const source = [join(REPO_ROOT, "src"), ...walkFiles(join(REPO_ROOT, "src"))];
@@ -401,13 +308,124 @@ export function ladeCommand(explicit: string | undefined): { argv: string[]; not
   return { argv: [process.execPath, join(REPO_ROOT, "src", "main.ts")], note: "no compiled binary for this machine" };
 }
 
-/** A whole-number option of a benchmark, or its usage and exit 2. */
-export function wholeNumberOption(name: string, value: string, min: number, usage: (code: number) => never, max = Number.MAX_SAFE_INTEGER): number {
+/** The lade command line and why it was chosen, for the log. */
+export function describeLadeCommand(lade: LadeCommand): string {
+  return `${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`;
+}
+
+// ---------------------------------------------------------------- command line, work folder, exit
+
+/** A whole-number option: its default and the range it must be in. */
+export interface NumberOption {
+  readonly default: number;
+  readonly min: number;
+  readonly max?: number;
+}
+
+/** The options every benchmark that seeds a registry takes besides its numbers. */
+export interface CommonOptions {
+  /** The lade to measure (default: see ladeCommand). */
+  readonly lade?: string;
+  /** Where the work folder goes (default $TMPDIR). */
+  readonly work?: string;
+  /** Keep the work folder at the end. */
+  readonly keep: boolean;
+}
+
+/**
+ * The command line of a benchmark: `--FLAG N` for each of `numbers` (camelCase names, kebab-case
+ * flags, in the order of the usage line), then --lade PATH, --work DIR and --keep. --help prints
+ * the usage and exits 0, a bad number prints it and exits 2, an unknown option throws.
+ */
+export function parseBenchOptions<Name extends string>(script: string, numbers: Record<Name, NumberOption>): Record<Name, number> & CommonOptions {
+  const names = Object.keys(numbers) as Name[];
+  const usage = (code: number): never => {
+    const numberFlags = names.map((name) => `[--${flagOf(name)} ${numbers[name].default}]`).join(" ");
+    process.stderr.write(`usage: bun scripts/bench/${script} ${numberFlags} [--lade PATH] [--work DIR] [--keep]\n`);
+    process.exit(code);
+  };
+  const numberOptions: ParseArgsOptionsConfig = Object.fromEntries(names.map((name) => [flagOf(name), { type: "string", default: String(numbers[name].default) }]));
+  const { values } = parseArgs({
+    args: Bun.argv.slice(2),
+    options: {
+      ...numberOptions,
+      lade: { type: "string" },
+      work: { type: "string" },
+      keep: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) usage(0);
+  const given: Record<string, unknown> = values; // the number flags are not in its type
+  const parsed = {} as Record<Name, number>;
+  for (const name of names) parsed[name] = wholeNumberOption(flagOf(name), String(given[flagOf(name)]), numbers[name], usage);
+  return {
+    ...parsed,
+    ...(values.lade ? { lade: values.lade } : {}),
+    ...(values.work ? { work: values.work } : {}),
+    keep: values.keep,
+  };
+}
+
+/** sizeMib → size-mib */
+function flagOf(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** A whole-number option's value, or the usage and exit 2. */
+function wholeNumberOption(flag: string, value: string, option: NumberOption, usage: (code: number) => never): number {
+  const { min, max = Number.MAX_SAFE_INTEGER } = option;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    process.stderr.write(`bench: --${name} needs a whole number ${range}, got "${value}"\n`);
+    process.stderr.write(`bench: --${flag} needs a whole number ${range}, got "${value}"\n`);
     usage(2);
   }
   return parsed;
+}
+
+/** Throw when a program the benchmark drives is not on PATH. */
+export function requireTools(tools: readonly string[]): void {
+  for (const tool of tools) {
+    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
+  }
+}
+
+/** A fresh `lade-bench-NAME-*` folder under --work (default $TMPDIR), removed at clean-up unless --keep. */
+export function createWorkDir(benchmark: string, options: CommonOptions): string {
+  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), `lade-bench-${benchmark}-`));
+  onCleanup(() => {
+    if (options.keep) log(`kept ${work}`);
+    else removeTree(work);
+  });
+  return work;
+}
+
+/** Progress goes to stderr, so that stdout holds only the report. */
+export function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** After the report: the failures under `heading`, or PASS; the exit status (1 when anything failed). */
+export function verdict(failures: readonly string[], heading = "VERIFICATION FAILED"): number {
+  if (failures.length > 0) {
+    console.log(`\n${heading}:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
+    return 1;
+  }
+  console.log("\nverification: PASS");
+  return 0;
+}
+
+/** Run a benchmark's main, clean up whatever happens, and exit with its status (1 when it throws). */
+export async function runBenchmark(main: () => Promise<number>): Promise<never> {
+  let status = 1;
+  try {
+    status = await main();
+  } catch (error) {
+    // After Ctrl-C, killed children make main throw; that is no error worth a stack.
+    if (!interrupted()) process.stderr.write(`bench: ERROR ${(error as Error).stack ?? error}\n`);
+  } finally {
+    await cleanUp();
+  }
+  process.exit(status);
 }

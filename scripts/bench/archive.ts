@@ -24,92 +24,50 @@
  *    lade/peer speed, lade peak RSS; PASS/FAIL against the targets (lade at least as fast as the
  *    peer, peak RSS < 200 MiB). Exit status 1 only when a run or the verification fails.
  */
-import { existsSync, linkSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, closeSync, openSync, writeSync, renameSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, OciLayoutWriter, onCleanup, removeTree, run, runMeasured, startRegistry, walkFiles, type BlobRef, type Measured, ladeCommand, REPO_ROOT, wholeNumberOption } from "./_support.ts";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { imageManifest, MEDIA, OciLayoutWriter, writeLayoutIndex, type LayerRef } from "./_oci-layout.ts";
+import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, dropCachesBeforeRuns, formatResourceUsage, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, parseBenchOptions, removeTree, REPO_ROOT, requireTools, run, runBenchmark, runMeasured, secondsSince, startRegistry, tailOf, verdict, walkFiles, type CommonOptions, type Measured } from "./_support.ts";
 
 const TARGET_RSS_MIB = 200;
 const TIME = "/usr/bin/time";
 const RSS_MARK = "bench-max-rss-kib=";
-const MEDIA = {
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociConfig: "application/vnd.oci.image.config.v1+json",
-  layerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-  layerTar: "application/vnd.oci.image.layer.v1.tar",
-};
 
-interface Options {
-  sizeMib: number;
-  images: number;
-  textPercent: number;
-  runs: number;
-  lade?: string;
-  work?: string;
-  keep: boolean;
+interface Options extends CommonOptions {
+  readonly sizeMib: number;
+  readonly images: number;
+  readonly textPercent: number;
+  readonly runs: number;
 }
 
 type Operation = "save" | "load";
 type Tool = "lade" | "peer";
 
 function parseOptions(): Options {
-  const { values } = parseArgs({
-    args: Bun.argv.slice(2),
-    options: {
-      "size-mib": { type: "string", default: "1024" },
-      images: { type: "string", default: "8" },
-      "text-percent": { type: "string", default: "25" },
-      runs: { type: "string", default: "3" },
-      lade: { type: "string" },
-      work: { type: "string" },
-      keep: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  return parseBenchOptions("archive.ts", {
+    sizeMib: { default: 1024, min: 16 },
+    images: { default: 8, min: 1 },
+    textPercent: { default: 25, min: 0, max: 100 },
+    runs: { default: 3, min: 1 },
   });
-  if (values.help) usage(0);
-  const number = (name: string, value: string, min: number, max?: number) => wholeNumberOption(name, value, min, usage, max);
-  return {
-    sizeMib: number("size-mib", values["size-mib"], 16),
-    images: number("images", values.images, 1),
-    textPercent: number("text-percent", values["text-percent"], 0, 100),
-    runs: number("runs", values.runs, 1),
-    ...(values.lade ? { lade: values.lade } : {}),
-    ...(values.work ? { work: values.work } : {}),
-    keep: values.keep,
-  };
-}
-
-function usage(code: number): never {
-  process.stderr.write(
-    "usage: bun scripts/bench/archive.ts [--size-mib 1024] [--images 8] [--text-percent 25] [--runs 3] [--lade PATH] [--work DIR] [--keep]\n",
-  );
-  process.exit(code);
 }
 
 async function main(): Promise<number> {
   const options = parseOptions();
-  for (const tool of ["docker-registry", "tar", "zstd"]) {
-    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
-  }
+  requireTools(["docker-registry", "tar", "zstd"]);
   if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time, apt-get install time) is needed to measure peak RSS`);
   cleanUpOnSignals();
-  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-archive-"));
-  onCleanup(() => {
-    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
-    else removeTree(work);
-  });
+  const work = createWorkDir("archive", options);
   const logs = join(work, "logs");
   mkdirSync(logs);
   const lade = ladeCommand(options.lade);
-  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
+  log(`lade: ${describeLadeCommand(lade)}`);
 
   // ------------------------------------------------------------ seeding and build (not timed)
   const registry = await startRegistry(work, join(work, "registry-storage"));
   const seedStarted = performance.now();
   const names = await seed(work, registry.url, options);
-  log(`seeded ${names.length} images in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+  log(`seeded ${names.length} images in ${secondsSince(seedStarted).toFixed(1)} s`);
   const imageList = join(work, "images.txt");
   writeFileSync(imageList, names.map((name) => `${registry.host}/${name}\n`).join(""));
   const context = join(work, "context");
@@ -120,17 +78,16 @@ async function main(): Promise<number> {
   const buildStarted = performance.now();
   const built = await run([...lade.argv, "--root", store, "build", "-q", "-t", "bench:1", "--platform", "linux/amd64", "--image-list", imageList, context], { cwd: REPO_ROOT });
   const imageDigest = built.trim().split("\n").at(-1)!;
-  log(`built bench:1 (${imageDigest}) in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  log(`built bench:1 (${imageDigest}) in ${secondsSince(buildStarted).toFixed(1)} s`);
   await registry.stop();
   removeTree(join(work, "registry-storage"));
 
   const layout = join(work, "layout");
   const layoutBytes = exportLayout(store, imageDigest, layout);
   const blobCount = readdirSync(join(layout, "blobs", "sha256")).length;
-  log(`OCI layout of bench:1: ${blobCount} blobs, ${mib(layoutBytes)} (${(layoutBytes / 1e6).toFixed(0)} MB)`);
+  log(`OCI layout of bench:1: ${blobCount} blobs, ${mib(layoutBytes)} (${mb(layoutBytes)})`);
 
-  const cachesDropped = dropCaches();
-  log(cachesDropped ? "page cache dropped before every run" : "cannot drop the page cache (not root?): runs start warm");
+  const cachesDropped = dropCachesBeforeRuns();
 
   // ------------------------------------------------------------ runs
   const results: Record<Operation, Record<Tool, Measured[]>> = { save: { lade: [], peer: [] }, load: { lade: [], peer: [] } };
@@ -183,12 +140,7 @@ async function main(): Promise<number> {
   }
 
   report(options, layoutBytes, blobCount, sizes, results, cachesDropped, lade.argv.join(" "));
-  if (failures.length > 0) {
-    console.log(`\nVERIFICATION FAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
-    return 1;
-  }
-  console.log("\nverification: PASS");
-  return 0;
+  return verdict(failures);
 }
 
 /**
@@ -203,15 +155,12 @@ async function measure(label: string, argv: string[], logs: string, failures: st
   const rssKib = Number(new RegExp(`${RSS_MARK}(\\d+)`).exec(readFileSync(stderr, "utf8"))?.[1] ?? Number.NaN);
   if (Number.isFinite(rssKib)) (measured as { maxRssBytes: number }).maxRssBytes = rssKib * 1024;
   if (measured.exitCode !== 0) {
-    const message = `${label} exited ${measured.exitCode}: ${readFileSync(stderr, "utf8").trim().split("\n").slice(-10).join("\n")}`;
+    const message = `${label} exited ${measured.exitCode}: ${tailOf(stderr, 10)}`;
     failures.push(message);
     log(message);
     return undefined;
   }
-  log(
-    `${label.padEnd(14)} ${measured.seconds.toFixed(2).padStart(6)} s  peak RSS ${mib(measured.maxRssBytes).padStart(10)}  ` +
-      `CPU user ${measured.userSeconds.toFixed(2)} s sys ${measured.systemSeconds.toFixed(2)} s`,
-  );
+  log(`${label.padEnd(14)} ${measured.seconds.toFixed(2).padStart(6)} s  ${formatResourceUsage(measured)}`);
   return measured;
 }
 
@@ -228,23 +177,16 @@ async function seed(work: string, registryUrl: string, options: Options): Promis
   const names: string[] = [];
   for (let number = 1; number <= options.images; number++) {
     const name = `bench/img${number}:v1`;
-    const layers: (BlobRef & { diffId: string; mediaType: string })[] = [];
-    if (perImage - textSize > 0) layers.push({ ...layout.putRandomLayer(`${name}/random`, perImage - textSize), mediaType: MEDIA.layerGzip });
-    if (textSize > 0) layers.push({ ...putTextLayer(layout.dir, `${name}/text`, textSize), mediaType: MEDIA.layerTar });
+    const layers: (LayerRef & { mediaType: string })[] = [];
+    if (perImage - textSize > 0) layers.push({ ...layout.putRandomLayer(`${name}/random`, perImage - textSize), mediaType: MEDIA.ociLayerGzip });
+    if (textSize > 0) layers.push({ ...layout.putTextLayer(`${name}/text`, textSize), mediaType: MEDIA.ociLayerTar });
     const config = layout.putJson({
       architecture: "amd64",
       os: "linux",
       config: { Labels: { "lade.bench": name } },
       rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
     });
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA.ociManifest,
-        config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
-        layers: layers.map((layer) => ({ mediaType: layer.mediaType, digest: layer.digest, size: layer.size })),
-      }),
-    );
+    const manifest = Buffer.from(JSON.stringify(imageManifest(config, layers)));
     const [repository, tag] = name.split(":") as [string, string];
     for (const blob of [config, ...layers]) await uploadBlob(registryUrl, repository, blob.digest, join(layout.dir, "blobs", "sha256", blob.digest.slice(7)));
     const put = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, { method: "PUT", headers: { "Content-Type": MEDIA.ociManifest }, body: manifest });
@@ -262,69 +204,6 @@ async function uploadBlob(registryUrl: string, repository: string, digest: strin
   location.searchParams.set("digest", digest);
   const put = await fetch(location, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: Bun.file(path) });
   if (put.status !== 201) throw new Error(`upload of ${digest} answered ${put.status}: ${await put.text()}`);
-}
-
-/**
- * An uncompressed tar layer holding one file of log-like text (compresses about 5–10× with zstd),
- * written into the layout's blobs. Returns the blob; its diff ID is its own digest.
- */
-function putTextLayer(dir: string, seed: string, size: number): BlobRef & { diffId: string } {
-  const temporary = join(dir, `text.${process.pid}.tmp`);
-  const fd = openSync(temporary, "w");
-  const hash = new Bun.CryptoHasher("sha256");
-  const write = (bytes: Uint8Array) => {
-    hash.update(bytes);
-    writeSync(fd, bytes);
-  };
-  const content = Math.max(0, size - 2048);
-  write(tarHeader(`logs/${seed.replace(/[^A-Za-z0-9._-]/g, "_")}.log`, content));
-  const levels = ["INFO", "WARN", "DEBUG", "ERROR"];
-  const components = ["kubelet", "etcd", "apiserver", "scheduler", "controller-manager", "coredns", "calico-node"];
-  let written = 0;
-  let line = 0;
-  let state = new Bun.CryptoHasher("sha256").update(seed).digest().readUInt32LE(0) | 1;
-  while (written < content) {
-    const lines: string[] = [];
-    for (let index = 0; index < 2048; index++, line++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      const random = state >>> 0;
-      lines.push(
-        `2024-06-${String(1 + (line % 28)).padStart(2, "0")}T${String(line % 24).padStart(2, "0")}:${String(line % 60).padStart(2, "0")}:${String(random % 60).padStart(2, "0")}.${String(random % 1000).padStart(3, "0")}Z ` +
-          `${levels[random % 4]} ${components[random % 7]} request=${random.toString(16)} latency=${random % 997}ms node=node-${random % 16} msg="reconciled object ${line}"\n`,
-      );
-    }
-    let chunk = Buffer.from(lines.join(""));
-    if (written + chunk.length > content) chunk = chunk.subarray(0, content - written);
-    write(chunk);
-    written += chunk.length;
-  }
-  write(new Uint8Array(((512 - (content % 512)) % 512) + 1024));
-  closeSync(fd);
-  const hex = hash.digest("hex");
-  renameSync(temporary, join(dir, "blobs", "sha256", hex));
-  return { digest: `sha256:${hex}`, size: statSync(join(dir, "blobs", "sha256", hex)).size, diffId: `sha256:${hex}` };
-}
-
-function tarHeader(name: string, size: number): Uint8Array {
-  const header = Buffer.alloc(512);
-  const field = (offset: number, length: number, value: string) => header.write(value, offset, length, "ascii");
-  const octal = (value: number, length: number) => `${value.toString(8).padStart(length - 1, "0")}\0`;
-  field(0, 100, name);
-  field(100, 8, octal(0o644, 8));
-  field(108, 8, octal(0, 8));
-  field(116, 8, octal(0, 8));
-  field(124, 12, octal(size, 12));
-  field(136, 12, octal(0, 12));
-  field(148, 8, "        ");
-  field(156, 1, "0");
-  field(257, 6, "ustar\0");
-  field(263, 2, "00");
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  field(148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
-  return header;
 }
 
 // ---------------------------------------------------------------- the peer's input
@@ -355,14 +234,11 @@ function exportLayout(store: string, digest: string, layout: string): number {
       copyFileSync(from, to);
     }
   }
-  writeFileSync(join(layout, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: [entry] }));
+  writeLayoutIndex(layout, [entry]);
   return walkFiles(layout).reduce((sum, file) => sum + statSync(file).size, 0);
 }
 
-// ---------------------------------------------------------------- lade and the report
-
-/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
+// ---------------------------------------------------------------- the report
 
 function report(
   options: Options,
@@ -373,7 +249,7 @@ function report(
   cachesDropped: boolean,
   ladeCommandLine: string,
 ): void {
-  console.log(`\n## archive benchmark: ${options.images} images, ${options.textPercent}% text, ${blobCount} blobs, ${(layoutBytes / 1e6).toFixed(0)} MB layout`);
+  console.log(`\n## archive benchmark: ${options.images} images, ${options.textPercent}% text, ${blobCount} blobs, ${mb(layoutBytes)} layout`);
   console.log(`lade: ${ladeCommandLine}; ${options.runs} runs each; page cache ${cachesDropped ? "dropped before every run" : "warm (not root)"}\n`);
   console.log("| operation | lade s (MB/s) | peer s (MB/s) | lade/peer speed | lade peak RSS |");
   console.log("|---|---|---|---|---|");
@@ -403,16 +279,4 @@ function report(
   for (const verdict of verdicts) console.log(verdict);
 }
 
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  if (!interrupted()) process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
-} finally {
-  await cleanUp();
-}
-process.exit(code);
+await runBenchmark(main);

@@ -22,78 +22,32 @@
  * The registry is stopped and the work folder removed at the end, also on error or Ctrl-C; with
  * --keep the folder stays (serve it again with `docker-registry serve WORK/registry.yml`).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ACCEPT, getManifest, PLATFORMS, seedBenchImages, type SeededImage } from "./_seed.ts";
-import { cleanUp, cleanUpOnSignals, dropCaches, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, runMeasured, sha256File, startRegistry, walkFiles, type Measured, ladeCommand, REPO_ROOT, wholeNumberOption } from "./_support.ts";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ACCEPT, getManifest, PLATFORM_LIST, seedBenchImages, seedSizeOptions, type SeededImage, type SeedSize } from "./_seed.ts";
+import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, dropCachesBeforeRuns, formatResourceUsage, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, parseBenchOptions, removeTree, REPO_ROOT, requireTools, runBenchmark, runMeasured, secondsSince, sha256File, startRegistry, tailOf, verdict, walkFiles, type CommonOptions, type Measured } from "./_support.ts";
 
 const TARGET_RATIO = 3;
 const TARGET_RSS_MIB = 200;
-
 
 /** A measured run, plus how long a `sync` right after it took (skopeo fsyncs each blob, lade does not). */
 interface Run extends Measured {
   readonly syncSeconds: number;
 }
 
-interface Options {
-  sizeMib: number;
-  images: number;
-  layers: number;
-  runs: number;
-  lade?: string;
-  work?: string;
-  keep: boolean;
+interface Options extends CommonOptions, SeedSize {
+  readonly runs: number;
 }
-
 
 function parseOptions(): Options {
-  const { values } = parseArgs({
-    args: Bun.argv.slice(2),
-    options: {
-      "size-mib": { type: "string", default: "1024" },
-      images: { type: "string", default: "10" },
-      layers: { type: "string", default: "3" },
-      runs: { type: "string", default: "3" },
-      lade: { type: "string" },
-      work: { type: "string" },
-      keep: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) usage(0);
-  const number = (name: string, value: string, min: number, max?: number) => wholeNumberOption(name, value, min, usage, max);
-  return {
-    sizeMib: number("size-mib", values["size-mib"], 1),
-    images: number("images", values.images, 2),
-    layers: number("layers", values.layers, 1),
-    runs: number("runs", values.runs, 1),
-    ...(values.lade ? { lade: values.lade } : {}),
-    ...(values.work ? { work: values.work } : {}),
-    keep: values.keep,
-  };
-}
-
-function usage(code: number): never {
-  process.stderr.write(
-    "usage: bun scripts/bench/mirror.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3] [--lade PATH] [--work DIR] [--keep]\n",
-  );
-  process.exit(code);
+  return parseBenchOptions("mirror.ts", { ...seedSizeOptions(2), runs: { default: 3, min: 1 } });
 }
 
 async function main(): Promise<number> {
   const options = parseOptions();
-  for (const tool of ["docker-registry", "skopeo"]) {
-    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
-  }
+  requireTools(["docker-registry", "skopeo"]);
   cleanUpOnSignals();
-  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-mirror-"));
-  onCleanup(() => {
-    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
-    else removeTree(work);
-  });
+  const work = createWorkDir("mirror", options);
   const logs = join(work, "logs");
   mkdirSync(logs);
 
@@ -101,8 +55,8 @@ async function main(): Promise<number> {
   log(`registry ${registry.host} (storage ${join(work, "registry-storage")})`);
 
   const seedStarted = performance.now();
-  const images = await seedBenchImages(work, registry.host, options, log);
-  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const images = await seedBenchImages(work, registry.host, options);
+  const seedSeconds = secondsSince(seedStarted);
   const allBlobs = new Map<string, number>();
   let manifestCount = 0;
   for (const image of images) {
@@ -112,7 +66,7 @@ async function main(): Promise<number> {
   const totalBytes = [...allBlobs.values()].reduce((sum, size) => sum + size, 0);
   log(
     `seeded ${images.length} images (${manifestCount} manifests, ${allBlobs.size - manifestCount} configs and layers, ` +
-      `${mib(totalBytes)} = ${(totalBytes / 1e6).toFixed(0)} MB) in ${seedSeconds.toFixed(1)} s`,
+      `${mib(totalBytes)} = ${mb(totalBytes)}) in ${seedSeconds.toFixed(1)} s`,
   );
 
   const imageList = join(work, "images.txt");
@@ -124,9 +78,8 @@ async function main(): Promise<number> {
   );
 
   const lade = ladeCommand(options.lade);
-  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
-  const cachesDropped = dropCaches();
-  log(cachesDropped ? "page cache dropped before every run" : "cannot drop the page cache (not root?): runs start warm");
+  log(`lade: ${describeLadeCommand(lade)}`);
+  const cachesDropped = dropCachesBeforeRuns();
 
   const results: Record<"lade" | "skopeo", Run[]> = { lade: [], skopeo: [] };
   const failures: string[] = [];
@@ -142,14 +95,13 @@ async function main(): Promise<number> {
       const output = join(runDir, "out");
       const argv =
         tool === "lade"
-          ? [...lade.argv, "--root", join(runDir, "store"), "mirror", "--image-list", imageList, "--dir", output, "--platform", PLATFORMS.map((arch) => `linux/${arch}`).join(",")]
+          ? [...lade.argv, "--root", join(runDir, "store"), "mirror", "--image-list", imageList, "--dir", output, "--platform", PLATFORM_LIST]
           : ["skopeo", "sync", "--all", "--src", "yaml", "--dest", "dir", syncYaml, output];
       const stdout = join(logs, `${tool}-${round}.out`);
       const stderr = join(logs, `${tool}-${round}.err`);
       const measured = await runMeasured(argv, { cwd: REPO_ROOT, stdout, stderr });
       if (measured.exitCode !== 0) {
-        const tail = readFileSync(stderr, "utf8").trim().split("\n").slice(-15).join("\n");
-        const message = `${tool} run ${round} exited ${measured.exitCode}:\n${tail}`;
+        const message = `${tool} run ${round} exited ${measured.exitCode}:\n${tailOf(stderr, 15)}`;
         if (tool === "skopeo") throw new Error(message);
         failures.push(message);
         log(message);
@@ -159,12 +111,11 @@ async function main(): Promise<number> {
       // every blob itself, lade leaves that to the kernel).
       const syncStarted = performance.now();
       Bun.spawnSync(["sync"]);
-      const syncSeconds = (performance.now() - syncStarted) / 1000;
+      const syncSeconds = secondsSince(syncStarted);
       results[tool].push({ ...measured, syncSeconds });
       log(
         `run ${round} ${tool.padEnd(6)} ${measured.seconds.toFixed(2).padStart(6)} s  ${mbPerSecond(totalBytes, measured.seconds).padStart(9)}  ` +
-          `peak RSS ${mib(measured.maxRssBytes).padStart(10)}  CPU user ${measured.userSeconds.toFixed(2)} s sys ${measured.systemSeconds.toFixed(2)} s  ` +
-          `then sync ${syncSeconds.toFixed(2)} s`,
+          `${formatResourceUsage(measured)}  then sync ${syncSeconds.toFixed(2)} s`,
       );
       if (tool === "lade") {
         const problems = await verifyLadeOutput(output, images, allBlobs);
@@ -186,26 +137,10 @@ async function main(): Promise<number> {
   }
 
   report(options, images.length, manifestCount, totalBytes, results, cachesDropped, lade.argv.join(" "));
-  if (failures.length > 0) {
-    console.log(`\nVERIFICATION FAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
-    return 1;
-  }
-  console.log("\nverification: PASS");
-  return 0;
+  return verdict(failures);
 }
 
-// ---------------------------------------------------------------- seeding
-
-/**
- * Write every image into one OCI layout, push it with skopeo, then read back from the registry
- * what it holds (converted Docker manifests have new digests).
- */
-
-
-
-// ---------------------------------------------------------------- lade
-
-/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
+// ---------------------------------------------------------------- verification
 
 /**
  * Check lade's folder: every blob's sha256 matches its path, the blobs are exactly the seeded ones,
@@ -302,7 +237,7 @@ function report(
   const lade = summary("lade");
   const skopeo = summary("skopeo");
   console.log(
-    `\n== lade mirror vs skopeo sync: ${imageCount} images, ${manifestCount} manifests, ${(totalBytes / 1e6).toFixed(0)} MB ` +
+    `\n== lade mirror vs skopeo sync: ${imageCount} images, ${manifestCount} manifests, ${mb(totalBytes)} ` +
       `(${mib(totalBytes)}), ${options.runs} runs each, median; page cache ${cachesDropped ? "dropped before each run" : "NOT dropped"}`,
   );
   console.log(`   lade = ${ladeArgv}`);
@@ -328,17 +263,4 @@ function report(
   console.log(`${rssMib < TARGET_RSS_MIB ? "PASS" : "FAIL"}  lade peak RSS < ${TARGET_RSS_MIB} MiB: ${rssMib.toFixed(1)} MiB (highest of ${results.lade.length} runs)`);
 }
 
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-let status = 1;
-try {
-  status = await main();
-} catch (error) {
-  if (!interrupted()) process.stderr.write(`bench: ERROR ${(error as Error).stack ?? error}\n`);
-  status = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(status);
+await runBenchmark(main);

@@ -24,12 +24,10 @@
  * Exit status: 1 when a pull or the verification fails (or the harness does), else 0 whatever the
  * numbers are. Everything is stopped and the work folder removed at the end, also on Ctrl-C.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { ACCEPT, getManifest, PLATFORMS, seedBenchImages, type SeededImage } from "./_seed.ts";
-import { cleanUp, cleanUpOnSignals, dropCaches, inParallel, interrupted, mbPerSecond, median, mib, MiB, onCleanup, removeTree, run, startRegistry, walkFiles, ladeCommand, REPO_ROOT, wholeNumberOption } from "./_support.ts";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ACCEPT, getManifest, PLATFORM_LIST, seedBenchImages, seedSizeOptions, type SeededImage, type SeedSize } from "./_seed.ts";
+import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, inParallel, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, onCleanup, parseBenchOptions, removeTree, REPO_ROOT, requireTools, run, runBenchmark, secondsSince, startRegistry, terminate, verdict, type CommonOptions } from "./_support.ts";
 
 const TARGET_RATIO = 1;
 const TARGET_RSS_MIB = 200;
@@ -37,17 +35,10 @@ const TARGET_RSS_MIB = 200;
 type ServerName = "lade" | "docker-registry";
 type CacheState = "warm" | "cold";
 
-interface Options {
-  sizeMib: number;
-  images: number;
-  layers: number;
-  runs: number;
-  concurrency: number;
-  lade?: string;
-  work?: string;
-  keep: boolean;
+interface Options extends CommonOptions, SeedSize {
+  readonly runs: number;
+  readonly concurrency: number;
 }
-
 
 /** One GET of a pull: a path and the bytes it must give. */
 interface Fetch {
@@ -70,80 +61,39 @@ interface RunResult {
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({
-    args: Bun.argv.slice(2),
-    options: {
-      "size-mib": { type: "string", default: "1024" },
-      images: { type: "string", default: "10" },
-      layers: { type: "string", default: "3" },
-      runs: { type: "string", default: "3" },
-      concurrency: { type: "string", default: "6" },
-      lade: { type: "string" },
-      work: { type: "string" },
-      keep: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) usage(0);
-  const number = (name: string, value: string, min: number, max?: number) => wholeNumberOption(name, value, min, usage, max);
-  return {
-    sizeMib: number("size-mib", values["size-mib"], 1),
-    images: number("images", values.images, 1),
-    layers: number("layers", values.layers, 1),
-    runs: number("runs", values.runs, 1),
-    concurrency: number("concurrency", values.concurrency, 1),
-    ...(values.lade ? { lade: values.lade } : {}),
-    ...(values.work ? { work: values.work } : {}),
-    keep: values.keep,
-  };
-}
-
-function usage(code: number): never {
-  process.stderr.write(
-    "usage: bun scripts/bench/serve.ts [--size-mib 1024] [--images 10] [--layers 3] [--runs 3] [--concurrency 6] [--lade PATH] [--work DIR] [--keep]\n",
-  );
-  process.exit(code);
+  return parseBenchOptions("serve.ts", { ...seedSizeOptions(1), runs: { default: 3, min: 1 }, concurrency: { default: 6, min: 1 } });
 }
 
 async function main(): Promise<number> {
   const options = parseOptions();
-  for (const tool of ["docker-registry", "skopeo"]) {
-    if (!Bun.which(tool)) throw new Error(`${tool} is not installed`);
-  }
+  requireTools(["docker-registry", "skopeo"]);
   cleanUpOnSignals();
-  const work = mkdtempSync(join(options.work ? resolve(options.work) : tmpdir(), "lade-bench-serve-"));
-  onCleanup(() => {
-    if (options.keep) process.stderr.write(`bench: kept ${work}\n`);
-    else removeTree(work);
-  });
+  const work = createWorkDir("serve", options);
 
   // ---- seed an origin and mirror it into one folder
   const origin = await startRegistry(work, join(work, "origin-storage"), "origin");
   const seedStarted = performance.now();
-  const images = await seedBenchImages(work, origin.host, options, log);
+  const images = await seedBenchImages(work, origin.host, options);
   const folder = join(work, "registry");
   const lade = ladeCommand(options.lade);
-  await run([...lade.argv, "--root", join(work, "store"), "mirror", ...images.map((image) => `${origin.host}/${image.name}:v1`), "--dir", folder, "--platform", PLATFORMS.map((arch) => `linux/${arch}`).join(",")], {
-    cwd: REPO_ROOT,
-  });
+  await run([...lade.argv, "--root", join(work, "store"), "mirror", ...images.map((image) => `${origin.host}/${image.name}:v1`), "--dir", folder, "--platform", PLATFORM_LIST], { cwd: REPO_ROOT });
   await origin.stop();
   removeTree(join(work, "origin-storage"));
   removeTree(join(work, "store")); // the folder's blobs are hard links; they stay
   const plan = pullPlan(images);
   const totalBytes = plan.reduce((sum, item) => sum + item.size, 0);
   const blobCount = plan.filter((item) => item.path.includes("/blobs/")).length;
-  log(`seeded and mirrored ${images.length} images (${plan.length} GETs: ${blobCount} blobs, ${mib(totalBytes)} = ${(totalBytes / 1e6).toFixed(0)} MB) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
-  log(`lade: ${lade.argv.join(" ")}${lade.note ? ` (${lade.note})` : ""}`);
+  log(`seeded and mirrored ${images.length} images (${plan.length} GETs: ${blobCount} blobs, ${mib(totalBytes)} = ${mb(totalBytes)}) in ${secondsSince(seedStarted).toFixed(1)} s`);
+  log(`lade: ${describeLadeCommand(lade)}`);
 
   // ---- the two servers, same folder
   const ladeServer = await startLade(lade.argv, folder, join(work, "lade-serve.log"));
   const registry = await startRegistry(work, folder, "served");
-  const registryPid = findPid(join(work, "served.yml"));
   const servers: Served[] = [
     { name: "lade", url: ladeServer.url, pid: ladeServer.pid },
-    { name: "docker-registry", url: registry.url, pid: registryPid },
+    { name: "docker-registry", url: registry.url, pid: registry.pid },
   ];
-  log(`lade ${ladeServer.url} (pid ${ladeServer.pid}), docker-registry ${registry.url} (pid ${registryPid}), client concurrency ${options.concurrency}`);
+  log(`lade ${ladeServer.url} (pid ${ladeServer.pid}), docker-registry ${registry.url} (pid ${registry.pid}), client concurrency ${options.concurrency}`);
 
   const failures: string[] = [];
   const results = new Map<string, RunResult[]>();
@@ -179,7 +129,7 @@ async function main(): Promise<number> {
   if (problems.length === 0) log(`verified: ${plan.length} manifests and blobs from lade hash to their digests; ${images.length} tags give the same bytes from both servers`);
 
   const ladePeakHwm = peakRss(ladeServer.pid);
-  const registryPeakHwm = peakRss(registryPid);
+  const registryPeakHwm = peakRss(registry.pid);
   const ladeExit = await ladeServer.stop();
   if (ladeExit.code !== 0) failures.push(`lade serve registry exited ${ladeExit.code} on SIGTERM`);
   await registry.stop();
@@ -189,18 +139,10 @@ async function main(): Promise<number> {
     registry: registryPeakHwm,
     ladeArgv: lade.argv.join(" "),
   });
-  if (failures.length > 0) {
-    console.log(`\nFAILED:\n${failures.map((failure) => `  - ${failure}`).join("\n")}`);
-    return 1;
-  }
-  console.log("\nverification: PASS");
-  return 0;
+  return verdict(failures, "FAILED");
 }
 
-// ---------------------------------------------------------------- seeding (as scripts/bench/mirror.ts)
-
-
-
+// ---------------------------------------------------------------- the pull
 
 /** What a full pull of every image GETs: the tag, every manifest by digest, every blob. */
 function pullPlan(images: readonly SeededImage[]): Fetch[] {
@@ -216,8 +158,6 @@ function pullPlan(images: readonly SeededImage[]): Fetch[] {
 
 // ---------------------------------------------------------------- servers
 
-/** The compiled binary when it is newer than every file in src/, else `bun src/main.ts`. */
-
 /** `lade serve registry --dir FOLDER --addr 127.0.0.1:0 -q`, ready once it printed its URL. */
 async function startLade(argv: readonly string[], folder: string, logPath: string) {
   const child = Bun.spawn([...argv, "serve", "registry", "--dir", folder, "--addr", "127.0.0.1:0", "-q"], { cwd: REPO_ROOT, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
@@ -228,10 +168,7 @@ async function startLade(argv: readonly string[], folder: string, logPath: strin
   let stopped: Promise<{ code: number; maxRss: number }> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const code = await child.exited;
-      clearTimeout(timer);
+      const code = await terminate(child, 10_000);
       await reading;
       writeFileSync(logPath, stderr);
       return { code, maxRss: child.resourceUsage()?.maxRSS ?? 0 };
@@ -247,22 +184,6 @@ async function startLade(argv: readonly string[], folder: string, logPath: strin
   }
   await stop();
   throw new Error(`lade serve registry did not start: ${stderr.trim()}`);
-}
-
-/** The pid of the process whose command line names `config` (the docker-registry _support started). */
-function findPid(config: string): number {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const commandLine = (() => {
-      try {
-        return readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      } catch {
-        return "";
-      }
-    })();
-    if (commandLine.split("\0").includes(config)) return Number(entry);
-  }
-  throw new Error(`no process serves ${config}`);
 }
 
 /** user + system CPU seconds of a process so far (/proc/PID/stat, clock ticks of 1/100 s). */
@@ -292,7 +213,7 @@ async function pullAll(server: Served, plan: readonly Fetch[], concurrency: numb
     if (size !== item.size) throw new Error(`GET ${item.path} gave ${size} bytes, expected ${item.size}`);
     bytes += size;
   });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = secondsSince(started);
   return { seconds, bytes, serverCpuSeconds: cpuSeconds(server.pid) - cpuBefore };
 }
 
@@ -333,7 +254,7 @@ function report(
 ): void {
   console.log(
     `\n== lade serve registry vs docker-registry, same folder: ${imageCount} images, ${requests} GETs (${blobCount} blobs), ` +
-      `${(totalBytes / 1e6).toFixed(0)} MB (${mib(totalBytes)}), client concurrency ${options.concurrency}, ${options.runs} runs each, median`,
+      `${mb(totalBytes)} (${mib(totalBytes)}), client concurrency ${options.concurrency}, ${options.runs} runs each, median`,
   );
   console.log(`   lade = ${rss.ladeArgv}`);
   console.log("page cache  server            seconds        MB/s   server CPU s   runs (s)");
@@ -367,22 +288,9 @@ function report(
   console.log(`${ladeMib < TARGET_RSS_MIB ? "PASS" : "FAIL"}  lade peak RSS < ${TARGET_RSS_MIB} MiB: ${ladeMib.toFixed(1)} MiB (docker-registry: ${mib(rss.registry)})`);
 }
 
-function log(message: string): void {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-let status = 1;
-try {
-  status = await main();
-} catch (error) {
-  if (!interrupted()) process.stderr.write(`bench: ERROR ${(error as Error).stack ?? error}\n`);
-  status = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(status);
-
 /** "http://127.0.0.1:5000" → "127.0.0.1:5000" (the seeding helpers take a host). */
 function hostOf(url: string): string {
   return url.replace(/^https?:\/\//, "");
 }
+
+await runBenchmark(main);
