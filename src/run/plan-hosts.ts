@@ -56,6 +56,8 @@ export function sshOptions(target: SshTarget): string[] {
     "-o", `StrictHostKeyChecking=${target.acceptNewHostKeys ? "accept-new" : "yes"}`,
     "-o", `UserKnownHostsFile=${target.knownHosts}`,
     "-o", "ConnectTimeout=15",
+    // init.sh and kubeadm run for minutes: a host that went away is noticed within two minutes
+    "-o", "ServerAliveInterval=30",
     ...(target.key ? ["-o", "IdentitiesOnly=yes", "-i", target.key] : []),
     "-p", String(target.port),
   ];

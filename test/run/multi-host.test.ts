@@ -141,7 +141,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
         `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n`,
     );
     const ssh = (index: number) =>
-      `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, "known_hosts")} -o ConnectTimeout=15 -o IdentitiesOnly=yes -i ${join(work, "client")} -p ${hosts[index]!.port} root@${hosts[index]!.ip} --`;
+      `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, "known_hosts")} -o ConnectTimeout=15 -o ServerAliveInterval=30 -o IdentitiesOnly=yes -i ${join(work, "client")} -p ${hosts[index]!.port} root@${hosts[index]!.ip} --`;
     const D = `D="\${LADE_NODE_ROOT:-}"${HOST_DIR}`;
     const envFile = '"$D"/rootfs/etc/lade-cluster.env';
     const withEnv = (settings: string, script: string) => `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; ${settings} bash "$D"/rootfs/scripts/${script}`;
