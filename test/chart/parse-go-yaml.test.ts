@@ -30,6 +30,12 @@ describe("parseGoYaml() (sigs.k8s.io/yaml into interface{})", () => {
     ["a: 1\n---\nb: 2", { a: 1 }],
     ["", null],
     ["- 1\n- two", [1, "two"]],
+    // Where the values reader and fromYaml used to differ (Go's answers: the yaml3/* sprig vectors)
+    ["a: |\n  x", { a: "x" }],
+    ["1e40: a\n-0.0: b", { ".inf": "a", "-0": "b" }],
+    ["a: \"x\"#c", { a: "x" }],
+    ["m: {!!merge \"<<\": {x: 1}}", { m: { x: 1 } }],
+    ["a: !!map x\nb: .5_5", { a: "x", b: 0.55 }],
   ])("%j", (text, expected) => {
     expect(parseGoYaml(text) as unknown).toEqual(expected);
   });
@@ -46,6 +52,17 @@ describe("parseGoYaml() (sigs.k8s.io/yaml into interface{})", () => {
     expect(() => parseGoYaml("a: 1\nb: [1\n", "values.yaml")).toThrow(/^values\.yaml:3:1: Cannot parse YAML/);
     expect(() => parseGoYaml("a: .inf", "v.yaml")).toThrow("json: unsupported value: +Inf");
     expect(() => parseGoYaml("x: &a\n  y: *a\n", "v.yaml")).toThrow("contains itself");
+    expect(() => parseGoYaml(`k${"x".repeat(1100)}: v`, "v.yaml")).toThrow(/^v\.yaml:1:1: Cannot parse YAML/);
+    expect(() => parseGoYaml("a: !!int 2001-12-14", "v.yaml")).toThrow("v.yaml:1:10: Cannot parse YAML: cannot decode !!str `2001-12-14` as a !!int");
+  });
+
+  test("refuses documents made mostly of alias expansion, as yaml.v2 does", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level < 9; level++) {
+      const [name, previous] = [String.fromCharCode(97 + level), String.fromCharCode(96 + level)];
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    }
+    expect(() => parseGoYaml(levels.join("\n"), "v.yaml")).toThrow("document contains excessive aliasing");
   });
 });
 

@@ -23,6 +23,15 @@ export function formatFloat(x: number): string {
   return sign + fixed(digits, exp);
 }
 
+/** strconv.FormatFloat(x, 'g', -1, 32): the shortest digits that read back as the same float32. */
+export function formatFloat32(x: number): string {
+  const float32 = Math.fround(x);
+  if (!Number.isFinite(float32) || float32 === 0) return formatFloat(float32);
+  let precision = 1;
+  while (precision < 9 && Math.fround(Number(float32.toPrecision(precision))) !== float32) precision++;
+  return formatFloat(Number(float32.toPrecision(precision)));
+}
+
 /** strconv.FormatFloat(x, 'f', -1, 64): shortest digits, no exponent. */
 export function formatFloatFixed(x: number): string {
   if (!Number.isFinite(x)) return formatFloat(x);

@@ -100,12 +100,8 @@ export function resolveScalar(text: string, version: "v2" | "v3" = "v2"): Resolv
       const value = tryParseGoFloat(plain);
       if (typeof value === "number") return { tag: "float", value };
     }
-    const binary = /^(-?)0b([01]+)$/.exec(plain);
-    if (binary) return { tag: "int", value: BigInt(`0b${binary[2]}`) * (binary[1] ? -1n : 1n) };
-    if (version === "v3") {
-      const octal = /^(-?)0o([0-7]+)$/.exec(plain);
-      if (octal) return { tag: "int", value: BigInt(`0o${octal[2]}`) * (octal[1] ? -1n : 1n) };
-    }
+    // go-yaml tries 0b (and, in v3, 0o) again in base 2 (8) afterwards, but strconv's base 0
+    // has read those prefixes since Go 1.13, so that retry only fails again.
   }
   return { tag: "str", value: text };
 }
