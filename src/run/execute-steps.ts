@@ -107,11 +107,19 @@ export async function runCommand(step: Step, command: readonly string[], output:
     throw new StepFailedError(`Step "${step.id}" failed: cannot run \`${shown}\`: ${error instanceof Error ? error.message : String(error)}`);
   }
   const [, , exitCode] = await Promise.all([
-    streamLines(child.stdout, (line) => output(`[${step.id}] ${line}`, "stdout")),
-    streamLines(child.stderr, (line) => output(`[${step.id}] ${line}`, "stderr")),
+    streamLines(child.stdout, (line) => output(`[${step.id}] ${hideJoinSecrets(line)}`, "stdout")),
+    streamLines(child.stderr, (line) => output(`[${step.id}] ${hideJoinSecrets(line)}`, "stderr")),
     child.exited,
   ]);
   if (exitCode !== 0) throw new StepFailedError(`Step "${step.id}" failed: \`${shown}\` exited with code ${exitCode}`);
+}
+
+/**
+ * kubeadm init prints the join command with its bootstrap token and certificate key; lade's output
+ * ends up in logs, so those values are hidden (lade reads fresh ones on master0 when it needs them).
+ */
+export function hideJoinSecrets(line: string): string {
+  return line.replace(/(--token|--certificate-key)(\s+|=)\S+/g, "$1$2<hidden>").replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "<hidden token>");
 }
 
 async function streamLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {

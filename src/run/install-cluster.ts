@@ -1,5 +1,5 @@
 import { networkInterfaces } from "node:os";
-import { rm, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseImageExtension } from "../build/image-extension.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
@@ -53,6 +53,8 @@ export interface RemoteOptions {
   readonly hostDir?: string;
   /** The hosts that run the registry (default: every master, or master0 when the Clusterfile's localRegistry.ha is false). */
   readonly registryHosts?: readonly string[];
+  /** The first SSH option given on the command line, when one was (refused for a run on this machine). */
+  readonly explicit?: string;
 }
 
 export class RunError extends Error {
@@ -69,6 +71,14 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   const { dataDir, output } = options;
   const tagged = await findImage(store, options.image);
   const image = await readImage(store, tagged.descriptor);
+  const cluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
+  const hostIps = [...new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips))];
+  // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
+  const viaSsh =
+    (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
+  if (viaSsh) return installOnHosts(store, options, tagged, image.platforms);
+  if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
+
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
   const chosen = choosePlatform(
     image.platforms.map((candidate) => candidate.platform),
@@ -77,11 +87,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (typeof chosen === "string") throw new RunError(chosen);
   const platformImage = image.platforms.find((candidate) => candidate.platform === chosen)!;
   const platformName = formatPlatform(chosen);
-
-  const cluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
-  const hostIps = new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips));
-  if (options.remote || hostIps.size > 1) return installOnHosts(store, options, tagged, image.platforms);
-  const hostIp = options.hostIp ?? hostsWithRole(cluster, "master")[0] ?? [...hostIps][0] ?? detectHostIp();
+  const hostIp = options.hostIp ?? hostsWithRole(cluster, "master")[0] ?? hostIps[0] ?? detectHostIp();
   if (!hostIp) throw new RunError("Cannot find this machine's IP address: give --host-ip");
 
   const statePath = join(dataDir, "state.json");
@@ -89,6 +95,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (state.digest && state.digest !== tagged.descriptor.digest) {
     throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete" first, or give another --data-dir`);
   }
+  if (state.deleted?.length) throw new RunError(`"lade delete" of ${dataDir} did not finish: run it again first`);
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName });
 
@@ -181,6 +188,11 @@ async function installOnHosts(
       if (targets.some((target) => target.ip === ip)) continue;
       const role = ip === masters[0] ? "master0" : entry.roles.includes("master") ? "master" : "node";
       const ssh = { ...hostsCluster.ssh, ...entry.ssh };
+      if (ssh.pkPasswd || ssh.encrypted) {
+        throw new RunError(
+          `${ip}: ssh.pkPasswd/encrypted are not supported (the system ssh cannot be given a key's passphrase): load the key into ssh-agent (ssh-add) and leave ssh.pk out, or use ssh.passwd`,
+        );
+      }
       const key = ssh.pk ?? sshDefaults.key;
       // a key given for the host wins over a password given for all; a password for the host wins over a key for all
       const password = ssh.passwd ?? (entry.ssh.pk ? undefined : defaultPassword);
@@ -208,6 +220,14 @@ async function installOnHosts(
   const state: MultiHostState = ((await readState(statePath)) as MultiHostState | undefined) ?? { done: [] };
   if (state.digest && state.digest !== tagged.descriptor.digest) {
     throw new RunError(`${dataDir} holds a cluster installed from ${state.image} (${state.digest}): run "lade delete --all" first, or give another --data-dir`);
+  }
+  const unfinished = Object.entries(state.hosts ?? {}).filter(([, host]) => host.deleted?.length);
+  if (unfinished.length > 0) {
+    throw new RunError(`"lade delete" did not finish on ${unfinished.map(([ip]) => ip).join(", ")}: run "lade delete --data-dir ${dataDir} --nodes ${unfinished.map(([ip]) => ip).join(",")}" again first`);
+  }
+  const previousMaster0 = Object.entries(state.hosts ?? {}).find(([, host]) => host.role === "master0")?.[0];
+  if (previousMaster0 && previousMaster0 !== masters[0]) {
+    throw new RunError(`${dataDir} installed the cluster with ${previousMaster0} as master0 (the first master): keep it first, now it is ${masters[0]}`);
   }
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
@@ -306,6 +326,9 @@ export { StepFailedError };
 /** Before the first step: which folders of DATA_DIR lade is about to make (kept in the state). */
 async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> {
   if (state.done.length > 0 || state.madeFrom) return;
+  // lade delete removes DATA_DIR whole: never a folder that holds something else
+  const entries = await readdir(dataDir).catch(() => []);
+  if (entries.some((name) => name !== "state.json" && name !== "known_hosts")) throw new RunError(`${dataDir} holds other files (${entries.slice(0, 3).join(", ")}…): give an empty or new --data-dir`);
   const missing = await firstMissingFolder(dataDir);
   if (missing) state.madeFrom = missing;
 }
@@ -317,6 +340,10 @@ async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
 
 function goArch(arch: string): string {
   return arch === "x64" ? "amd64" : arch === "ia32" ? "386" : arch;
+}
+
+function isLocalAddress(ip: string): boolean {
+  return Object.values(networkInterfaces()).some((addresses) => (addresses ?? []).some((address) => address.address === ip));
 }
 
 function detectHostIp(): string | undefined {

@@ -159,7 +159,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
   const platformFor = (ip: string): PlatformImage => {
     const arch = hostState(ip).arch;
     const platform = arch ? context.platforms.get(arch) : undefined;
-    if (!platform) throw new Error(`the architecture of ${ip} is unknown or not in the image: run its check-host step again`);
+    if (!platform) throw new Error(`the architecture of ${ip} is not known: state.json lost its check; run "lade delete --nodes ${ip}", then lade run again`);
     return platform;
   };
   /** DATA_DIR/rootfs-<arch> unpacked, and its tar with a checksum; made once per architecture. */
@@ -189,7 +189,13 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
 
   return {
     "check-host": async (ip, say) => {
-      const report = parseHostReport(await ssh(ip, HOST_CHECK_SCRIPT));
+      const report = parseHostReport(
+        await ssh(ip, HOST_CHECK_SCRIPT).catch((error: Error) => {
+          if (!error.message.includes("Host key verification failed")) throw error;
+          const { knownHosts } = target(ip).ssh;
+          throw new Error(`${ip}'s host key is not in ${knownHosts} (or differs): add it there from ssh-keyscan output you have checked, or give --ssh-accept-new-host-keys to trust it on first use`);
+        }),
+      );
       const verdict = judgeHost(report, {
         role: target(ip).role,
         ...(context.registryHosts.includes(ip) && context.registryPort ? { registryPort: context.registryPort } : {}),
@@ -224,6 +230,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       await renderRootfsTemplates(local.dir, out, env, (template, result) => say(`[render-templates] ${template} → ${result}`, "stdout"));
       const tar = join(dataDir, "hosts", ip, "files.tar");
       await run(["tar", "--sort=name", "--numeric-owner", "-C", out, "-cf", tar, "."]);
+      await chmod(tar, 0o600); // the cluster env file in it may hold secrets
       await run(sshCommand(target(ip).ssh, RENDERED_FILES_SCRIPT(context.hostDir)), Bun.file(tar));
     },
     "registry-ca": async (ip, say) => {

@@ -1,5 +1,16 @@
 import { HOST_CHECK_SCRIPT } from "./host-report.ts";
-import { ADMIN_KUBECONFIG, CLUSTER_ENV_FILE, formatCommand, planLaunch, shellQuote, withClusterEnv, type RunFacts, type Step } from "./plan-run.ts";
+import {
+  ADMIN_KUBECONFIG,
+  CLUSTER_ENV_FILE,
+  formatCommand,
+  KUBEADM_RESET,
+  planLaunch,
+  retryingKubeadm,
+  shellQuote,
+  withClusterEnv,
+  type RunFacts,
+  type Step,
+} from "./plan-run.ts";
 import { askpassEnv } from "./ssh-password.ts";
 
 /** How to reach one host over SSH (the system `ssh`). */
@@ -54,7 +65,8 @@ export function sshOptions(target: SshTarget): string[] {
     // BatchMode would turn password authentication off: with a password, one prompt, answered by askpass
     ...(target.passwordFile ? ["-o", "BatchMode=no", "-o", "NumberOfPasswordPrompts=1"] : ["-o", "BatchMode=yes"]),
     "-o", `StrictHostKeyChecking=${target.acceptNewHostKeys ? "accept-new" : "yes"}`,
-    "-o", `UserKnownHostsFile=${target.knownHosts}`,
+    // ssh reads this option as a list of files: a path with spaces must be quoted for ssh itself
+    "-o", `UserKnownHostsFile=${/\s/.test(target.knownHosts) ? `"${target.knownHosts}"` : target.knownHosts}`,
     "-o", "ConnectTimeout=15",
     // init.sh and kubeadm run for minutes: a host that went away is noticed within two minutes
     "-o", "ServerAliveInterval=30",
@@ -73,10 +85,12 @@ export const UPLOAD_CERTS_SCRIPT = "kubeadm init phase upload-certs --upload-cer
 
 /**
  * Creates $D and notes in $D/.lade-created the topmost folder that made, so that `lade delete`
- * removes the folders lade created and no other.
+ * removes the folders lade created and no other; an existing $D must be empty (or lade's).
  */
 const MAKE_HOST_DIR =
-  'if [ ! -d "$D" ]; then top="$D"; while [ ! -d "$(dirname "$top")" ]; do top="$(dirname "$top")"; done; mkdir -p "$D"; echo "$top" > "$D/.lade-created"; fi;';
+  'if [ ! -d "$D" ]; then top="$D"; while [ ! -d "$(dirname "$top")" ]; do top="$(dirname "$top")"; done; mkdir -p "$D"; echo "$top" > "$D/.lade-created"; fi; ' +
+  // lade delete removes the folder whole: never one that held something else before
+  'if [ ! -e "$D/.lade-created" ] && [ ! -e "$D/.lade-host-dir" ] && [ -n "$(ls -A "$D")" ]; then echo "$D holds other files: give an empty or new --host-data-dir" >&2; exit 1; fi; touch "$D/.lade-host-dir";';
 /** Removes $D, then its parents up to the topmost one lade created (each only when empty). */
 const REMOVE_HOST_DIR =
   'top="$(cat "$D/.lade-created" 2>/dev/null || echo "$D")"; rm -rf "$D"; d="$D"; ' +
@@ -281,7 +295,11 @@ export function planHosts(facts: HostsFacts): Phase[] {
         host: master0.ip,
         steps: [
           kubeadmConfigStep(dataDir, hostDir, master0),
-          { id: "kubeadm-init", description: "Initialize the control plane", commands: [ssh(master0, 'kubeadm init --config "$D/kubeadm.yaml" --upload-certs')] },
+          {
+            id: "kubeadm-init",
+            description: "Initialize the control plane",
+            commands: [ssh(master0, retryingKubeadm('"$D/kubeadm-init.started"', 'kubeadm init --config "$D/kubeadm.yaml" --upload-certs'))],
+          },
         ],
       },
     ],
@@ -308,14 +326,15 @@ export function planHosts(facts: HostsFacts): Phase[] {
         },
       ],
     });
+    // the JoinConfiguration is written in the join step itself: a retry gets the fresh credentials
     const joinLane = (host: ClusterHostTarget): Lane => ({
       host: host.ip,
       steps: [
-        kubeadmConfigStep(dataDir, hostDir, host),
         {
+          ...kubeadmConfigStep(dataDir, hostDir, host),
           id: "kubeadm-join",
-          description: host.role === "master" ? "Join as a control-plane node" : "Join as a worker node",
-          commands: [ssh(host, 'kubeadm join --config "$D/kubeadm.yaml"')],
+          description: `${host.role === "master" ? "Join as a control-plane node" : "Join as a worker node"}, with the JoinConfiguration (the join credentials) written to ${dataDir}/hosts/${host.ip}/kubeadm.yaml and copied to ${host.ip}:${hostDir}/kubeadm.yaml`,
+          commands: [ssh(host, retryingKubeadm('"$D/kubeadm-join.started"', 'kubeadm join --config "$D/kubeadm.yaml"'))],
         },
       ],
     });
@@ -380,7 +399,7 @@ export function planHostDelete(hostDir: string, target: SshTarget, master0?: Ssh
     ...(master0
       ? [{ id: "remove-node", description: `Remove the node from the cluster on master0 (${master0.ip}): kubectl drain and delete node`, commands: [sshCommand(master0, removeNodeScript(target.address))] }]
       : []),
-    { id: "kubeadm-reset", description: "Reset what kubeadm set up", commands: [ssh("kubeadm reset -f")] },
+    { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [ssh(KUBEADM_RESET)] },
     {
       id: "clean-node",
       description: "Undo the node set-up (scripts/clean.sh with the cluster env, when the rootfs is there)",

@@ -93,7 +93,7 @@ export function planRun(facts: RunFacts): Step[] {
     {
       id: "kubeadm-init",
       description: "Initialize the control plane",
-      commands: [["kubeadm", "init", "--config", kubeadmConfig, "--upload-certs"]],
+      commands: [["bash", "-c", retryingKubeadm(shellQuote(`${dataDir}/kubeadm-init.started`), `kubeadm init --config ${shellQuote(kubeadmConfig)} --upload-certs`)]],
     },
   ];
   steps.push(...planLaunch(facts));
@@ -136,7 +136,7 @@ export function planLaunch(facts: RunFacts): Step[] {
 export function planDelete(dataDir: string): Step[] {
   const rootfs = `${dataDir}/rootfs`;
   return [
-    { id: "kubeadm-reset", description: "Reset what kubeadm set up", commands: [["kubeadm", "reset", "-f"]] },
+    { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [["bash", "-c", KUBEADM_RESET]] },
     {
       id: "clean-node",
       description: "Undo the node set-up (scripts/clean.sh)",
@@ -145,6 +145,18 @@ export function planDelete(dataDir: string): Step[] {
     },
     { id: "remove-data-dir", description: `Remove ${dataDir}`, action: "remove-data-dir", commands: [] },
   ];
+}
+
+/** `kubeadm reset -f`, on a machine where init.sh got as far as installing kubeadm. */
+export const KUBEADM_RESET = "if command -v kubeadm >/dev/null 2>&1; then kubeadm reset -f; fi";
+
+/**
+ * A kubeadm init or join that can be run again after it failed half-way: a second attempt first
+ * resets what the first one left (manifests, kubelet.conf, busy ports would fail its pre-flight
+ * checks). MARKER (shell text) notes that an attempt was started.
+ */
+export function retryingKubeadm(marker: string, command: string): string {
+  return `if [ -e ${marker} ]; then kubeadm reset -f; fi; touch ${marker}; ${command}`;
 }
 
 /** A command as a shell would read it, for --dry-run and errors. */

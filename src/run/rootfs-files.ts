@@ -41,7 +41,9 @@ export async function renderRootfsTemplates(rootfs: string, out: string, env: Cl
     }
   }
   await mkdir(dirname(join(out, CLUSTER_ENV_FILE)), { recursive: true });
+  // it may hold secrets (--env LADE_REGISTRY_PASSWORD=…): root only, here and where it is extracted
   await Bun.write(join(out, CLUSTER_ENV_FILE), formatClusterEnvFile(env));
+  await chmod(join(out, CLUSTER_ENV_FILE), 0o600);
 }
 
 /** The image's kubeadm config (the first of KUBEADM_CONFIG_FILES in the rootfs), or undefined. */

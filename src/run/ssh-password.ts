@@ -6,7 +6,8 @@ import { dirname, join } from "node:path";
  * Password logins with the system ssh, which reads a password only from a terminal or from an
  * SSH_ASKPASS program (SSH_ASKPASS_REQUIRE=force, OpenSSH 8.4 and later). The password goes into
  * a file of a private folder (0700/0600), never into an argument or the environment; the askpass
- * script next to it prints it. The folder is removed when lade exits.
+ * script next to it prints it. The folder is removed when lade exits (on a signal, the CLI calls
+ * removePasswordFiles: "exit" does not come then).
  */
 const ASKPASS = "askpass";
 const folders: string[] = [];

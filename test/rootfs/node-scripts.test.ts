@@ -8,7 +8,8 @@ import { generateContext, listFiles, plan } from "./rootfs-fixtures.ts";
 const available = Bun.which("systemctl") !== null && Bun.which("openssl") !== null && process.getuid?.() === 0;
 
 /**
- * A machine tree for LADE_NODE_ROOT: a Debian-like /etc with a swap line in fstab, a runc of the
+ * A machine tree for LADE_NODE_ROOT: a Debian-like /etc with a swap line in fstab, an /etc/hosts
+ * without a final newline, a runc of the
  * distribution in /usr/bin (init replaces it, clean must put it back), other enabled units.
  */
 function fakeMachine(): string {
@@ -18,7 +19,7 @@ function fakeMachine(): string {
     writeFileSync(join(root, path), text);
   };
   write("etc/os-release", 'ID=debian\nVERSION_ID="12"\n');
-  write("etc/hosts", "127.0.0.1 localhost\n");
+  write("etc/hosts", "127.0.0.1 localhost"); // no newline at the end: init.sh adds one, clean.sh takes it away
   write("etc/fstab", "UUID=1234 / ext4 defaults 0 1\n/swapfile none swap sw 0 0\n");
   write("usr/bin/runc", "the distribution's runc\n");
   for (const target of ["multi-user.target.wants/ssh.service", "sockets.target.wants/dbus.socket"]) {

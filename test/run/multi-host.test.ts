@@ -156,9 +156,13 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(dry.stdout).toContain(
       `${b}     ${ssh(1)} 'set -e; ${D}; if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; ${withEnv(`LADE_REGISTRY_IP=${hosts[0]!.ip} LADE_WITH_REGISTRY=0`, "init.sh")}'`,
     );
-    expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; kubeadm init --config "$D/kubeadm.yaml" --upload-certs'`);
+    expect(dry.stdout).toContain(
+      `${a}     ${ssh(0)} 'set -e; ${D}; if [ -e "$D/kubeadm-init.started" ]; then kubeadm reset -f; fi; touch "$D/kubeadm-init.started"; kubeadm init --config "$D/kubeadm.yaml" --upload-certs'`,
+    );
     expect(dry.stdout).toContain(`${a}     (lade) ${ssh(0)} 'kubeadm token create --print-join-command'`);
-    expect(dry.stdout).toContain(`${b}     ${ssh(1)} 'set -e; ${D}; kubeadm join --config "$D/kubeadm.yaml"'`);
+    expect(dry.stdout).toContain(
+      `${b}     ${ssh(1)} 'set -e; ${D}; if [ -e "$D/kubeadm-join.started" ]; then kubeadm reset -f; fi; touch "$D/kubeadm-join.started"; kubeadm join --config "$D/kubeadm.yaml"'`,
+    );
     expect(dry.stdout).toContain(`${a}     ${ssh(0)} 'set -e; ${D}; cd "$D"/rootfs/application/apps/web && KUBECONFIG=/etc/kubernetes/admin.conf kubectl apply -f "$D"/rootfs/application/apps/web/web.yaml'`);
     expect(existsSync(dataDir)).toBe(false);
     expect(log(hosts[0]!.root)).toEqual([]);
@@ -190,7 +194,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(join0).toContain("token: abcdef.0123456789abcdef");
     expect(join0).toContain("sha256:1111");
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
-    expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config", "kubeadm-join"]);
+    expect(state.hosts[hosts[1]!.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-join"]);
     expect(state).toMatchObject({ hostDir: HOST_DIR, registryHosts: [hosts[0]!.ip] });
 
     const again = await run();
@@ -221,4 +225,12 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(remote(0))).toBe(false);
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
+
+  test("a Clusterfile whose only host is another machine installs it over SSH, not here", async () => {
+    const single = join(work, "Clusterfile.single");
+    write(single, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: one\nspec:\n  hosts:\n  - ips: [${hosts[1]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);
+    const dry = await runLade(["--root", store, "run", IMAGE, "-f", single, "--data-dir", join(work, "single"), ...sshArgs(), "--dry-run"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`on ${hosts[1]!.ip} (master0) over SSH`);
+  });
 });

@@ -36,7 +36,8 @@ case "$1 $2" in
   "init phase") echo "[upload-certs] Using certificate key:"; echo "${"b".repeat(64)}" ;;
   init*) cp "$3" "$log/init-config.yaml"; mkdir -p /etc/kubernetes; echo "apiVersion: v1" > /etc/kubernetes/admin.conf ;;
   join*) if [ -e "$log/fail-join" ]; then echo "kubeadm join broke" >&2; exit 4; fi; cp "$3" "$log/join-config.yaml"; echo "apiVersion: v1" > /etc/kubernetes/kubelet.conf ;;
-  token*) echo "kubeadm join 127.77.0.11:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
+  token*) t="abcdef.$(printf '%016d' "$(wc -l < "$log/calls")")"; echo "$t" >> "$log/tokens"
+    echo "kubeadm join 127.77.0.11:6443 --token $t --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
   reset*) rm -f /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf ;;
 esac
 `;
@@ -149,7 +150,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(failed.stderr).toContain(`[${node.ip}] Step "kubeadm-join" failed`);
     expect(failed.stderr).toContain(`[${node.ip}] [kubeadm-join] kubeadm join broke`);
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
-    expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node", "kubeadm-config"]);
+    expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node"]);
 
     rmSync(join(logOf(node), "fail-join"));
     const resumed = await run();
@@ -160,11 +161,11 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     );
     // the kubeadm calls, exactly: init once; per run that still had a host to join, a token and the
     // control-plane certificates uploaded again (there is another master); the second master joins
-    // once, the node twice (failed, then done)
+    // once, the node twice (failed; then reset and done)
     const credentials = ["kubeadm token create --print-join-command", "kubeadm init phase upload-certs --upload-certs"];
     expect(calls(master)).toEqual([`kubeadm init --config ${HOST_DIR}/kubeadm.yaml --upload-certs`, ...credentials, ...credentials, `kubectl apply -f ${HOST_DIR}/apps/web.yaml`]);
     expect(calls(second)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
-    expect(calls(node)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
+    expect(calls(node)).toEqual([`kubeadm join --config ${HOST_DIR}/kubeadm.yaml`, "kubeadm reset -f", `kubeadm join --config ${HOST_DIR}/kubeadm.yaml`]);
 
     const cluster = [master, second, node];
     const after = new Map(await Promise.all(cluster.map(async (host) => [host.name, await snapshot(host)] as const)));
@@ -172,7 +173,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(third.exitCode, third.stderr).toBe(0);
     expect(calls(master)).toHaveLength(6);
     expect(calls(second)).toHaveLength(1);
-    expect(calls(node)).toHaveLength(2);
+    expect(calls(node)).toHaveLength(3);
     for (const host of cluster) expect(await snapshot(host)).toEqual(after.get(host.name)!);
   }, 180_000);
 
@@ -184,7 +185,11 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(masterJoin.controlPlane.certificateKey).toBe("b".repeat(64));
     const join0 = parseYaml(readFileSync(join(logOf(node), "join-config.yaml"), "utf8"));
     expect(join0.kind).toBe("JoinConfiguration");
-    expect(join0.discovery.bootstrapToken).toMatchObject({ token: "abcdef.0123456789abcdef", caCertHashes: [`sha256:${"a".repeat(64)}`] });
+    // the retried join used the token of its own run, not the first run's
+    const tokens = readFileSync(join(logOf(master), "tokens"), "utf8").trim().split("\n");
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+    expect(join0.discovery.bootstrapToken).toMatchObject({ token: tokens[1], caCertHashes: [`sha256:${"a".repeat(64)}`] });
     const renderedJoin = await runLade(["--root", store, "render", "kubeadm", IMAGE, "-f", clusterfile, "--role", "node", "--node", node.ip]);
     const expected = parseYaml(renderedJoin.stdout);
     delete join0.discovery.bootstrapToken.token;

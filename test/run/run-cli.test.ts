@@ -76,7 +76,7 @@ describe("lade run / lade delete on this machine", () => {
       "[5/7] init-node: Set up the container runtime, registry and kubelet (scripts/init.sh with the cluster env)",
       `    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/init.sh'`,
       "[6/7] kubeadm-init: Initialize the control plane",
-      `    kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
+      `    bash -c 'if [ -e ${dataDir}/kubeadm-init.started ]; then kubeadm reset -f; fi; touch ${dataDir}/kubeadm-init.started; kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs'`,
       "[7/7] launch-web: Launch kube app web",
       `    (cd ${rootfs}/application/apps/web) KUBECONFIG=/etc/kubernetes/admin.conf kubectl apply -f ${rootfs}/application/apps/web/web.yaml`,
     ]);
@@ -96,7 +96,7 @@ describe("lade run / lade delete on this machine", () => {
       `kubectl apply -f ${rootfs}/application/apps/web/web.yaml`,
       "KUBECONFIG=/etc/kubernetes/admin.conf",
     ]);
-    expect(first.stdout).toContain("[kubeadm-init] $ kubeadm init");
+    expect(first.stdout).toContain("[kubeadm-init] $ bash -c 'if [ -e ");
     expect(first.stdout).toContain("export KUBECONFIG=/etc/kubernetes/admin.conf");
     // The config kubeadm got is the one `lade render kubeadm` gives for master0, with --env above the image's ENV.
     const expected = await runLade(["--root", store, "render", "kubeadm", IMAGE, "--role", "master0", "--node", HOST_IP]);
@@ -116,7 +116,7 @@ describe("lade run / lade delete on this machine", () => {
 
     const dry = await runLade(["delete", "--data-dir", dataDir, "--dry-run"], { env });
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain("    kubeadm reset -f");
+    expect(dry.stdout).toContain("    bash -c 'if command -v kubeadm >/dev/null 2>&1; then kubeadm reset -f; fi'");
     expect(dry.stdout).toContain(`    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/clean.sh'`);
     expect(existsSync(dataDir)).toBe(true);
     const deleted = await runLade(["delete", "--data-dir", dataDir], { env });
@@ -130,7 +130,8 @@ describe("lade run / lade delete on this machine", () => {
     writeFileSync(join(root, "fail-kubeadm"), "");
     const failed = await run();
     expect(failed.exitCode).toBe(1);
-    expect(failed.stderr).toContain(`Step "kubeadm-init" failed: \`kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs\` exited with code 3`);
+    expect(failed.stderr).toContain(`Step "kubeadm-init" failed: \``);
+    expect(failed.stderr).toContain(`kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs'\` exited with code 3`);
     expect(failed.stderr).toContain("[kubeadm-init] kubeadm broke");
     expect(log()).toEqual(["init.sh Mode=image PodCIDR=10.9.0.0/16", `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`]);
     expect(JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")).done).toEqual([
@@ -147,9 +148,28 @@ describe("lade run / lade delete on this machine", () => {
     expect(log()).toEqual([
       "init.sh Mode=image PodCIDR=10.9.0.0/16",
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
+      // the retry resets what the failed attempt left before kubeadm init runs again
+      "kubeadm reset -f",
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,
       `kubectl apply -f ${dataDir}/rootfs/application/apps/web/web.yaml`,
       "KUBECONFIG=/etc/kubernetes/admin.conf",
     ]);
+  });
+
+  test("refuses what would install on the wrong machine or remove someone else's files", async () => {
+    const { dataDir, run, log } = setup();
+    const nodesOnly = await runLade(["--root", store, "run", IMAGE, "--nodes", "10.0.0.3", "--data-dir", dataDir]);
+    expect(nodesOnly.exitCode).toBe(2);
+    expect(nodesOnly.stderr).toContain("--nodes needs --masters");
+    const sshOnly = await run("--ssh-user", "admin");
+    expect(sshOnly.exitCode).toBe(1);
+    expect(sshOnly.stderr).toContain("--ssh-user applies to hosts over SSH: give --masters IP,...");
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, "notes.txt"), "mine\n");
+    const foreign = await run();
+    expect(foreign.exitCode).toBe(1);
+    expect(foreign.stderr).toContain(`${dataDir} holds other files (notes.txt…): give an empty or new --data-dir`);
+    expect(readFileSync(join(dataDir, "notes.txt"), "utf8")).toBe("mine\n");
+    expect(log()).toEqual([]);
   });
 });

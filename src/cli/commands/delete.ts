@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { DEFAULT_DATA_DIR, deleteCluster } from "../../run/install-cluster.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
+import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
 
 export const deleteCommand = defineCommand({
   meta: {
@@ -19,6 +20,7 @@ export const deleteCommand = defineCommand({
     "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin, for hosts lade run reached with a password" },
   },
   async run({ args }) {
+    removePasswordsOnSignals();
     const dataDir = args["data-dir"] as string;
     await deleteCluster({
       dataDir,

@@ -8,7 +8,11 @@ import { loadArchive } from "../../store/load-archive.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
+import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
 import { repeatedOption } from "../repeated-option.ts";
+
+/** The options that only mean something for hosts over SSH. */
+const SSH_OPTIONS = ["ssh-user", "ssh-key", "ssh-port", "ssh-password-stdin", "known-hosts", "ssh-accept-new-host-keys", "host-data-dir", "registry-host"];
 
 export const runCommand = defineCommand({
   meta: {
@@ -45,6 +49,7 @@ export const runCommand = defineCommand({
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
   async run({ args, rawArgs }) {
+    removePasswordsOnSignals();
     const env = repeatedOption(rawArgs, "env");
     for (const entry of env) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--env" needs KEY=VALUE: got "${entry}"`);
     let clusterfile: { text: string; file: string } | undefined;
@@ -73,25 +78,25 @@ export const runCommand = defineCommand({
     const registryHosts = args["registry-host"] === undefined ? undefined : list(args["registry-host"]);
     for (const ip of registryHosts ?? []) if (!parseIpAddress(ip)) throw new UsageError(`--registry-host needs IP addresses, not "${ip}"`);
     if (registryHosts?.length === 0) throw new UsageError("--registry-host needs at least one IP address");
-    const remote =
-      masters.length > 0 || nodes.length > 0 || args["ssh-key"] || args["known-hosts"] || password !== undefined
-        ? {
-            masters,
-            nodes,
-            ssh: {
-              user: (args["ssh-user"] as string | undefined) ?? "root",
-              port,
-              ...(args["ssh-key"] ? { key: resolve(args["ssh-key"] as string) } : {}),
-              knownHosts: resolve((args["known-hosts"] as string | undefined) ?? join(dataDir, "known_hosts")),
-              acceptNewHostKeys: Boolean(args["ssh-accept-new-host-keys"]),
-              ...(password !== undefined ? { password } : {}),
-            },
-            hostDir: args["host-data-dir"] as string,
-            ...(registryHosts ? { registryHosts } : {}),
-          }
-        : undefined;
+    if (nodes.length > 0 && masters.length === 0) throw new UsageError("--nodes needs --masters: the first master runs kubeadm init");
+    const explicit = SSH_OPTIONS.find((name) => rawArgs.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)));
+    const remote = {
+      masters,
+      nodes,
+      ssh: {
+        user: (args["ssh-user"] as string | undefined) ?? "root",
+        port,
+        ...(args["ssh-key"] ? { key: resolve(args["ssh-key"] as string) } : {}),
+        knownHosts: resolve((args["known-hosts"] as string | undefined) ?? join(dataDir, "known_hosts")),
+        acceptNewHostKeys: Boolean(args["ssh-accept-new-host-keys"]),
+        ...(password !== undefined ? { password } : {}),
+      },
+      hostDir: args["host-data-dir"] as string,
+      ...(registryHosts ? { registryHosts } : {}),
+      ...(explicit ? { explicit: `--${explicit}` } : {}),
+    };
     const installed = await installCluster(store, {
-      ...(remote && (masters.length > 0 || clusterfile) ? { remote } : {}),
+      remote,
       image,
       dataDir,
       env,

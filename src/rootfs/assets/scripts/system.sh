@@ -111,6 +111,11 @@ registry_name() {
     : >"$hosts"
     record "$COMPONENT" f "$hosts"
   fi
+  # a file that does not end with a newline gets one first (noted: clean.sh takes it away again)
+  if [[ -s "$hosts" && -n "$(tail -c 1 "$hosts")" ]]; then
+    save_once hosts-newline added
+    printf '\n' >>"$hosts"
+  fi
   printf '%s\n' "$line" >>"$hosts"
 }
 
@@ -120,6 +125,8 @@ remove_registry_name() {
   if grep -q " ${HOSTS_MARK}\$" "$hosts"; then
     sed -i "/ ${HOSTS_MARK}\$/d" "$hosts"
   fi
+  if [[ "$(saved hosts-newline)" == added && -s "$hosts" ]]; then truncate -s -1 "$hosts"; fi
+  forget hosts-newline
 }
 
 uninstall_host() {
