@@ -282,6 +282,8 @@ export async function deleteCluster(options: {
   hosts?: "all" | readonly string[];
   /** The SSH password, for hosts lade run reached with one. */
   sshPassword?: string;
+  /** The Clusterfile lade run was given: its hosts' ssh.passwd, for hosts reached with a password. */
+  clusterfile?: { readonly text: string; readonly file: string };
 }): Promise<Step[]> {
   const { dataDir, output } = options;
   const statePath = join(dataDir, "state.json");
@@ -302,6 +304,7 @@ export async function deleteCluster(options: {
       state: state as MultiHostState,
       ips,
       ...(options.sshPassword !== undefined ? { passwordFile: createPasswordFile(options.sshPassword) } : {}),
+      ...(options.clusterfile ? { passwordFiles: clusterfilePasswords(options.clusterfile) } : {}),
       dryRun: options.dryRun,
       output,
     });
@@ -322,6 +325,21 @@ export async function deleteCluster(options: {
 }
 
 export { StepFailedError };
+
+/** Each host's ssh.passwd in a Clusterfile (the host's own, else the Cluster's), as password files. */
+function clusterfilePasswords(clusterfile: { readonly text: string; readonly file: string }): Map<string, string> {
+  const cluster = parseClusterfile(clusterfile.text, clusterfile.file).cluster;
+  const files = new Map<string, string>();
+  const byPassword = new Map<string, string>();
+  for (const entry of cluster?.hosts ?? []) {
+    const password = entry.ssh.passwd ?? cluster?.ssh.passwd;
+    if (password === undefined) continue;
+    const file = byPassword.get(password) ?? createPasswordFile(password);
+    byPassword.set(password, file);
+    for (const ip of entry.ips) files.set(ip, file);
+  }
+  return files;
+}
 
 /** Before the first step: which folders of DATA_DIR lade is about to make (kept in the state). */
 async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> {

@@ -323,7 +323,8 @@ export async function deleteHosts(options: {
   statePath: string;
   state: MultiHostState;
   ips: readonly string[];
-  /** Replaces the password file of hosts that were reached with a password. */
+  /** Replaces the password file of hosts that were reached with a password: per host, else for all. */
+  passwordFiles?: ReadonlyMap<string, string>;
   passwordFile?: string;
   dryRun: boolean;
   output: OutputSink;
@@ -333,8 +334,9 @@ export async function deleteHosts(options: {
   const hostDir = state.hostDir ?? options.dataDir;
   const sshOf = (host: HostState): SshTarget => {
     if (!host.ssh.passwordFile) return host.ssh;
-    if (!options.passwordFile) throw new Error(`${host.ssh.address} was reached with a password: give it again with --ssh-password-stdin`);
-    return { ...host.ssh, passwordFile: options.passwordFile };
+    const file = options.passwordFiles?.get(host.ssh.address) ?? options.passwordFile;
+    if (!file) throw new Error(`${host.ssh.address} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
+    return { ...host.ssh, passwordFile: file };
   };
   const master0 = Object.entries(hosts).find(([, host]) => host.role === "master0");
   const staying = master0 && !options.ips.includes(master0[0]) ? { ...sshOf(master0[1]), ip: master0[0] } : undefined;

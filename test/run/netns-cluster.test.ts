@@ -261,9 +261,14 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
   test("delete --nodes drains and deletes the node on master0 and restores it; delete --all restores the masters", async () => {
     const refused = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip]);
     expect(refused.exitCode).not.toBe(0);
-    expect(refused.stderr).toContain(`${node.ip} was reached with a password: give it again with --ssh-password-stdin`);
+    expect(refused.stderr).toContain(`${node.ip} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
 
-    const removed = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "--ssh-password-stdin"], `${PASSWORD}\n`);
+    const dry = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "--ssh-password-stdin", "--dry-run"], `${PASSWORD}\n`);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("SSH_ASKPASS_REQUIRE=force");
+    expect(dry.stdout).not.toContain(PASSWORD);
+    // the Clusterfile's ssh.passwd, as lade run had it
+    const removed = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "-f", clusterfile]);
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
     expect(calls(master).slice(6).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
       "kubectl --kubeconfig /etc/kubernetes/admin.conf get",

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { readClusterfile } from "../read-clusterfile.ts";
 import { DEFAULT_DATA_DIR, deleteCluster } from "../../run/install-cluster.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
 import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
@@ -18,6 +19,7 @@ export const deleteCommand = defineCommand({
     all: { type: "boolean", description: "A cluster on several hosts: delete it on every host (over SSH)" },
     nodes: { type: "string", description: "A cluster on several hosts: delete it on these hosts only (IP,...); each is first drained and deleted from the cluster on master0" },
     "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin, for hosts lade run reached with a password" },
+    file: { type: "string", alias: "f", description: "The Clusterfile lade run was given: its hosts' ssh.passwd are used again" },
   },
   async run({ args }) {
     removePasswordsOnSignals();
@@ -27,6 +29,7 @@ export const deleteCommand = defineCommand({
       dryRun: Boolean(args["dry-run"]),
       ...(args.all ? { hosts: "all" as const } : args.nodes ? { hosts: (args.nodes as string).split(",").map((ip) => ip.trim()).filter(Boolean) } : {}),
       ...(args["ssh-password-stdin"] ? { sshPassword: await readPasswordFromStdin() } : {}),
+      ...(args.file ? { clusterfile: await readClusterfile(args.file as string) } : {}),
       output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
     });
     if (!args["dry-run"]) process.stdout.write(`Deleted the cluster of ${dataDir}\n`);

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { readClusterfile } from "../read-clusterfile.ts";
 import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import * as tar from "tar";
@@ -43,12 +44,7 @@ export const renderKubeadmCommand = defineCommand({
       throw new UsageError(`--role must be one of ${NODE_ROLES.join(", ")}, not "${role}"`);
     }
     if (args.node !== undefined && !parseIpAddress(args.node)) throw new UsageError(`--node needs an IP address, not "${args.node}"`);
-    let clusterfile: KubeadmConfigSources["clusterfile"];
-    if (args.file) {
-      const file = Bun.file(args.file);
-      if (!(await file.exists())) throw new UsageError(`Cannot read the Clusterfile "${args.file}": no such file`);
-      clusterfile = { text: await file.text(), file: args.file };
-    }
+    const clusterfile = args.file ? await readClusterfile(args.file as string) : undefined;
     const source = args.source as string;
     const image = (await isDirectory(source)) ? await readRootfsFolder(source) : await readStoreImage(source);
     const sources: KubeadmConfigSources = { ...image, ...(clusterfile ? { clusterfile } : {}) };

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { readClusterfile } from "../read-clusterfile.ts";
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseIpAddress } from "../../kubeadm/ip-address.ts";
@@ -52,12 +53,7 @@ export const runCommand = defineCommand({
     removePasswordsOnSignals();
     const env = repeatedOption(rawArgs, "env");
     for (const entry of env) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--env" needs KEY=VALUE: got "${entry}"`);
-    let clusterfile: { text: string; file: string } | undefined;
-    if (args.file) {
-      const file = Bun.file(args.file);
-      if (!(await file.exists())) throw new UsageError(`Cannot read the Clusterfile "${args.file}": no such file`);
-      clusterfile = { text: await file.text(), file: args.file };
-    }
+    const clusterfile = args.file ? await readClusterfile(args.file as string) : undefined;
     const store = await openStore();
     let image = args.image as string;
     if ((await stat(image).catch(() => undefined))?.isFile()) {
