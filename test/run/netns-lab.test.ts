@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Lab, labUnavailableReason, startLab } from "../support/netns-lab.ts";
@@ -38,6 +38,9 @@ async function curlFromOperator(lab: Lab, url: string, attempts = 50): Promise<{
   }
   return result;
 }
+
+// snapshots walk the whole /usr of a host: seconds when the machine is busy with other tests
+setDefaultTimeout(60_000);
 
 describe.skipIf(labUnavailableReason() !== undefined)("netns lab", () => {
   const machineShadow = existsSync("/etc/shadow") ? sha256("/etc/shadow") : "";
@@ -234,12 +237,19 @@ mkdir -p /opt/lab /var/lib/lab && echo x > /opt/lab/file && echo y > /var/lib/la
   });
 
   test("stop removes the namespaces and every process", async () => {
-    const namespaces = [
-      (await lab.exec(["bash", "-c", "ip netns identify $$"])).stdout.trim(),
-      // (a host's own /run hides /run/netns, so ask from here)
-      ...lab.hosts.map((host) => Bun.spawnSync(["ip", "netns", "identify", String(host.pid)], { stdout: "pipe" }).stdout.toString().trim()),
-    ];
-    expect(namespaces.every((ns) => ns.startsWith("lade-lab-"))).toBe(true);
+    // `ip netns identify` reads /run/netns, which another test's namespaces coming and going can
+    // make fail for a moment: asked again a few times before it counts
+    let namespaces: string[] = [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      namespaces = [
+        (await lab.exec(["bash", "-c", "ip netns identify $$"])).stdout.trim(),
+        // (a host's own /run hides /run/netns, so ask from here)
+        ...lab.hosts.map((host) => Bun.spawnSync(["ip", "netns", "identify", String(host.pid)], { stdout: "pipe" }).stdout.toString().trim()),
+      ];
+      if (namespaces.every((ns) => ns.startsWith("lade-lab-"))) break;
+      await Bun.sleep(200);
+    }
+    expect(namespaces.every((ns) => ns.startsWith("lade-lab-")), namespaces.join(", ")).toBe(true);
     const [one] = lab.hosts as [Lab["hosts"][0]];
     const service = Number((await one.sh("setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!")).trim());
     const pids = [...lab.hosts.map((host) => host.pid), service];
