@@ -12,5 +12,6 @@ step "bunx tsc --noEmit -p ."
 bunx tsc --noEmit -p .
 step "bun run build"
 bun run build
-step "bun test $*"
-bun test "$@"
+# --timeout: setDefaultTimeout in the preload reaches only the last test file (bun 1.4.5)
+step "bun test --timeout 60000 $*"
+bun test --timeout 60000 "$@"
