@@ -3,6 +3,7 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { mirrorPathOf, type BinaryDownload } from "./binary-downloads.ts";
 import type { RootfsArch } from "./component-versions.ts";
+import { sha256OfFile } from "../util/sha256-file.ts";
 import type { RootfsReporter } from "./rootfs-reporter.ts";
 
 /**
@@ -262,12 +263,6 @@ async function downloadTo(url: string, path: string, name: string | undefined, o
     return undefined;
   }
   return problem;
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
-  return hasher.digest("hex");
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { formatBytes } from "../util/format-bytes.ts";
+import { sha256OfFile } from "../util/sha256-file.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { imageEnvOf } from "./image-env.ts";
 import { readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
@@ -175,9 +176,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
         if ((await sumFile.exists()) && (await stat(dir).catch(() => undefined))) return { dir, tar, sha256: (await sumFile.text()).trim() };
         await unpackRootfs(context.store, platform, dir);
         await run(["tar", "--sort=name", "--numeric-owner", "-C", dir, "-cf", tar, "."]);
-        const hasher = new Bun.CryptoHasher("sha256");
-        for await (const chunk of Bun.file(tar).stream()) hasher.update(chunk);
-        const sha256 = hasher.digest("hex");
+        const sha256 = await sha256OfFile(tar);
         await Bun.write(`${tar}.sha256`, `${sha256}\n`);
         return { dir, tar, sha256 };
       })();

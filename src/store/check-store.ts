@@ -1,6 +1,7 @@
 import type { Digest } from "../oci/digest.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { childDescriptors } from "./child-descriptors.ts";
+import { sha256OfFile } from "../util/sha256-file.ts";
 import type { OciStore } from "./oci-store.ts";
 
 export interface StoreProblem {
@@ -22,9 +23,7 @@ export async function checkStore(store: OciStore, onProgress?: (done: number, to
   const blobs = await store.listBlobs();
   let done = 0;
   for (const digest of blobs) {
-    const hasher = new Bun.CryptoHasher("sha256");
-    for await (const chunk of Bun.file(store.blobPath(digest)).stream()) hasher.update(chunk);
-    const actual: Digest = `sha256:${hasher.digest("hex")}`;
+    const actual: Digest = `sha256:${await sha256OfFile(store.blobPath(digest))}`;
     if (actual !== digest) problems.push({ digest, problem: "corrupt", images: [], actual });
     onProgress?.(++done, blobs.length);
   }
