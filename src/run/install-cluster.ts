@@ -180,8 +180,6 @@ async function installOnHosts(
   const hostsCluster = parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
   const masters = hostsWithRole(hostsCluster, "master");
   const targets: ClusterHostTarget[] = [];
-  const passwordFiles = new Map<string, string>();
-  const passwordFile = (password: string) => passwordFiles.get(password) ?? passwordFiles.set(password, createPasswordFile(password)).get(password)!;
   const { password: defaultPassword, ...sshDefaults } = remote.ssh;
   for (const entry of hostsCluster.hosts) {
     for (const ip of entry.ips) {
@@ -205,7 +203,7 @@ async function installOnHosts(
           user: ssh.user ?? sshDefaults.user,
           port: ssh.port ? Number(ssh.port) : sshDefaults.port,
           ...(key ? { key } : {}),
-          ...(password !== undefined ? { passwordFile: passwordFile(password) } : {}),
+          ...(password !== undefined ? { passwordFile: createPasswordFile(password) } : {}),
         },
       });
     }
@@ -330,13 +328,9 @@ export { StepFailedError };
 function clusterfilePasswords(clusterfile: { readonly text: string; readonly file: string }): Map<string, string> {
   const cluster = parseClusterfile(clusterfile.text, clusterfile.file).cluster;
   const files = new Map<string, string>();
-  const byPassword = new Map<string, string>();
   for (const entry of cluster?.hosts ?? []) {
     const password = entry.ssh.passwd ?? cluster?.ssh.passwd;
-    if (password === undefined) continue;
-    const file = byPassword.get(password) ?? createPasswordFile(password);
-    byPassword.set(password, file);
-    for (const ip of entry.ips) files.set(ip, file);
+    if (password !== undefined) for (const ip of entry.ips) files.set(ip, createPasswordFile(password));
   }
   return files;
 }

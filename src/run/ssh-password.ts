@@ -10,21 +10,25 @@ import { dirname, join } from "node:path";
  * removePasswordFiles: "exit" does not come then).
  */
 const ASKPASS = "askpass";
-const folders: string[] = [];
+/** The password file of each password written so far: hosts sharing a password share its file. */
+const files = new Map<string, string>();
 
-/** Write PASSWORD for ssh's askpass; returns the password file to put in an SshTarget. */
+/** Write PASSWORD for ssh's askpass (once per password); returns the password file to put in an SshTarget. */
 export function createPasswordFile(password: string): string {
-  if (folders.length === 0) process.once("exit", removePasswordFiles);
+  const known = files.get(password);
+  if (known) return known;
+  if (files.size === 0) process.once("exit", removePasswordFiles);
   const folder = mkdtempSync(join(tmpdir(), "lade-ssh-"));
-  folders.push(folder);
   const file = join(folder, "password");
+  files.set(password, file);
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   writeFileSync(join(folder, ASKPASS), '#!/bin/sh\nexec cat "$LADE_SSH_PASSWORD_FILE"\n', { mode: 0o700 });
   return file;
 }
 
 export function removePasswordFiles(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  for (const file of files.values()) rmSync(dirname(file), { recursive: true, force: true });
+  files.clear();
 }
 
 /** `env SSH_ASKPASS=… SSH_ASKPASS_REQUIRE=force LADE_SSH_PASSWORD_FILE=…` before ssh, or nothing. */

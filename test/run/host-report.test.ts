@@ -87,6 +87,9 @@ describe("SSH passwords", () => {
     expect(await new Response(child.stdout).text()).toBe("s3cret 'x'\n");
     expect(readFileSync(file, "utf8")).toBe("s3cret 'x'\n");
     expect(askpassEnv({})).toEqual([]);
+    // hosts sharing a password share its file
+    expect(createPasswordFile("s3cret 'x'")).toBe(file);
+    expect(createPasswordFile("other")).not.toBe(file);
     removePasswordFiles();
     expect(existsSync(file)).toBe(false);
   });
