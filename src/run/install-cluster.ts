@@ -3,8 +3,8 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseImageExtension } from "../build/image-extension.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
-import { hostsWithRole } from "../kubeadm/cluster.ts";
-import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
+import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
+import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
@@ -61,12 +61,12 @@ export class RunError extends Error {
   override name = "RunError";
 }
 
-/** `lade run` on this machine: plan the steps for IMAGE and run those not done yet. */
 /** Where the cluster's admin kubeconfig is: on this machine, or on master0 (SSH user and address). */
 export interface InstalledCluster {
   readonly master0?: { readonly address: string; readonly user: string };
 }
 
+/** `lade run`: plan the steps for IMAGE, on this machine or on hosts over SSH, and run those not done yet. */
 export async function installCluster(store: OciStore, options: RunOptions): Promise<InstalledCluster> {
   const { dataDir, output } = options;
   const tagged = await findImage(store, options.image);
@@ -76,7 +76,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, options, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, options, cluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
 
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
@@ -125,7 +125,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
         const child = Bun.spawn(["sh", "-c", HOST_CHECK_SCRIPT], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
         const report = parseHostReport(await new Response(child.stdout).text());
         await child.exited;
-        const registryPort = Number(env.LocalRegistryPort ?? env.RegistryPort) || undefined;
+        const registryPort = registryPortOf(env);
         const verdict = judgeHost(report, { role: "master0", ...(registryPort ? { registryPort } : {}) });
         output(`[check-host] the image's platform ${platformName}; address ${hostIp}; ${verdict.notes.slice(1).join("; ")}`, "stdout");
         if (verdict.problems.length > 0) throw new Error(`this machine cannot be installed: ${verdict.problems.join("; ")}`);
@@ -156,13 +156,12 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 async function installOnHosts(
   store: OciStore,
   options: RunOptions,
+  cluster: Cluster | undefined,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
 ): Promise<InstalledCluster> {
   const { dataDir, output } = options;
   const remote: RemoteOptions = options.remote ?? { masters: [], nodes: [], ssh: { user: "root", port: 22, knownHosts: join(dataDir, "known_hosts"), acceptNewHostKeys: false } };
-  const parsed = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file) : undefined;
-  const cluster = parsed?.cluster;
   let clusterfile = options.clusterfile;
   if (remote.masters.length > 0 || remote.nodes.length > 0) {
     if ((cluster?.hosts.length ?? 0) > 0) throw new RunError("Give the hosts either in the Clusterfile (spec.hosts) or with --masters/--nodes, not both");
@@ -177,7 +176,8 @@ async function installOnHosts(
       ? { text: `${options.clusterfile.text.replace(/\n*$/, "\n")}---\n${synthesized}`, file: options.clusterfile.file }
       : { text: synthesized, file: "(--masters/--nodes)" };
   }
-  const hostsCluster = parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
+  // the hosts of --masters/--nodes are a Cluster document of their own, read like the user's
+  const hostsCluster = clusterfile === options.clusterfile ? cluster! : parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
   const masters = hostsWithRole(hostsCluster, "master");
   const targets: ClusterHostTarget[] = [];
   const { password: defaultPassword, ...sshDefaults } = remote.ssh;
@@ -236,7 +236,7 @@ async function installOnHosts(
   const extension = parseImageExtension(first.manifest.annotations);
   const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
   const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env });
-  const registryPort = Number(clusterEnv.LocalRegistryPort ?? clusterEnv.RegistryPort) || undefined;
+  const registryPort = registryPortOf(clusterEnv);
   const phases = planHosts({
     dataDir,
     hostDir,
@@ -263,6 +263,7 @@ async function installOnHosts(
     hosts: targets,
     platforms: linux,
     clusterfile: clusterfile!,
+    cluster: hostsCluster,
     env: options.env,
     dryRun: options.dryRun,
     output,
@@ -348,6 +349,11 @@ async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> 
 async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   if (state.madeFrom) await removeMadeParents(dataDir, state.madeFrom);
+}
+
+/** The port of the cluster's own registry, from the cluster env (checked free where it will run). */
+function registryPortOf(env: ClusterEnv): number | undefined {
+  return Number(env.LocalRegistryPort ?? env.RegistryPort) || undefined;
 }
 
 function goArch(arch: string): string {

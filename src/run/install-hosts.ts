@@ -3,10 +3,10 @@ import { dirname, join } from "node:path";
 import { loadChartFromPath } from "../build/load-chart-files.ts";
 import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
+import type { Cluster } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
 import type { ConfigObject } from "../kubeadm/config-value.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
-import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
@@ -52,7 +52,6 @@ export type MultiHostState = RunState & {
   registryHosts?: string[];
 };
 
-
 export interface HostsContext {
   readonly store: OciStore;
   readonly dataDir: string;
@@ -69,7 +68,9 @@ export interface HostsContext {
   readonly hosts: readonly ClusterHostTarget[];
   /** The image's platforms, by architecture. */
   readonly platforms: ReadonlyMap<string, PlatformImage>;
+  /** The Clusterfile (with the hosts of --masters/--nodes), as text for the kubeadm config and parsed. */
   readonly clusterfile: { readonly text: string; readonly file: string };
+  readonly cluster: Cluster;
   readonly env: readonly string[];
   readonly dryRun: boolean;
   readonly output: OutputSink;
@@ -221,8 +222,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
     "render-templates": async (ip, say) => {
       const local = await localRootfs(ip);
       const platform = platformFor(ip);
-      const cluster = parseClusterfile(context.clusterfile.text, context.clusterfile.file).cluster;
-      const env = resolveClusterEnv({ imageEnv: imageEnvOf(platform), cluster, host: ip, overrides: context.env });
+      const env = resolveClusterEnv({ imageEnv: imageEnvOf(platform), cluster: context.cluster, host: ip, overrides: context.env });
       const out = join(dataDir, "hosts", ip, "files");
       await rm(out, { recursive: true, force: true });
       await mkdir(out, { recursive: true });
