@@ -79,9 +79,9 @@ export function sshOptions(target: SshTarget): string[] {
 export function sshCommand(target: SshTarget, script: string): string[] {
   return [...askpassEnv(target), "ssh", ...sshOptions(target), `${target.user}@${target.address}`, "--", script];
 }
+
 export const JOIN_COMMAND_SCRIPT = "kubeadm token create --print-join-command";
 export const UPLOAD_CERTS_SCRIPT = "kubeadm init phase upload-certs --upload-certs";
-
 
 /**
  * Creates $D and notes in $D/.lade-created the topmost folder that made, so that `lade delete`
