@@ -149,7 +149,7 @@ function scaleByPowerOfTwo(mantissa: bigint, exponent: number): number {
 }
 
 /** strconv's underscoreOK: underscores only between digits, or between a base prefix and a digit. */
-function underscoreOK(s0: string): boolean {
+export function underscoreOK(s0: string): boolean {
   let s = s0;
   let saw = "^";
   let i = 0;

@@ -1,4 +1,5 @@
 import type { GoValue } from "../go-value.ts";
+import { underscoreOK } from "../parse-go-number.ts";
 
 const MIN_INT64 = -(1n << 63n);
 const MAX_INT64 = (1n << 63n) - 1n;
@@ -99,36 +100,6 @@ export function tryParseGoInt(text: string, base: number): bigint | string {
   if (negative) n = -n;
   if (n < MIN_INT64 || n > MAX_INT64) return fail("value out of range");
   return n;
-}
-
-/** strconv's underscoreOK: underscores only between digits or after a base prefix. */
-function underscoreOK(s: string): boolean {
-  let saw = "^";
-  let i = 0;
-  let hex = false;
-  if (s.length >= 2 && s[0] === "0") {
-    const c = s[1]!.toLowerCase();
-    if (c === "x" || c === "o" || c === "b") {
-      i = 2;
-      saw = "0";
-      hex = c === "x";
-    }
-  }
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) {
-      saw = "0";
-      continue;
-    }
-    if (c === "_") {
-      if (saw !== "0") return false;
-      saw = "_";
-      continue;
-    }
-    if (saw === "_") return false;
-    saw = "!";
-  }
-  return saw !== "_";
 }
 
 /**
