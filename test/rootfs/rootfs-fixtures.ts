@@ -1,6 +1,5 @@
-import { expect } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import { rootfsAssets } from "../../src/rootfs/assets.ts";
 import type { ContainerRuntime, RootfsArch } from "../../src/rootfs/component-versions.ts";
 import { planRootfs, type RootfsPlan } from "../../src/rootfs/plan-rootfs.ts";
@@ -8,6 +7,7 @@ import { silentRootfsReporter } from "../../src/rootfs/rootfs-reporter.ts";
 import { writeRootfsContext, type WrittenRootfs } from "../../src/rootfs/write-rootfs-context.ts";
 import { emptyFindings } from "../../src/scan/image-source.ts";
 import { scanManifestText } from "../../src/scan/scan-manifest-text.ts";
+import { goldenFiles } from "../support/golden-files.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { fakeBinSource } from "./fake-bin-source.ts";
 
@@ -91,13 +91,4 @@ export function serializeTree(dir: string): string {
 }
 
 /** Compare with test/golden/rootfs/NAME; `UPDATE_GOLDEN=1 bun test test/rootfs` rewrites it. */
-export function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-    if (process.env.UPDATE_GOLDEN !== "1") throw new Error(`Golden file ${name} was missing: written, check it and run again`);
-    return;
-  }
-  expect(actual).toBe(readFileSync(path, "utf8"));
-}
+export const expectGolden = goldenFiles(GOLDEN_DIR);
