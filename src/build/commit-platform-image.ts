@@ -10,6 +10,7 @@ import {
   type ImageExtension,
 } from "./image-extension.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
+import { PLATFORM_GAPS_ANNOTATION } from "./platform-gaps.ts";
 
 export interface CommitOptions {
   readonly created: string;
@@ -55,6 +56,7 @@ export async function commitPlatformImage(
       ...state.baseAnnotations,
       [CONTAINER_IMAGES_ANNOTATION]: JSON.stringify(state.containerImages),
       [EXTENSION_ANNOTATION]: JSON.stringify(extension),
+      ...(state.platformGaps.length > 0 ? { [PLATFORM_GAPS_ANNOTATION]: JSON.stringify(state.platformGaps) } : {}),
     },
   };
   const descriptor = await store.writeBlob(serializeJson(manifest), MediaTypes.ociManifest);

@@ -38,21 +38,20 @@ export interface ContainerImage {
 
 /** Read the extension of a manifest, or undefined when it has none (a plain OCI image). */
 export function parseImageExtension(annotations: Readonly<Record<string, string>> | undefined): ImageExtension | undefined {
-  const text = annotations?.[EXTENSION_ANNOTATION];
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as ImageExtension;
-  } catch (error) {
-    throw new TypeError(`Cannot parse the "${EXTENSION_ANNOTATION}" annotation: it is not JSON`, { cause: error });
-  }
+  return parseJsonAnnotation<ImageExtension>(annotations, EXTENSION_ANNOTATION);
 }
 
 export function parseContainerImages(annotations: Readonly<Record<string, string>> | undefined): ContainerImage[] {
-  const text = annotations?.[CONTAINER_IMAGES_ANNOTATION];
-  if (!text) return [];
+  return parseJsonAnnotation<ContainerImage[]>(annotations, CONTAINER_IMAGES_ANNOTATION) ?? [];
+}
+
+/** A manifest annotation that holds JSON, or undefined when the manifest has none. */
+export function parseJsonAnnotation<T>(annotations: Readonly<Record<string, string>> | undefined, key: string): T | undefined {
+  const text = annotations?.[key];
+  if (!text) return undefined;
   try {
-    return JSON.parse(text) as ContainerImage[];
+    return JSON.parse(text) as T;
   } catch (error) {
-    throw new TypeError(`Cannot parse the "${CONTAINER_IMAGES_ANNOTATION}" annotation: it is not JSON`, { cause: error });
+    throw new TypeError(`Cannot parse the "${key}" annotation: it is not JSON`, { cause: error });
   }
 }

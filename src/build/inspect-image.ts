@@ -10,6 +10,7 @@ import {
   type ContainerImage,
   type Launch,
 } from "./image-extension.ts";
+import { parsePlatformGaps, type ImagePlatformGap } from "./platform-gaps.ts";
 
 export interface InspectedLayer {
   readonly digest: string;
@@ -29,6 +30,8 @@ export interface InspectedPlatform {
   readonly launch?: Launch;
   readonly imageType?: string;
   readonly containerImages: readonly ContainerImage[];
+  /** Container images of the registry that lack some of the image's platforms (the same on every platform). */
+  readonly platformGaps: readonly ImagePlatformGap[];
   readonly layers: readonly InspectedLayer[];
   readonly size: number;
   readonly annotations: Record<string, string>;
@@ -67,6 +70,7 @@ export async function inspectImage(store: OciStore, descriptor: Descriptor, name
       ...(extension?.launch ? { launch: extension.launch } : {}),
       ...(extension?.type ? { imageType: extension.type } : {}),
       containerImages: parseContainerImages(manifest.annotations),
+      platformGaps: parsePlatformGaps(manifest.annotations),
       layers,
       size: layers.reduce((sum, layer) => sum + layer.size, 0),
       annotations: { ...manifest.annotations },

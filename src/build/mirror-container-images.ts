@@ -3,12 +3,14 @@ import { distributionFiles, type DistributionFile } from "../mirror/distribution
 import { fetchImages, type FetchImagesOptions } from "../mirror/fetch-images.ts";
 import { storeBlobCache } from "../mirror/store-blob-cache.ts";
 import type { ResolvedImage } from "../mirror/resolve-image.ts";
+import { platformCoverage, type PlatformCoverage } from "../mirror/platform-coverage.ts";
 import { parseImageReference } from "../oci/image-reference.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { emptyFindings, type ImageSource } from "../scan/image-source.ts";
 import { mergeFindings, type ScanReport } from "../scan/merge-findings.ts";
 import { join } from "node:path";
 import { discoverRootfsImages } from "./discover-rootfs-images.ts";
+import { mergePlatformGaps, type ImagePlatformGap } from "./platform-gaps.ts";
 import type { ChartScanner, DiscoveryOptions } from "./discover-images.ts";
 import { chainKey, hashEntries } from "./hash-entries.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
@@ -44,6 +46,10 @@ export interface ContainerImageResult {
   readonly report: ScanReport;
   readonly images: readonly ResolvedImage[];
   readonly skipped: readonly { readonly image: string; readonly reason: string }[];
+  /** Which build platform each mirrored image has. */
+  readonly coverage: PlatformCoverage;
+  /** The mirrored images that lack a build platform, with the workloads that use them. */
+  readonly gaps: readonly ImagePlatformGap[];
 }
 
 /**
@@ -68,11 +74,12 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   const report = mergeFindings(findings, options.isIgnored);
   const wanted = [...report.images, ...(options.includeCandidates ? report.candidates : [])];
   const missing = first ? wanted.filter((entry) => !alreadyInRegistry(first, entry.image)) : [];
-  if (missing.length === 0) return { report, images: [], skipped: [] };
+  const platforms = states.map((state) => state.platform);
+  if (missing.length === 0) return { report, images: [], skipped: [], coverage: platformCoverage([], platforms), gaps: [] };
 
-  options.reporter.log(`Mirroring ${missing.length} container images for ${states.map((s) => formatPlatform(s.platform)).join(", ")}`);
+  options.reporter.log(`Mirroring ${missing.length} container images for ${platforms.map(formatPlatform).join(", ")}`);
   const cache = storeBlobCache(options.store);
-  const fetched = await fetchImages(missing.map((entry) => entry.image), { ...options.fetch, cache, platforms: states.map((state) => state.platform) });
+  const fetched = await fetchImages(missing.map((entry) => entry.image), { ...options.fetch, cache, platforms });
   const files = distributionFiles(fetched.images);
 
   const small: LayerEntry[] = [];
@@ -91,7 +98,11 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
     for (const state of states) appendLayer(state, record, `lade: registry of ${fetched.images.length} container images`);
   }
   const appOf = new Map(wanted.map((entry) => [entry.image, appName(entry.sources)]));
+  const sourcesOf = new Map(wanted.map((entry) => [entry.image, entry.sources]));
+  const coverage = platformCoverage(fetched.images, platforms);
+  const gaps = coverage.gaps.map((gap) => ({ ...gap, usedBy: sourcesOf.get(gap.image) ?? [] }));
   for (const state of states) {
+    state.platformGaps = mergePlatformGaps(state.platformGaps, gaps);
     for (const image of fetched.images) {
       const app = appOf.get(image.source);
       for (const platform of image.platforms) {
@@ -103,7 +114,7 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
       }
     }
   }
-  return { report, images: fetched.images, skipped: fetched.skipped };
+  return { report, images: fetched.images, skipped: fetched.skipped, coverage, gaps };
 }
 
 /** sealer records which app an image belongs to: the app folder it was found in. */

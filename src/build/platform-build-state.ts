@@ -4,6 +4,7 @@ import type { Platform } from "../oci/platform.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import type { CachedLayer } from "../store/build-cache.ts";
 import type { Application, ContainerImage, Launch } from "./image-extension.ts";
+import type { ImagePlatformGap } from "./platform-gaps.ts";
 import type { RootfsIndex } from "./rootfs-index.ts";
 import type { WorkingCopy } from "./working-copy.ts";
 
@@ -31,4 +32,6 @@ export interface PlatformBuildState {
   readonly baseAnnotations: Record<string, string>;
   /** Container images in the registry folder, for the `sealer.image.container.images` annotation. */
   readonly containerImages: ContainerImage[];
+  /** Images of the registry folder that lack some platforms (the base's and this build's). */
+  platformGaps: ImagePlatformGap[];
 }

@@ -10,6 +10,7 @@ import { readImage } from "../store/read-image.ts";
 import { BuildError } from "./build-error.ts";
 import { chainKey } from "./hash-entries.ts";
 import { parseContainerImages, parseImageExtension } from "./image-extension.ts";
+import { parsePlatformGaps } from "./platform-gaps.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { RootfsIndex } from "./rootfs-index.ts";
 
@@ -71,6 +72,7 @@ export async function startFromBase(
   for (const application of extension?.applications ?? []) state.applications.set(application.name, application);
   state.launch = extension?.launch;
   state.containerImages.push(...parseContainerImages(manifest.annotations));
+  state.platformGaps = parsePlatformGaps(manifest.annotations);
   state.author = (config as { author?: string }).author;
   state.chainKey = chainKey(BUILD_FORMAT_VERSION, formatPlatform(platform), base.descriptor.digest);
   state.baseAnnotations["org.opencontainers.image.base.name"] = name;
@@ -96,6 +98,7 @@ function emptyState(platform: Platform): PlatformBuildState {
     workingCopy: undefined,
     baseAnnotations: {},
     containerImages: [],
+    platformGaps: [],
   };
 }
 

@@ -2,13 +2,14 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Descriptor } from "../oci/descriptor.ts";
 import type { Digest } from "../oci/digest.ts";
-import { formatImageReference, parseImageReference, type ImageReference } from "../oci/image-reference.ts";
 import type { Platform } from "../oci/platform.ts";
 import { downloadBlob } from "../registry/download-blob.ts";
 import type { RegistryClient } from "../registry/registry-client.ts";
 import { limitConcurrency } from "../util/limit-concurrency.ts";
 import type { MirrorReporter } from "./mirror-reporter.ts";
-import { resolveImage, type ResolvedImage } from "./resolve-image.ts";
+import { PlatformGapError, platformGaps } from "./platform-coverage.ts";
+import type { ResolvedImage } from "./resolve-image.ts";
+import { resolveImages, type ResolvedImages } from "./resolve-images.ts";
 
 /** Where fetched blobs live: a content-addressed cache, and resumable partial downloads. */
 export interface BlobCache {
@@ -23,40 +24,23 @@ export interface FetchImagesOptions {
   readonly reporter: MirrorReporter;
   /** Leave out images that cannot be fetched (listed in the result) instead of failing. */
   readonly skipMissing?: boolean;
+  /** Fail, before any blob is fetched, when an image lacks a requested platform (all such images listed). */
+  readonly strictPlatforms?: boolean;
   /** Parallel blob downloads per registry. Default 6. */
   readonly concurrency?: number;
 }
 
-export interface FetchedImages {
-  readonly images: readonly ResolvedImage[];
-  readonly skipped: readonly { readonly image: string; readonly reason: string }[];
-}
+export type FetchedImages = ResolvedImages;
 
 /**
- * Resolve every image for every platform and bring all their blobs into the cache: each blob once
+ * Resolve every image for every requested platform it has and bring all their blobs into the cache: each blob once
  * however many images share it, in parallel per registry, verified before it is visible.
  */
 export async function fetchImages(references: readonly string[], options: FetchImagesOptions): Promise<FetchedImages> {
-  const parsed = uniqueReferences(references);
-  const skipped: { image: string; reason: string }[] = [];
-  const resolveLimit = limitConcurrency(8);
-  const resolved = await Promise.all(
-    parsed.map((reference) =>
-      resolveLimit(async () => {
-        const name = formatImageReference(reference);
-        try {
-          return await resolveImage(await options.client(reference.registry), reference, options.platforms);
-        } catch (error) {
-          const reason = (error as Error).message;
-          if (!options.skipMissing) throw new Error(`Cannot mirror ${name}: ${reason}`, { cause: error });
-          skipped.push({ image: name, reason });
-          return undefined;
-        }
-      }),
-    ),
-  );
-  const images = resolved.filter((image): image is ResolvedImage => image !== undefined);
+  const { images, skipped } = await resolveImages(references, options);
   checkCollisions(images);
+  const gaps = platformGaps(images);
+  if (options.strictPlatforms && gaps.length > 0) throw new PlatformGapError(gaps);
 
   for (const image of images) {
     for (const [digest, bytes] of image.manifestBytes) await writeCached(options.cache, digest, bytes);
@@ -119,16 +103,6 @@ export async function fetchImages(references: readonly string[], options: FetchI
     }),
   );
   return { images, skipped };
-}
-
-function uniqueReferences(references: readonly string[]): ImageReference[] {
-  const seen = new Map<string, ImageReference>();
-  for (const text of references) {
-    const reference = parseImageReference(text);
-    if (!reference.tag && !reference.digest) reference.tag = "latest";
-    seen.set(formatImageReference(reference), reference);
-  }
-  return [...seen.values()].sort((a, b) => formatImageReference(a).localeCompare(formatImageReference(b)));
 }
 
 /** Two different images must not end up under the same repository and tag. */

@@ -15,18 +15,24 @@ export interface ResolvedImage extends MirroredImage {
   readonly manifestBytes: ReadonlyMap<Digest, Uint8Array>;
   /** Configs and layers with their sizes. */
   readonly blobDescriptors: readonly Descriptor[];
+  /** The requested platforms the image has: what is mirrored. */
   readonly platforms: readonly Platform[];
+  /** The requested platforms the image does not have. */
+  readonly missingPlatforms: readonly Platform[];
+  /** Every platform the image offers, requested or not (for messages). */
+  readonly availablePlatforms: readonly Platform[];
 }
 
-/** A requested platform an image does not provide. */
+/** An image that has none of the requested platforms: there is nothing of it to mirror. */
 export class MissingPlatformError extends Error {
   override name = "MissingPlatformError";
 }
 
 /**
  * Fetch an image's manifest (by digest when the reference has one, else by tag) and, for an index
- * or manifest list, the children for every requested platform. The index is kept as it is, so
- * pulls by tag and by digest keep working on each node's architecture.
+ * or manifest list, the children for every requested platform it has. The index is kept as it is,
+ * so pulls by tag and by digest keep working on each node's architecture. Requested platforms the
+ * image lacks are listed in `missingPlatforms`; an image with none of them is refused.
  */
 export async function resolveImage(
   client: RegistryClient,
@@ -39,32 +45,42 @@ export async function resolveImage(
   const manifestBytes = new Map<Digest, Uint8Array>([[top.digest, top.bytes]]);
   const manifests: { digest: Digest; manifest: ImageManifest }[] = [];
   const found: Platform[] = [];
+  let available: Platform[];
 
   if (isIndexMediaType(top.mediaType)) {
     const index = parseJson<ImageIndex>(top.bytes, name);
-    const available = index.manifests.filter((child) => child.platform && child.platform.os !== "unknown");
+    const children = index.manifests.filter((child) => child.platform && child.platform.os !== "unknown");
+    available = children.map((child) => normalizePlatform(child.platform!));
     for (const platform of platforms) {
-      const child = available.find((candidate) => platformsEqual(normalizePlatform(candidate.platform!), platform));
-      if (!child) {
-        const has = available.map((c) => formatPlatform(normalizePlatform(c.platform!))).join(", ") || "no platforms";
-        throw new MissingPlatformError(`it has no ${formatPlatform(platform)} manifest, only ${has}`);
-      }
+      const child = children.find((candidate) => platformsEqual(normalizePlatform(candidate.platform!), platform));
+      if (!child) continue;
+      found.push(platform);
       if (manifestBytes.has(child.digest)) continue;
       const fetched = await client.getManifest(repository, child.digest);
       manifestBytes.set(fetched.digest, fetched.bytes);
       manifests.push({ digest: fetched.digest, manifest: parseJson<ImageManifest>(fetched.bytes, name) });
-      found.push(platform);
+    }
+    if (found.length === 0) {
+      const has = available.map(formatPlatform).join(", ") || "no platforms";
+      throw new MissingPlatformError(`it has no ${platforms.map(formatPlatform).join(" or ")} manifest, only ${has}`);
     }
   } else if (isManifestMediaType(top.mediaType)) {
     const manifest = parseJson<ImageManifest>(top.bytes, name);
     manifests.push({ digest: top.digest, manifest });
     const config = parseJson<Partial<ImageConfig>>(await client.getSmallBlob(repository, manifest.config), name);
-    const own = normalizePlatform({ os: config.os ?? "linux", architecture: config.architecture ?? "amd64", variant: config.variant });
-    const missing = platforms.filter((platform) => !platformsEqual(platform, own));
-    if (missing.length > 0 && config.architecture) {
-      throw new MissingPlatformError(`it is a single-platform image for ${formatPlatform(own)}, not for ${missing.map(formatPlatform).join(", ")}`);
+    if (!config.architecture) {
+      // a config without a platform (an artifact, a hand-made image) is taken to fit every node
+      found.push(...platforms);
+      available = [...platforms];
+    } else {
+      const own = normalizePlatform({ os: config.os ?? "linux", architecture: config.architecture, variant: config.variant });
+      available = [own];
+      const matching = platforms.find((platform) => platformsEqual(platform, own));
+      if (!matching) {
+        throw new MissingPlatformError(`it is a single-platform image for ${formatPlatform(own)}, not for ${platforms.map(formatPlatform).join(" or ")}`);
+      }
+      found.push(matching);
     }
-    found.push(own);
   } else {
     throw new TypeError(`its manifest has the unknown media type "${top.mediaType}"`);
   }
@@ -84,6 +100,8 @@ export async function resolveImage(
     manifestBytes,
     blobDescriptors: [...blobDescriptors.values()],
     platforms: found,
+    missingPlatforms: platforms.filter((platform) => !found.some((has) => platformsEqual(has, platform))),
+    availablePlatforms: available,
   };
 }
 

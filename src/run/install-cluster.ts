@@ -19,6 +19,7 @@ import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
 import { KUBEADM_CONFIG_FILES, readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
+import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
 import { createPasswordFile } from "./ssh-password.ts";
 import type { PlatformImage } from "../store/read-image.ts";
@@ -113,6 +114,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   const imageEnv = imageEnvOf(platformImage);
   const env = resolveClusterEnv({ imageEnv, cluster, host: hostIp, overrides: options.env });
   if (options.dryRun) output(`Installing ${tagged.name} (${platformName}) on this machine (${hostIp}), data in ${dataDir} — dry run, nothing is changed`, "stdout");
+  for (const warning of platformGapWarnings(platformImage, `this ${chosen.architecture} machine`)) output(warning, "stderr");
 
   await executeSteps(steps, {
     statePath,
@@ -251,6 +253,8 @@ async function installOnHosts(
     `Installing ${tagged.name} on ${targets.map((target) => `${target.ip} (${target.role})`).join(", ")} over SSH, data in ${dataDir}${options.dryRun ? " — dry run, nothing is changed" : ""}`,
     "stdout",
   );
+  // a dry run does not reach the hosts, so their architectures are not known: say what each would lack
+  if (options.dryRun) for (const platform of linux.values()) for (const warning of platformGapWarnings(platform, `${platform.platform.architecture} hosts`)) output(warning, "stderr");
   await executePhases(phases, {
     store,
     dataDir,

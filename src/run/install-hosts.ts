@@ -16,6 +16,7 @@ import { runCommand, StepFailedError, writeState, type OutputSink, type RunState
 import { imageEnvOf } from "./image-env.ts";
 import { readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
+import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import {
   APP_MANIFEST_SCRIPT,
   copyRootfsScripts,
@@ -204,6 +205,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       if (verdict.problems.length > 0) throw new Error(`${ip} cannot be installed: ${verdict.problems.join("; ")}`);
       hostState(ip).arch = verdict.arch;
       say(`[check-host] ${verdict.notes.join("; ")}`, "stdout");
+      for (const warning of platformGapWarnings(platformFor(ip), `this ${verdict.arch} host`)) say(`[check-host] ${warning}`, "stderr");
     },
     "copy-rootfs": async (ip, say) => {
       const local = await localRootfs(ip);

@@ -139,7 +139,9 @@ describe.skipIf(!available)("lade build mirrors the container images the image n
     const written = await Bun.file(report).json();
     expect(written.images.map((entry: { image: string }) => entry.image)).toEqual(["quay.io/acme/app:1.0"]);
     expect(written.images[0].sources[0].file).toBe("charts/app/templates/deployment.yaml");
-    expect(written.mirrored).toEqual([{ image: "quay.io/acme/app:1.0", repository: "acme/app", digest: expect.stringMatching(/^sha256:/) }]);
+    expect(written.mirrored).toEqual([
+      { image: "quay.io/acme/app:1.0", repository: "acme/app", digest: expect.stringMatching(/^sha256:/), platforms: ["linux/amd64"], missingPlatforms: [] },
+    ]);
     expect(written.candidates.map((entry: { image: string }) => entry.image)).toContain("docker.io/library/postgres:16");
   });
 

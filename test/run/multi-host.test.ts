@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
+import { hasSkopeo, seedImage } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /**
@@ -14,7 +16,10 @@ const store = join(work, "store");
 const bin = join(work, "bin");
 const IMAGE = "tiny-cluster:1";
 const SSHD = "/usr/sbin/sshd";
-const available = existsSync(SSHD);
+const available = existsSync(SSHD) && hasDockerRegistry() && hasSkopeo();
+let origin: DockerRegistry | undefined;
+/** An amd64-only container image in the cluster image's registry: the arm64 host is warned about it. */
+let amd64Only = "";
 const hosts = [
   { ip: "127.0.0.2", root: join(work, "host-a"), port: 0 },
   { ip: "127.0.0.3", root: join(work, "host-b"), port: 0 },
@@ -74,8 +79,12 @@ beforeAll(async () => {
     '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; esac\n',
     0o755,
   );
+  origin = await startDockerRegistry();
+  await seedImage(origin, "vendor/tool:1", { layerSizes: [1000] });
+  amd64Only = `${origin.host}/vendor/tool:1`;
+  write(join(work, "images.txt"), `${amd64Only}\n`);
   // both platforms; host b says it is an arm64 machine (a uname first on its PATH)
-  const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, "--platform", "linux/amd64,linux/arm64", context]);
+  const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, "--platform", "linux/amd64,linux/arm64", "--image-list", join(work, "images.txt"), context]);
   write(join(work, "arm64-bin", "uname"), '#!/bin/sh\nif [ "$1" = -m ]; then echo aarch64; else /bin/uname "$@" | sed "s/x86_64/aarch64/"; fi\n', 0o755);
   expect(built.exitCode, built.stderr).toBe(0);
 
@@ -118,8 +127,9 @@ beforeAll(async () => {
   write(join(work, "known_hosts"), `${knownHosts.join("\n")}\n`);
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const daemon of daemons) daemon.kill();
+  await origin?.stop();
 });
 
 const log = (root: string) => (existsSync(join(root, "log")) ? readFileSync(join(root, "log"), "utf8").split("\n").filter(Boolean) : []);
@@ -169,6 +179,10 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
 
     const first = await run();
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    // the arm64 host is told, at its check and before anything changes, which images it cannot run
+    const warning = `${b} [check-host] warning: this arm64 host: image ${amd64Only} has no linux/arm64: arm64 nodes cannot run it (used by --image-list)`;
+    expect(first.stderr).toContain(warning);
+    expect(first.stderr).not.toContain(`${a} [check-host] warning`);
     // each host got the rootfs of its own architecture
     const shas = ["amd64", "arm64"].map((arch) => readFileSync(join(dataDir, `rootfs-${arch}.tar.sha256`), "utf8").trim());
     expect(shas[0]).not.toBe(shas[1]);

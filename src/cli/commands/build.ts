@@ -1,11 +1,12 @@
 import { defineCommand } from "citty";
 import { buildImage } from "../../build/build-image.ts";
 import { normalizeImageReference } from "../../oci/image-reference.ts";
-import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
+import { formatPlatform, hostPlatform, parsePlatformList } from "../../oci/platform.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
+import { printPlatformCoverage } from "../platform-coverage-report.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { silentMirrorReporter } from "../../mirror/mirror-reporter.ts";
@@ -35,11 +36,18 @@ export const buildCommand = defineCommand({
     type: { type: "enum", options: ["kube-installer", "app-installer"], default: "kube-installer", description: "Image type recorded in the image extension" },
     quiet: { type: "boolean", alias: "q", description: "Print only the image digest" },
     "image-list": { type: "string", description: "Also mirror the images listed in FILE (one per line), besides the rootfs's manifests/imageList; repeatable" },
-    "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched, and list them, instead of failing" },
+    "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched (or have none of the platforms), and list them, instead of failing" },
+    "strict-platforms": {
+      type: "boolean",
+      description: "Fail, listing every such image, when a container image lacks one of the build's platforms (by default it is packed with the platforms it has, and the gap reported)",
+    },
     "ignore-image": { type: "string", description: "Do not pack images matching a glob, e.g. 'busybox*' (repeatable)" },
     rule: { type: "string", description: "Extra image discovery rule KIND=PATH or KIND=PATH{repository=F,tag=F} (repeatable)" },
     "include-candidates": { type: "boolean", description: "Also pack candidates (image-like flags, env values, split image fields, manifests inside ConfigMaps)" },
-    report: { type: "string", description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, and what was mirrored" },
+    report: {
+      type: "string",
+      description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, what was mirrored, and platformCoverage (which image has which platform)",
+    },
     ...registryArgs,
     ...rootfsArgs, // --k8s-version: build the base image of `lade rootfs` in one go (CONTEXT unused)
   },
@@ -99,12 +107,14 @@ export const buildCommand = defineCommand({
             client: createRegistryClients(rootfs ? { ...access, mirrors: rootfs.mirrors } : access),
             reporter: args.quiet ? silentMirrorReporter : progress,
             skipMissing: Boolean(args["skip-missing"]),
+            strictPlatforms: Boolean(args["strict-platforms"]),
           },
         },
       },
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
     progress.finish();
+    if (result.containerImages && !args.quiet) printPlatformCoverage(result.containerImages.coverage, result.containerImages.gaps);
     if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
     console.log(result.descriptor.digest);
@@ -119,7 +129,14 @@ function buildReport(result: BuiltImage) {
     platforms: result.platforms.map((platform) => ({ digest: platform.digest, platform: platform.platform })),
     images: images?.report.images ?? [],
     candidates: images?.report.candidates ?? [],
-    mirrored: (images?.images ?? []).map((image) => ({ image: image.source, repository: image.repository, digest: image.digest })),
+    mirrored: (images?.images ?? []).map((image) => ({
+      image: image.source,
+      repository: image.repository,
+      digest: image.digest,
+      platforms: image.platforms.map(formatPlatform),
+      missingPlatforms: image.missingPlatforms.map(formatPlatform),
+    })),
     skipped: images?.skipped ?? [],
+    platformCoverage: images ? { ...images.coverage, gaps: images.gaps } : undefined,
   };
 }

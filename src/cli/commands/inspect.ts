@@ -1,14 +1,22 @@
 import { defineCommand } from "citty";
 import { inspectImage, type InspectedPlatform } from "../../build/inspect-image.ts";
+import { gapsOfPlatform } from "../../build/platform-gaps.ts";
+import { describeImageUser } from "../../scan/describe-image-source.ts";
 import { findImage } from "../../store/find-image.ts";
 import { openStore } from "../command-context.ts";
 import { formatBytes, printJson } from "../output.ts";
 
 export const inspectCommand = defineCommand({
-  meta: { name: "inspect", description: "Show an image's configuration, labels, apps, launch, layers and platforms" },
+  meta: {
+    name: "inspect",
+    description: "Show an image's configuration, labels, apps, launch, container images (and those that lack a platform), layers and platforms",
+  },
   args: {
     image: { type: "positional", description: "Image name or digest (prefix)", required: true },
-    json: { type: "boolean", description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, layers, ...}]}" },
+    json: {
+      type: "boolean",
+      description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, containerImages, platformGaps, layers, ...}]}",
+    },
   },
   async run({ args }) {
     const store = await openStore();
@@ -43,6 +51,14 @@ function printPlatform(platform: InspectedPlatform): void {
     for (const image of platform.containerImages) {
       const arch = image.platform ? ` (${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""})` : "";
       console.log(`    ${image.image}${arch}`);
+    }
+  }
+  const gaps = gapsOfPlatform(platform.platformGaps, platform.platform);
+  if (gaps.length > 0) {
+    console.log(`  Container images without ${platform.platform} (${platform.platform.split("/")[1]} nodes cannot run them):`);
+    for (const gap of gaps) {
+      const users = [...new Set(gap.usedBy.map(describeImageUser))];
+      console.log(`    ${gap.image} (has ${gap.available.join(", ")})${users.length > 0 ? `, used by ${users.join(", ")}` : ""}`);
     }
   }
   console.log("  Layers:");

@@ -1,13 +1,15 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { mirrorToDirectory } from "../../mirror/mirror-to-directory.ts";
-import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";
+import { platformCoverage } from "../../mirror/platform-coverage.ts";
+import { formatPlatform, hostPlatform, parsePlatformList } from "../../oci/platform.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { printJson } from "../output.ts";
+import { printPlatformCoverage } from "../platform-coverage-report.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
 import { repeatedOption } from "../repeated-option.ts";
 
@@ -15,18 +17,25 @@ export const mirrorCommand = defineCommand({
   meta: {
     name: "mirror",
     description:
-      "Copy container images, for every requested platform, into DIR in the registry's filesystem layout " +
+      "Copy container images, with each requested platform they have, into DIR in the registry's filesystem layout " +
       "(docker/registry/v2/…), ready for `lade serve registry` or docker-registry. Blobs are cached in the store, " +
-      "downloaded in parallel, resumed after an interruption and verified by digest.",
+      "downloaded in parallel, resumed after an interruption and verified by digest. An image that lacks a requested " +
+      "platform is mirrored with the platforms it has, and the gap is reported at the end (--strict-platforms fails instead).",
   },
   args: {
     image: { type: "positional", description: "Images to mirror, e.g. registry.k8s.io/pause:3.9", required: false },
     "image-list": { type: "string", description: "File with one image per line (# comments allowed); repeatable" },
     dir: { type: "string", description: "Target folder (created if needed)", required: true },
-    platform: { type: "string", description: "Platforms to mirror, comma separated (default: this machine's)" },
-    "skip-missing": { type: "boolean", description: "Leave out images that cannot be fetched, and list them, instead of failing" },
+    platform: { type: "string", description: "Platforms to mirror, comma separated, e.g. linux/amd64,linux/arm64 (default: this machine's)" },
+    "skip-missing": { type: "boolean", description: "Leave out images that cannot be fetched (or have none of the platforms), and list them, instead of failing" },
+    "strict-platforms": { type: "boolean", description: "Fail, listing every such image, when an image lacks a requested platform; nothing is written" },
     concurrency: { type: "string", description: "Parallel downloads per registry (default 6)" },
-    json: { type: "boolean", description: 'Print {"images":[{"image","repository","tag","digest","platforms"}],"skipped":[{"image","reason"}]}' },
+    json: {
+      type: "boolean",
+      description:
+        'Print {"images":[{"image","repository","tag","digest","platforms","missingPlatforms"}],"skipped":[{"image","reason"}],' +
+        '"platformCoverage":{"requested","images":[{"image","digest","platforms":{PLATFORM:true|false}}],"gaps":[{"image","missing","available"}]}}',
+    },
     ...registryArgs,
   },
   async run({ args, rawArgs }) {
@@ -53,19 +62,24 @@ export const mirrorCommand = defineCommand({
       client: createRegistryClients(registryAccess(args, rawArgs)),
       reporter: progress,
       skipMissing: Boolean(args["skip-missing"]),
+      strictPlatforms: Boolean(args["strict-platforms"]),
       concurrency,
     });
     progress.finish();
+    const coverage = platformCoverage(result.images, platforms);
     const summary = {
       images: result.images.map((image) => ({
         image: image.source,
         repository: image.repository,
         ...(image.tag ? { tag: image.tag } : {}),
         digest: image.digest,
-        platforms: image.platforms.map((p) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`),
+        platforms: image.platforms.map(formatPlatform),
+        missingPlatforms: image.missingPlatforms.map(formatPlatform),
       })),
       skipped: result.skipped,
+      platformCoverage: coverage,
     };
+    printPlatformCoverage(coverage);
     if (args.json) return printJson(summary);
     for (const image of summary.images) console.log(`${image.image} -> ${image.repository}${image.tag ? `:${image.tag}` : ""}@${image.digest}`);
     for (const skipped of result.skipped) console.log(`skipped ${skipped.image}: ${skipped.reason}`);

@@ -1,5 +1,6 @@
 import { isDigest } from "../../oci/digest.ts";
 import { MediaTypes } from "../../oci/media-types.ts";
+import { explainLeftOutManifest } from "./left-out-manifest.ts";
 import type { RegistryStorage } from "./registry-storage.ts";
 
 export interface RegistryHandlerOptions {
@@ -12,6 +13,12 @@ const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|
 const TAG = /^[\w][\w.-]{0,127}$/;
 const API_HEADERS = { "Docker-Distribution-Api-Version": "registry/2.0" };
 const JSON_TYPE = "application/json; charset=utf-8";
+const responseNotes = new WeakMap<Response, string>();
+
+/** What the access log should add to a response's line (why a manifest is missing), if anything. */
+export function responseNote(response: Response): string | undefined {
+  return responseNotes.get(response);
+}
 
 /**
  * The read-only OCI distribution API over distribution's storage: /v2/, manifests by tag and digest,
@@ -52,7 +59,11 @@ async function manifest(storage: RegistryStorage, name: string, reference: strin
   if (reference.includes(":")) {
     if (!isDigest(reference)) return errorResponse(400, "DIGEST_INVALID", "invalid digest");
     if ((await storage.size(`repositories/${name}/_manifests/revisions/${reference.replace(":", "/")}/link`)) === undefined) {
-      return errorResponse(404, "MANIFEST_UNKNOWN", "manifest unknown", {}, { name, reference });
+      const leftOut = await explainLeftOutManifest(storage, name, reference);
+      const response = errorResponse(404, "MANIFEST_UNKNOWN", leftOut ?? "manifest unknown", {}, { name, reference });
+      // containerd shows only "not found": the access log says why
+      if (leftOut) responseNotes.set(response, leftOut);
+      return response;
     }
     digest = reference;
   } else {

@@ -1,4 +1,4 @@
-import { createRegistryHandler, type RegistryHandlerOptions } from "./registry-handler.ts";
+import { createRegistryHandler, responseNote, type RegistryHandlerOptions } from "./registry-handler.ts";
 import type { RegistryStorage } from "./registry-storage.ts";
 
 export interface ServeRegistryOptions extends RegistryHandlerOptions {
@@ -29,7 +29,8 @@ export function serveRegistry(storage: RegistryStorage, options: ServeRegistryOp
         const address = server.requestIP(request)?.address ?? "-";
         const { pathname } = new URL(request.url);
         const size = response.headers.get("content-length") ?? "-";
-        options.onRequest(`${address} ${request.method} ${pathname} ${response.status} ${size} ${(performance.now() - started).toFixed(1)}ms`);
+        const note = responseNote(response);
+        options.onRequest(`${address} ${request.method} ${pathname} ${response.status} ${size} ${(performance.now() - started).toFixed(1)}ms${note ? ` (${note})` : ""}`);
       }
       return response;
     },
