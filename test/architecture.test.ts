@@ -9,9 +9,10 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["run", "build", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
-  run: ["build", "chart", "template", "kubeadm", "oci", "store", "util"],
-  build: ["kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  cli: ["run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  run: ["build", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
+  build: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],
   registry: ["oci", "store", "util"],
   store: ["oci", "util"],
@@ -24,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   oci: ["util"],
   util: [],
 };
-const PURE = new Set(["kubefile", "oci", "scan", "template", "kubeadm", "chart"]);
+const PURE = new Set(["kubefile", "oci", "scan", "template", "kubeadm", "chart", "sealer"]);
 const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|dgram|tls)$|^bun:ffi$/;
 const IO_CALLS = /\bBun\.(file|write|spawn|spawnSync|serve|connect|listen)\b|\bfetch\(/;
 const PRINTING = /\bconsole\.|\bprocess\.(exit|stdout|stderr)\b/;

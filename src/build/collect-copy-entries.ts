@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { posix, join } from "node:path";
 import type { SourceLocation } from "../util/source-location.ts";
+import { CHARTS_FOLDER, isCloudRootfsFolder } from "../sealer/cloud-rootfs-folders.ts";
 import { BuildError } from "./build-error.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { RootfsIndex } from "./rootfs-index.ts";
@@ -30,9 +31,10 @@ const GLOB_CHARACTERS = /[*?[]/;
 export async function collectCopyEntries(request: CopyRequest): Promise<LayerEntry[]> {
   const destination = normalizeDestination(request.destination, request.location);
   const sourcePaths = await expandSources(request);
-  const intoDirectory =
-    request.destination.endsWith("/") || sourcePaths.length > 1 || request.rootfs.isDirectory(destination);
-  if (request.sources.length > 1 && !request.destination.endsWith("/") && !request.rootfs.isDirectory(destination)) {
+  // a CloudRootfs folder (etc, charts, plugins, …) is a folder even before it exists, as in sealer
+  const isFolder = request.destination.endsWith("/") || request.rootfs.isDirectory(destination) || isCloudRootfsFolder(destination);
+  const intoDirectory = isFolder || sourcePaths.length > 1;
+  if (request.sources.length > 1 && !isFolder) {
     throw new BuildError(request.location, `Cannot copy several sources to "${request.destination}": the destination must end with "/"`);
   }
   const entries = new Map<string, LayerEntry>();
@@ -40,13 +42,21 @@ export async function collectCopyEntries(request: CopyRequest): Promise<LayerEnt
     const absolute = join(request.contextDir, source);
     const info = await lstat(absolute);
     if (info.isDirectory()) {
-      await walkDirectory(request, source, destination, entries);
+      // sealer's `COPY apollo charts`: the chart keeps its name, charts/apollo/
+      const keepsName = destination === CHARTS_FOLDER && source !== "." && (await lstat(join(absolute, "Chart.yaml")).catch(() => undefined))?.isFile();
+      const target = keepsName ? joinRootfs(destination, posix.basename(source)) : destination;
+      if (keepsName) entries.set(target, await entryFor(target, absolute, request.location));
+      await walkDirectory(request, source, target, entries);
     } else {
       const target = intoDirectory ? joinRootfs(destination, posix.basename(source)) : destination;
       entries.set(target, await entryFor(target, absolute, request.location));
     }
   }
-  addParentDirectories(entries, (parent) => request.rootfs.get(parent)?.mode);
+  // a parent keeps the mode of the folder it is; one that replaces a file gets 0755
+  addParentDirectories(entries, (parent) => {
+    const existing = request.rootfs.get(parent);
+    return existing?.type === "directory" ? existing.mode : undefined;
+  });
   return [...entries.values()];
 }
 

@@ -1,9 +1,10 @@
 import { UsageError } from "./global-options.ts";
 
 /** Values of an option that may be given several times (citty keeps only the last one). */
-export function repeatedOption(rawArgs: readonly string[], name: string, alias?: string): string[] {
+export function repeatedOption(rawArgs: readonly string[], name: string, ...aliases: string[]): string[] {
   const values: string[] = [];
-  const flags = [`--${name}`, ...(alias ? [`-${alias}`] : [])];
+  const longNames = [name, ...aliases.filter((alias) => alias.length > 1)];
+  const flags = [...longNames.map((long) => `--${long}`), ...aliases.filter((alias) => alias.length === 1).map((short) => `-${short}`)];
   for (let index = 0; index < rawArgs.length; index++) {
     const arg = rawArgs[index]!;
     if (arg === "--") break;
@@ -11,8 +12,9 @@ export function repeatedOption(rawArgs: readonly string[], name: string, alias?:
       const value = rawArgs[++index];
       if (value === undefined) throw new UsageError(`Option "${arg}" needs a value`);
       values.push(value);
-    } else if (arg.startsWith(`--${name}=`)) {
-      values.push(arg.slice(name.length + 3));
+    } else {
+      const long = longNames.find((candidate) => arg.startsWith(`--${candidate}=`));
+      if (long) values.push(arg.slice(long.length + 3));
     }
   }
   return values;

@@ -27,8 +27,9 @@ export const buildCommand = defineCommand({
   },
   args: {
     context: { type: "positional", description: "Build context directory", default: "." },
-    tag: { type: "string", alias: "t", description: "Name of the image, NAME[:TAG] (repeatable)", required: true },
-    file: { type: "string", alias: "f", description: "Kubefile path (default: CONTEXT/Kubefile)" },
+    tag: { type: "string", alias: ["t", "imageName"], description: "Name of the image, NAME[:TAG] (repeatable; --imageName is sealer's spelling)", required: true },
+    file: { type: "string", alias: ["f", "kubefile"], description: "Kubefile path (default: CONTEXT/Kubefile; --kubefile is sealer's spelling)" },
+    mode: { type: "string", alias: "m", description: "sealer's build mode: only \"lite\" (find the images in the rootfs and mirror them), lade's one mode" },
     "build-arg": { type: "string", description: "Set a Kubefile ARG, KEY=VALUE (repeatable)" },
     platform: { type: "string", description: "Platforms to build, comma separated (default: this machine's), e.g. linux/amd64,linux/arm64" },
     label: { type: "string", description: "Add a label to the image config, KEY=VALUE (repeatable)" },
@@ -52,7 +53,10 @@ export const buildCommand = defineCommand({
     ...rootfsArgs, // --k8s-version: build the base image of `lade rootfs` in one go (CONTEXT unused)
   },
   async run({ args, rawArgs }) {
-    const tags = repeatedOption(rawArgs, "tag", "t").map((tag) => {
+    if (args.mode !== undefined && args.mode !== "lite") {
+      throw new UsageError(`Build mode "${args.mode}" is not supported: lade builds in sealer's lite mode only (images found in the rootfs and mirrored, no cluster started); give -m lite or leave it out`);
+    }
+    const tags = repeatedOption(rawArgs, "tag", "t", "imageName").map((tag) => {
       try {
         return normalizeImageReference(tag);
       } catch (error) {
