@@ -20,6 +20,7 @@ import type { LayerContext } from "./produce-layer.ts";
 import type { ImageExtension } from "./image-extension.ts";
 import { loadContextFilter } from "./load-context-filter.ts";
 import { startFromBase } from "./start-from-base.ts";
+import { applyCloudRootfs } from "./apply-cloud-rootfs.ts";
 
 export interface BuildOptions {
   readonly contextDir: string;
@@ -36,6 +37,8 @@ export interface BuildOptions {
   readonly imageType: ImageExtension["type"];
   /** Images to mirror besides those the rootfs's imageList files name (--image-list). */
   readonly extraImages?: readonly string[];
+  /** Fail, tagging nothing, when a file of etc/, scripts/, plugins/ or statics/ has no effect (--strict). */
+  readonly strict?: boolean;
   /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
   readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages" | "scratchDir">;
 }
@@ -45,6 +48,16 @@ export interface BuiltImage {
   readonly platforms: readonly Descriptor[];
   /** What discovery found and what was mirrored (absent when the mirror step did not run). */
   readonly containerImages?: ContainerImageResult;
+  /** Rootfs files that have no effect on the nodes, and what sealer files' translation left out. */
+  readonly findings: readonly string[];
+}
+
+/** `--strict`: files of the rootfs that would have no effect, all listed. */
+export class UnusedFilesError extends Error {
+  override name = "UnusedFilesError";
+  constructor(readonly findings: readonly string[]) {
+    super(`${findings.length} file${findings.length === 1 ? "" : "s"} of the rootfs would have no effect on the nodes (--strict):\n${findings.map((finding) => `  ${finding}`).join("\n")}`);
+  }
 }
 
 /**
@@ -68,6 +81,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
   );
   try {
     const states: PlatformBuildState[] = [];
+    const findings = new Set<string>();
     const mirror = options.mirror;
     // Pulled once (all platforms) the first time a platform needs it; later platforms find it stored.
     const pullBase = mirror
@@ -90,7 +104,19 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
           store,
         }, pullBase),
       );
+      const cloudRootfs = await applyCloudRootfs(states.at(-1)!, {
+        store,
+        noCache: options.noCache,
+        mtime: options.sourceDateEpoch,
+        reporter,
+        scratchDir: join(scratchDir, `${formatPlatform(platform).replaceAll("/", "-")}-files`),
+      });
+      for (const finding of [...cloudRootfs.findings.map((entry) => entry.message), ...cloudRootfs.warnings]) {
+        if (!findings.has(finding)) reporter.log(`warning: ${finding}`);
+        findings.add(finding);
+      }
     }
+    if (options.strict && findings.size > 0) throw new UnusedFilesError([...findings]);
     const containerImages = await addContainerImages(store, states, options, reporter, scratchDir);
     const manifests: Descriptor[] = [];
     for (const state of states) {
@@ -104,7 +130,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
     }
     const descriptor = manifests.length === 1 ? stripPlatform(manifests[0]!) : await writeIndex(store, manifests);
     for (const tag of options.tags) await store.tag(tag, descriptor);
-    return { descriptor, platforms: manifests, ...(containerImages ? { containerImages } : {}) };
+    return { descriptor, platforms: manifests, ...(containerImages ? { containerImages } : {}), findings: [...findings] };
   } finally {
     contentLock.release();
     await rm(scratchDir, { recursive: true, force: true });

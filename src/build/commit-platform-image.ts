@@ -10,6 +10,7 @@ import {
   type ImageExtension,
 } from "./image-extension.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
+import { NODE_FILES_ANNOTATION, SHADOWED_TEMPLATES_ANNOTATION } from "./node-files-annotation.ts";
 import { PLATFORM_GAPS_ANNOTATION } from "./platform-gaps.ts";
 
 export interface CommitOptions {
@@ -57,6 +58,8 @@ export async function commitPlatformImage(
       [CONTAINER_IMAGES_ANNOTATION]: JSON.stringify(state.containerImages),
       [EXTENSION_ANNOTATION]: JSON.stringify(extension),
       ...(state.platformGaps.length > 0 ? { [PLATFORM_GAPS_ANNOTATION]: JSON.stringify(state.platformGaps) } : {}),
+      ...(state.nodeFiles.length > 0 ? { [NODE_FILES_ANNOTATION]: JSON.stringify(state.nodeFiles) } : {}),
+      ...(state.shadowedTemplates.length > 0 ? { [SHADOWED_TEMPLATES_ANNOTATION]: JSON.stringify(state.shadowedTemplates) } : {}),
     },
   };
   const descriptor = await store.writeBlob(serializeJson(manifest), MediaTypes.ociManifest);

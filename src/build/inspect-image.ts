@@ -10,6 +10,7 @@ import {
   type ContainerImage,
   type Launch,
 } from "./image-extension.ts";
+import { parseNodeFiles, type NodeFileRecord } from "./node-files-annotation.ts";
 import { parsePlatformGaps, type ImagePlatformGap } from "./platform-gaps.ts";
 
 export interface InspectedLayer {
@@ -32,6 +33,8 @@ export interface InspectedPlatform {
   readonly containerImages: readonly ContainerImage[];
   /** Container images of the registry that lack some of the image's platforms (the same on every platform). */
   readonly platformGaps: readonly ImagePlatformGap[];
+  /** What each node file is made from (docker's daemon.json, units, containerd's config, kubeadm config). */
+  readonly nodeFiles: readonly NodeFileRecord[];
   readonly layers: readonly InspectedLayer[];
   readonly size: number;
   readonly annotations: Record<string, string>;
@@ -71,6 +74,7 @@ export async function inspectImage(store: OciStore, descriptor: Descriptor, name
       ...(extension?.type ? { imageType: extension.type } : {}),
       containerImages: parseContainerImages(manifest.annotations),
       platformGaps: parsePlatformGaps(manifest.annotations),
+      nodeFiles: parseNodeFiles(manifest.annotations) ?? [],
       layers,
       size: layers.reduce((sum, layer) => sum + layer.size, 0),
       annotations: { ...manifest.annotations },

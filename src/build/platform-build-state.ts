@@ -4,6 +4,7 @@ import type { Platform } from "../oci/platform.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import type { CachedLayer } from "../store/build-cache.ts";
 import type { Application, ContainerImage, Launch } from "./image-extension.ts";
+import type { NodeFileRecord } from "./node-files-annotation.ts";
 import type { ImagePlatformGap } from "./platform-gaps.ts";
 import type { RootfsIndex } from "./rootfs-index.ts";
 import type { WorkingCopy } from "./working-copy.ts";
@@ -34,4 +35,8 @@ export interface PlatformBuildState {
   readonly containerImages: ContainerImage[];
   /** Images of the registry folder that lack some platforms (the base's and this build's). */
   platformGaps: ImagePlatformGap[];
+  /** What each node file is made from (set once the instructions are done). */
+  nodeFiles: NodeFileRecord[];
+  /** Templates whose rendered file the image holds in a newer layer (not rendered at install). */
+  shadowedTemplates: string[];
 }

@@ -3,6 +3,8 @@ import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX, type LayerEntry } from "./layer-entry
 export interface IndexedPath {
   readonly type: LayerEntry["type"];
   readonly mode: number;
+  /** Which layer (0 = the first applied) last wrote the path: the newer of two files wins. */
+  readonly layer: number;
 }
 
 /**
@@ -11,8 +13,11 @@ export interface IndexedPath {
  */
 export class RootfsIndex {
   readonly #paths = new Map<string, IndexedPath>();
+  #layers = 0;
 
+  /** Apply one layer's entries. */
   apply(entries: Iterable<Pick<LayerEntry, "path" | "type" | "mode">>): void {
+    const layer = this.#layers++;
     for (const entry of entries) {
       const slash = entry.path.lastIndexOf("/");
       const parent = slash < 0 ? "" : entry.path.slice(0, slash);
@@ -26,7 +31,7 @@ export class RootfsIndex {
       } else {
         const replaced = this.#paths.get(entry.path);
         if (replaced?.type === "directory" && entry.type !== "directory") this.removeBelow(entry.path);
-        this.#paths.set(entry.path, { type: entry.type, mode: entry.mode });
+        this.#paths.set(entry.path, { type: entry.type, mode: entry.mode, layer });
       }
     }
   }
@@ -51,9 +56,17 @@ export class RootfsIndex {
     return found.sort();
   }
 
+  /** Every path at or below one of the folders, with what the index knows of it. */
+  *entriesBelow(folders: readonly string[]): Generator<[string, IndexedPath]> {
+    for (const [path, value] of this.#paths) {
+      if (folders.some((folder) => path === folder || path.startsWith(`${folder}/`))) yield [path, value];
+    }
+  }
+
   clone(): RootfsIndex {
     const copy = new RootfsIndex();
     for (const [path, value] of this.#paths) copy.#paths.set(path, value);
+    copy.#layers = this.#layers;
     return copy;
   }
 

@@ -99,6 +99,8 @@ function emptyState(platform: Platform): PlatformBuildState {
     baseAnnotations: {},
     containerImages: [],
     platformGaps: [],
+    nodeFiles: [],
+    shadowedTemplates: [],
   };
 }
 

@@ -16,7 +16,7 @@ export interface HelmTemplateSet {
  * With `helm`, "<no value>" is removed from what `execute` and `tpl` return but not from what
  * `include` returns — as in Helm, where `include "x" . | sha256sum` hashes the "<no value>".
  */
-export function createHelmTemplateSet(options: { helm?: boolean } = {}): HelmTemplateSet & { readonly set: TemplateSet } {
+export function createHelmTemplateSet(options: { helm?: boolean; missingKey?: "default" | "zero" | "error" } = {}): HelmTemplateSet & { readonly set: TemplateSet } {
   const helm = options.helm ?? true;
   let runtime: TemplateRuntime | undefined;
   // include and tpl act on whichever set of this family is executing (tpl's copies included);
@@ -26,7 +26,7 @@ export function createHelmTemplateSet(options: { helm?: boolean } = {}): HelmTem
     tpl: (text, data) => (helm ? stripNoValue(runtime!.tpl(text, data)) : runtime!.tpl(text, data)),
   };
   const functions = allFunctions(lateRuntime);
-  const set = new TemplateSet({ functions, missingKey: helm ? "zero" : "default" });
+  const set = new TemplateSet({ functions, missingKey: options.missingKey ?? (helm ? "zero" : "default") });
   runtime = set.runtime();
   const toYaml = functions.toYaml!;
   return {

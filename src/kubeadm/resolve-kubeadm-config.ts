@@ -32,6 +32,11 @@ export interface KubeadmConfigSources {
   readonly clusterfile?: { readonly text: string; readonly file: string };
   /** The image's etc/kubeadm.yml, or etc/kubeadm.yml.tmpl (a name ending in .tmpl is rendered first). */
   readonly imageConfig?: { readonly text: string; readonly file: string };
+  /**
+   * Several image config files, oldest first, each merged over the ones before (a child image's
+   * etc/kubeadm.yml over its base's etc/kubeadm.yml.tmpl). Used instead of `imageConfig`.
+   */
+  readonly imageConfigs?: readonly { readonly text: string; readonly file: string }[];
   /** The image's Env (Kubefile ENV): the lowest layer of the cluster env. */
   readonly imageEnv?: Readonly<Record<string, string>>;
   readonly imageLabels?: Readonly<Record<string, string>>;
@@ -90,23 +95,24 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
   const env = resolveClusterEnv({ imageEnv: sources.imageEnv, cluster, host: node ?? (role === "master0" ? master0 : undefined),
     ...(options.envOverrides ? { overrides: options.envOverrides } : {}),
   });
-  let image: ParsedConfigFile | undefined;
-  if (sources.imageConfig) {
-    const { file } = sources.imageConfig;
-    let text = sources.imageConfig.text;
+  const imageFiles = sources.imageConfigs ?? (sources.imageConfig ? [sources.imageConfig] : []);
+  const images = imageFiles.map(({ text, file }) => {
     if (file.endsWith(".tmpl")) {
       if (!options.renderTemplate) throw new KubeadmConfigError(`Cannot render ${file}: no template engine was given`);
       text = options.renderTemplate(text, env, file);
     }
-    image = parseConfigFile(text, file, { allowCluster: false });
-    warnings.push(...image.warnings);
-  }
+    const parsed = parseConfigFile(text, file, { allowCluster: false });
+    warnings.push(...parsed.warnings);
+    return { parsed, file };
+  });
 
-  const info = chooseKubernetesVersion(clusterfile, image, sources.imageLabels ?? {}, warnings);
+  // the newest image file that names a version decides among the image's files
+  const versioned = [...images].reverse().find(({ parsed }) => parsed.documents.some((document) => document.kind === "ClusterConfiguration" && typeof document.body.kubernetesVersion === "string"));
+  const info = chooseKubernetesVersion(clusterfile, versioned?.parsed ?? images.at(-1)?.parsed, sources.imageLabels ?? {}, warnings);
   for (const [parsed, file] of [
-    [image, sources.imageConfig?.file],
-    [clusterfile, sources.clusterfile?.file],
-  ] as const) {
+    ...images.map(({ parsed, file }) => [parsed, file] as const),
+    [clusterfile, sources.clusterfile?.file] as const,
+  ]) {
     if (!parsed?.api || info.acceptedApis.includes(parsed.api)) continue;
     const document = parsed.documents.find((candidate) => candidate.apiVersion === kubeadmApiVersion(parsed.api!));
     const accepted = info.acceptedApis.map(kubeadmApiVersion).join(" and ");
@@ -117,15 +123,16 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
   }
 
   const target = info.kubeadmApi;
-  const imageLayer = convertConfigDocuments(image?.documents ?? [], target);
+  const imageLayers = images.map(({ parsed }) => convertConfigDocuments(parsed.documents, target));
   const clusterLayer = convertConfigDocuments(clusterfile?.documents ?? [], target);
-  warnings.push(...imageLayer.warnings, ...clusterLayer.warnings);
+  warnings.push(...imageLayers.flatMap((layer) => layer.warnings), ...clusterLayer.warnings);
 
   const facts = clusterFacts(info, env, cluster, sources.imageLabels ?? {}, { role, node, master0, masters }, warnings);
   const defaults = kubeadmDefaults(info);
-  const below = mergeConfigLayers([defaults, imageLayer.documents]);
+  const imageDocuments = imageLayers.map((layer) => layer.documents);
+  const below = mergeConfigLayers([defaults, ...imageDocuments]);
   const derived = deriveConfigLayer(facts, below, mergeConfigLayers([clusterLayer.documents]));
-  const merged = mergeConfigLayers([defaults, imageLayer.documents, derived, clusterLayer.documents]);
+  const merged = mergeConfigLayers([defaults, ...imageDocuments, derived, clusterLayer.documents]);
   addRequiredValues(merged, facts);
   merged.get("ClusterConfiguration")!.kubernetesVersion = info.version;
 

@@ -2,6 +2,7 @@ import { networkInterfaces } from "node:os";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseImageExtension } from "../build/image-extension.ts";
+import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
@@ -16,7 +17,7 @@ import { executeSteps, readState, StepFailedError, type OutputSink, type RunStat
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { imageEnvOf } from "./image-env.ts";
 import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
-import { KUBEADM_CONFIG_FILES, readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
+import { KUBEADM_CONFIG_FILES, readImageKubeadmConfigs, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
 import { platformGapWarnings } from "./platform-gap-warnings.ts";
@@ -133,13 +134,16 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
         if (verdict.problems.length > 0) throw new Error(`this machine cannot be installed: ${verdict.problems.join("; ")}`);
       },
       "unpack-rootfs": () => unpackRootfs(store, platformImage, rootfs),
-      "render-templates": () => renderRootfsTemplates(rootfs, rootfs, env, (template, result) => output(`[render-templates] ${template} → ${result}`, "stdout")),
+      "render-templates": () =>
+        renderRootfsTemplates(rootfs, rootfs, env, (template, result) => output(`[render-templates] ${template} → ${result}`, "stdout"), {
+          shadowed: parseShadowedTemplates(platformImage.manifest.annotations),
+        }),
       "write-kubeadm-config": async () => {
-        const imageConfig = await readImageKubeadmConfig(rootfs);
-        if (!imageConfig) output(`[kubeadm-config] warning: the image has no ${KUBEADM_CONFIG_FILES.join(" or ")}: lade's defaults are used`, "stderr");
+        const imageConfigs = await readImageKubeadmConfigs(rootfs, platformImage);
+        if (imageConfigs.length === 0) output(`[kubeadm-config] warning: the image has no ${KUBEADM_CONFIG_FILES.join(" or ")}: lade's defaults are used`, "stderr");
         const config = resolveKubeadmConfig(
           {
-            ...(imageConfig ? { imageConfig } : {}),
+            imageConfigs,
             ...(options.clusterfile ? { clusterfile: options.clusterfile } : {}),
             imageEnv,
             imageLabels: { ...platformImage.config.config.Labels },

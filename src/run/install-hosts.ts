@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { loadChartFromPath } from "../build/load-chart-files.ts";
+import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
 import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import type { Cluster } from "../kubeadm/cluster.ts";
@@ -14,7 +15,7 @@ import { formatBytes } from "../util/format-bytes.ts";
 import { sha256OfFile } from "../util/sha256-file.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { imageEnvOf } from "./image-env.ts";
-import { readImageKubeadmConfig, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
+import { readImageKubeadmConfigs, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import {
@@ -228,7 +229,9 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const out = join(dataDir, "hosts", ip, "files");
       await rm(out, { recursive: true, force: true });
       await mkdir(out, { recursive: true });
-      await renderRootfsTemplates(local.dir, out, env, (template, result) => say(`[render-templates] ${template} → ${result}`, "stdout"));
+      await renderRootfsTemplates(local.dir, out, env, (template, result) => say(`[render-templates] ${template} → ${result}`, "stdout"), {
+        shadowed: parseShadowedTemplates(platform.manifest.annotations),
+      });
       const tar = join(dataDir, "hosts", ip, "files.tar");
       await run(["tar", "--sort=name", "--numeric-owner", "-C", out, "-cf", tar, "."]);
       await chmod(tar, 0o600); // the cluster env file in it may hold secrets
@@ -282,9 +285,9 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const host = target(ip);
       const local = await localRootfs(ip);
       const platform = platformFor(ip);
-      const imageConfig = await readImageKubeadmConfig(local.dir);
+      const imageConfigs = await readImageKubeadmConfigs(local.dir, platformFor(ip));
       const config = resolveKubeadmConfig(
-        { ...(imageConfig ? { imageConfig } : {}), clusterfile: context.clusterfile, imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
+        { imageConfigs, clusterfile: context.clusterfile, imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
         { role: host.role, node: ip, envOverrides: context.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
       );
       for (const warning of config.warnings) say(`[kubeadm-config] warning: ${warning}`, "stderr");

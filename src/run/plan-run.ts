@@ -52,13 +52,22 @@ export interface RunFacts {
 export const CLUSTER_ENV_FILE = "etc/lade-cluster.env";
 
 /**
- * A shell line running `bash ROOTFS/SCRIPT` with the cluster env exported (when its file exists);
- * ROOTFS is shell text (quoted already). Assignments in `settings` come after the file, so lade's
- * own values win.
+ * sealer's calling convention for init.sh and clean.sh, which scripts written for sealer rely on:
+ * run from the scripts folder, with the container storage folder, the registry's domain and its
+ * port as arguments (lade's own scripts ignore them and read the env).
+ */
+export const SEALER_SCRIPT_ARGUMENTS = '"${ContainerDataRoot:-/var/lib/docker}" "${RegistryDomain:-sea.hub}" "${RegistryPort:-5000}"';
+
+/**
+ * A shell line running ROOTFS/SCRIPT with the cluster env exported (when its file exists), from
+ * the script's folder with sealer's arguments; ROOTFS is shell text (quoted already). Assignments
+ * in `settings` come after the file, so lade's own values win.
  */
 export function withClusterEnv(rootfs: string, script: string, settings: readonly string[] = []): string {
   const envFile = `${rootfs}/${CLUSTER_ENV_FILE}`;
-  return `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; ${[...settings, "bash", `${rootfs}/${script}`].join(" ")}`;
+  const slash = script.lastIndexOf("/");
+  const run = [...settings, "bash", script.slice(slash + 1), SEALER_SCRIPT_ARGUMENTS].join(" ");
+  return `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; cd ${rootfs}/${script.slice(0, slash)} && ${run}`;
 }
 
 export const ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";

@@ -154,7 +154,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
       `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${join(work, "known_hosts")} -o ConnectTimeout=15 -o ServerAliveInterval=30 -o IdentitiesOnly=yes -i ${join(work, "client")} -p ${hosts[index]!.port} root@${hosts[index]!.ip} --`;
     const D = `D="\${LADE_NODE_ROOT:-}"${HOST_DIR}`;
     const envFile = '"$D"/rootfs/etc/lade-cluster.env';
-    const withEnv = (settings: string, script: string) => `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; ${settings} bash "$D"/rootfs/scripts/${script}`;
+    const withEnv = (settings: string, script: string) => `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; cd "$D"/rootfs/scripts && ${settings} bash ${script} "\${ContainerDataRoot:-/var/lib/docker}" "\${RegistryDomain:-sea.hub}" "\${RegistryPort:-5000}"`;
 
     const dry = await run("--dry-run");
     expect(dry.exitCode, dry.stderr).toBe(0);

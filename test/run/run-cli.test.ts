@@ -74,7 +74,7 @@ describe("lade run / lade delete on this machine", () => {
       `[4/7] kubeadm-config: Write the kubeadm config for master0 to ${dataDir}/kubeadm.yaml`,
       "    (lade) write-kubeadm-config",
       "[5/7] init-node: Set up the container runtime, registry and kubelet (scripts/init.sh with the cluster env)",
-      `    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/init.sh'`,
+      `    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; cd ${rootfs}/scripts && bash init.sh "\${ContainerDataRoot:-/var/lib/docker}" "\${RegistryDomain:-sea.hub}" "\${RegistryPort:-5000}"'`,
       "[6/7] kubeadm-init: Initialize the control plane",
       `    bash -c 'if [ -e ${dataDir}/kubeadm-init.started ]; then kubeadm reset -f; fi; touch ${dataDir}/kubeadm-init.started; kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs'`,
       "[7/7] launch-web: Launch kube app web",
@@ -117,7 +117,7 @@ describe("lade run / lade delete on this machine", () => {
     const dry = await runLade(["delete", "--data-dir", dataDir, "--dry-run"], { env });
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout).toContain("    bash -c 'if command -v kubeadm >/dev/null 2>&1; then kubeadm reset -f; fi'");
-    expect(dry.stdout).toContain(`    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; bash ${rootfs}/scripts/clean.sh'`);
+    expect(dry.stdout).toContain(`    bash -c 'if [ -f ${rootfs}/etc/lade-cluster.env ]; then set -a; . ${rootfs}/etc/lade-cluster.env; set +a; fi; cd ${rootfs}/scripts && bash clean.sh "\${ContainerDataRoot:-/var/lib/docker}" "\${RegistryDomain:-sea.hub}" "\${RegistryPort:-5000}"'`);
     expect(existsSync(dataDir)).toBe(true);
     const deleted = await runLade(["delete", "--data-dir", dataDir], { env });
     expect(deleted.exitCode, deleted.stderr).toBe(0);

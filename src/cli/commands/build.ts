@@ -45,6 +45,10 @@ export const buildCommand = defineCommand({
     "ignore-image": { type: "string", description: "Do not pack images matching a glob, e.g. 'busybox*' (repeatable)" },
     rule: { type: "string", description: "Extra image discovery rule KIND=PATH or KIND=PATH{repository=F,tag=F} (repeatable)" },
     "include-candidates": { type: "boolean", description: "Also pack candidates (image-like flags, env values, split image fields, manifests inside ConfigMaps)" },
+    strict: {
+      type: "boolean",
+      description: "Fail, tagging nothing, when a file under etc/, scripts/, plugins/ or statics/ would have no effect on the nodes (by default each is a warning)",
+    },
     report: {
       type: "string",
       description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, what was mirrored, and platformCoverage (which image has which platform)",
@@ -102,6 +106,7 @@ export const buildCommand = defineCommand({
         sourceDateEpoch: epoch ? Number(epoch) : 0,
         imageType: args.type as "kube-installer" | "app-installer",
         extraImages,
+        strict: Boolean(args.strict),
         mirror: {
           discovery: { userRules, onWarning },
           chartScanner: (kubeVersion) => createChartScanner({ ...(kubeVersion ? { kubeVersion } : {}), userRules, onWarning }),
@@ -118,6 +123,8 @@ export const buildCommand = defineCommand({
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
     progress.finish();
+    // the build's log is silent with -q; these must still be seen
+    if (args.quiet) for (const finding of result.findings) process.stderr.write(`warning: ${finding}\n`);
     if (result.containerImages && !args.quiet) printPlatformCoverage(result.containerImages.coverage, result.containerImages.gaps);
     if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
@@ -141,6 +148,7 @@ function buildReport(result: BuiltImage) {
       missingPlatforms: image.missingPlatforms.map(formatPlatform),
     })),
     skipped: images?.skipped ?? [],
+    findings: result.findings,
     platformCoverage: images ? { ...images.coverage, gaps: images.gaps } : undefined,
   };
 }

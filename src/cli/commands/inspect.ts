@@ -15,7 +15,7 @@ export const inspectCommand = defineCommand({
     image: { type: "positional", description: "Image name or digest (prefix)", required: true },
     json: {
       type: "boolean",
-      description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, containerImages, platformGaps, layers, ...}]}",
+      description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, containerImages, platformGaps, nodeFiles, layers, ...}]}",
     },
   },
   async run({ args }) {
@@ -51,6 +51,13 @@ function printPlatform(platform: InspectedPlatform): void {
     for (const image of platform.containerImages) {
       const arch = image.platform ? ` (${image.platform.os}/${image.platform.architecture}${image.platform.variant ? `/${image.platform.variant}` : ""})` : "";
       console.log(`    ${image.image}${arch}`);
+    }
+  }
+  if (platform.nodeFiles.length > 0) {
+    console.log("  Node files:");
+    for (const file of platform.nodeFiles) {
+      const how = file.how === "merged" ? `merged over ${file.over?.join(", ")}` : file.how;
+      console.log(`    ${file.node} ← ${file.from} (${how}; ${file.createdBy})`);
     }
   }
   const gaps = gapsOfPlatform(platform.platformGaps, platform.platform);

@@ -4,6 +4,8 @@ import { stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import * as tar from "tar";
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "../../build/layer-entry.ts";
+import { kubeadmConfigPaths, parseNodeFiles } from "../../build/node-files-annotation.ts";
+import { KUBEADM_CONFIG_PATHS, kubeadmConfigFiles } from "../../sealer/node-files.ts";
 import { renderHelmTemplate } from "../../chart/render-helm-template.ts";
 import { NODE_ROLES, type NodeRole } from "../../kubeadm/derive-config-layer.ts";
 import { formatKubeadmConfig } from "../../kubeadm/format-kubeadm-config.ts";
@@ -17,15 +19,15 @@ import { readImage, type PlatformImage } from "../../store/read-image.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 
-/** Where an image or rootfs keeps its kubeadm config; the first that exists is used (a .tmpl is rendered). */
-const CONFIG_FILES = ["etc/kubeadm.yml.tmpl", "etc/kubeadm.yml", "etc/kubeadm.yaml.tmpl", "etc/kubeadm.yaml"];
+/** Where an image or rootfs keeps its kubeadm config (a .tmpl is rendered). */
+const CONFIG_FILES = KUBEADM_CONFIG_PATHS;
 
 export const renderKubeadmCommand = defineCommand({
   meta: {
     name: "kubeadm",
     description:
       "Print the kubeadm config a cluster gets: lade's defaults for the Kubernetes release's kubeadm API, " +
-      "overridden by the image's etc/kubeadm.yml (a .tmpl is rendered with the cluster env), the values derived " +
+      "overridden by the image's kubeadm config files (etc/kubeadm.yml, .tmpl rendered with the cluster env; a newer file merged over an older one), the values derived " +
       "from the cluster (registry, CRI socket, addresses, SANs) and the Clusterfile's kubeadm documents",
   },
   args: {
@@ -48,7 +50,7 @@ export const renderKubeadmCommand = defineCommand({
     const source = args.source as string;
     const image = (await isDirectory(source)) ? await readRootfsFolder(source) : await readStoreImage(source);
     const sources: KubeadmConfigSources = { ...image, ...(clusterfile ? { clusterfile } : {}) };
-    if (!sources.imageConfig) process.stderr.write(`warning: ${source} has no ${CONFIG_FILES.join(" or ")}: lade's defaults are used\n`);
+    if (!sources.imageConfigs?.length) process.stderr.write(`warning: ${source} has no ${CONFIG_FILES.join(" or ")}: lade's defaults are used\n`);
     const config = resolveKubeadmConfig(sources, {
       ...(role ? { role: role as NodeRole } : {}),
       ...(args.node ? { node: args.node } : {}),
@@ -70,13 +72,16 @@ async function isDirectory(path: string): Promise<boolean> {
 async function readRootfsFolder(folder: string): Promise<KubeadmConfigSources> {
   const rootfs = !(await isDirectory(join(folder, "etc"))) && (await isDirectory(join(folder, "rootfs", "etc"))) ? join(folder, "rootfs") : folder;
   const sources: { -readonly [K in keyof KubeadmConfigSources]: KubeadmConfigSources[K] } = {};
+  const present = new Map<string, string>();
   for (const name of CONFIG_FILES) {
     const file = Bun.file(join(rootfs, name));
-    if (await file.exists()) {
-      sources.imageConfig = { text: await file.text(), file: join(rootfs, name) };
-      break;
-    }
+    if (await file.exists()) present.set(name, await file.text());
   }
+  // a folder is one layer: its files merge in the order lade's build would merge them
+  sources.imageConfigs = kubeadmConfigFiles((path) => (present.has(path) ? { path, layer: 0, createdBy: "" } : undefined)).map((file) => ({
+    text: present.get(file.path)!,
+    file: join(rootfs, file.path),
+  }));
   for (const context of [rootfs, dirname(rootfs)]) {
     const kubefile = Bun.file(join(context, "Kubefile"));
     if (!(await kubefile.exists())) continue;
@@ -112,9 +117,11 @@ async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
     (platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
   );
   const files = await readImageFiles(store, platform, CONFIG_FILES);
-  const found = CONFIG_FILES.find((file) => files.has(file));
+  const order =
+    kubeadmConfigPaths(parseNodeFiles(platform.manifest.annotations)) ??
+    kubeadmConfigFiles((path) => (files.has(path) ? { path, layer: 0, createdBy: "" } : undefined)).map((file) => file.path);
   return {
-    ...(found ? { imageConfig: { text: files.get(found)!, file: found } } : {}),
+    imageConfigs: order.filter((file) => files.has(file)).map((file) => ({ text: files.get(file)!, file })),
     imageEnv: env,
     imageLabels: { ...platform.config.config.Labels },
   };

@@ -4,8 +4,9 @@
 #   install: containerd, its shims, ctr and runc from the rootfs's cri/bin into /usr/bin, the CNI
 #            plugins from cni/bin into /opt/cni/bin, /etc/containerd/config.toml (sandbox image
 #            from the cluster's registry, systemd cgroups, config_path) and
-#            /etc/containerd/certs.d/<registry>/hosts.toml for every registry the image's images
-#            come from, each pointing at the cluster's registry; containerd.service started.
+#            /etc/containerd/certs.d/<registry>/hosts.toml (or the config's registry config_path)
+#            for every registry the image's images come from, each pointing at the cluster's
+#            registry; containerd.service started.
 #   uninstall: stops containerd and removes all of it, /var/lib/containerd and /opt/containerd
 #            included when install created them.
 # With LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD the hosts.toml files also send basic auth to
@@ -41,14 +42,24 @@ install_containerd() {
   return 0
 }
 
+# The folder containerd reads registry hosts from: the config's registry config_path (an image may
+# set another, e.g. sealer's dump-config.toml), else /etc/containerd/certs.d.
+hosts_dir() {
+  local dir
+  dir="$(sed -n 's/^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$ROOTFS/etc/containerd/config.toml" | head -n 1)"
+  dir="${dir%/}"
+  printf '%s' "${dir:-/etc/containerd/certs.d}"
+}
+
 install_hosts() {
-  local file dest text auth=""
+  local file dest text auth="" dir
+  dir="$(hosts_dir)"
   if [[ -n "${LADE_REGISTRY_USER:-}" ]]; then
     [[ -n "${LADE_REGISTRY_PASSWORD:-}" ]] || die "LADE_REGISTRY_USER is set but LADE_REGISTRY_PASSWORD is not"
     auth="$(printf '%s:%s' "$LADE_REGISTRY_USER" "$LADE_REGISTRY_PASSWORD" | base64 -w0)"
   fi
   while IFS= read -r -d '' file; do
-    dest="$ROOT/etc/containerd/certs.d/${file#"$ROOTFS/etc/containerd/certs.d/"}"
+    dest="$ROOT$dir/${file#"$ROOTFS/etc/containerd/certs.d/"}"
     text="$(cat "$file")"
     if [[ -n "$auth" ]]; then
       text="$text

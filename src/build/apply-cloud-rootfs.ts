@@ -1,0 +1,159 @@
+import { join } from "node:path";
+import { readLayerPaths } from "../store/build-cache.ts";
+import { mergeContainerdConfig } from "../sealer/containerd-config.ts";
+import { translateDockerDaemonJson, type TranslatedFile } from "../sealer/docker-daemon-json.ts";
+import { kubeadmConfigFiles, resolveNodeFiles, type NodeFileDecision, type RootfsFileVersion } from "../sealer/node-files.ts";
+import { CHECKED_FOLDERS, findUnusedRootfsFiles, type RootfsFinding } from "../sealer/rootfs-file-findings.ts";
+import { chainKey, hashEntries } from "./hash-entries.ts";
+import type { LayerEntry } from "./layer-entry.ts";
+import { addParentDirectories } from "./layer-entry.ts";
+import type { NodeFileRecord } from "./node-files-annotation.ts";
+import type { PlatformBuildState } from "./platform-build-state.ts";
+import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts";
+import { WorkingCopy } from "./working-copy.ts";
+
+export interface CloudRootfsResult {
+  /** Files under etc/, scripts/, plugins/, statics/ that have no effect (warnings; errors with --strict). */
+  readonly findings: readonly RootfsFinding[];
+  /** What a sealer file's translation changed or left out that the user should know (warnings too). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * After a platform's instructions: make every node file the rootfs decides take effect where the
+ * node scripts read it. For each file (docker's daemon.json, the units, containerd's config…) the
+ * newest of lade's path and sealer's CloudRootfs spelling wins; a winning sealer file is copied (or
+ * merged, see src/sealer/) to lade's path in one more layer. What each node file is made from is
+ * recorded for the `lade.image.node-files` annotation, and files nothing reads are reported.
+ */
+export async function applyCloudRootfs(state: PlatformBuildState, context: LayerContext & { readonly scratchDir: string }): Promise<CloudRootfsResult> {
+  const createdBy = layerInstructions(state);
+  const version = (path: string): RootfsFileVersion | undefined => {
+    const indexed = state.rootfs.get(path);
+    if (!indexed || indexed.type !== "file") return undefined;
+    return { path, layer: indexed.layer, createdBy: createdBy[indexed.layer] ?? `layer ${indexed.layer + 1}` };
+  };
+  const decisions = resolveNodeFiles(version);
+  const kubeadm = kubeadmConfigFiles(version);
+  const checked = [...state.rootfs.entriesBelow(CHECKED_FOLDERS)].filter(([, entry]) => entry.type !== "directory").map(([path]) => path);
+  const changed = decisions.filter((decision) => decision.how !== "as-is");
+  const needed = new Set([...changed.flatMap((decision) => [decision.source.path, ...(decision.base ? [decision.base.path] : [])]), "etc/lade-rootfs.env"]);
+  for (const path of checked) if (path.startsWith("scripts/") || path.startsWith("plugins/")) needed.add(path);
+
+  const texts = await readRootfsTexts(state, context, join(context.scratchDir, "cloud-rootfs"), needed);
+  const rootfsEnv = texts.get("etc/lade-rootfs.env");
+  const registry = registryOf(rootfsEnv);
+  const cri = envValue(rootfsEnv, "LADE_CRI");
+  const warnings: string[] = [];
+  const entries = new Map<string, LayerEntry>();
+  for (const decision of decisions) {
+    if (cri && decision.role.cri && decision.role.cri !== cri && decision.how !== "as-is") {
+      warnings.push(`${decision.source.path}: this image's container runtime is ${cri}: ${decision.role.title} has no effect on its nodes`);
+    }
+  }
+  for (const decision of changed) {
+    const sourceText = texts.get(decision.source.path) ?? "";
+    const translated = translate(decision, sourceText, decision.base ? texts.get(decision.base.path) : undefined, registry);
+    warnings.push(...translated.warnings);
+    for (const info of translated.infos) context.reporter.log(`[node files] ${info}`);
+    const content = new TextEncoder().encode(translated.text);
+    const mode = state.rootfs.get(decision.source.path)?.mode ?? 0o644;
+    entries.set(decision.role.ladePath, { path: decision.role.ladePath, type: "file", mode, size: content.length, content });
+    const how = decision.how === "merged" ? `merged over ${decision.base!.path}` : "copied";
+    context.reporter.log(`[node files] ${decision.role.nodePath} ← ${decision.source.path} (${how}; from "${decision.source.createdBy}")`);
+  }
+  if (entries.size > 0) {
+    addParentDirectories(entries, (parent) => {
+      const existing = state.rootfs.get(parent);
+      return existing?.type === "directory" ? existing.mode : undefined;
+    });
+    const layerEntries = [...entries.values()];
+    const record = await produceLayer(context, chainKey(state.chainKey, "lade-cloud-rootfs-v1", await hashEntries(layerEntries)), async () => layerEntries);
+    appendLayer(state, record, `lade: sealer CloudRootfs files (${changed.map((decision) => `${decision.source.path} → ${decision.role.ladePath}`).join(", ")})`);
+  }
+  state.nodeFiles = nodeFileRecords(decisions, kubeadm);
+  state.shadowedTemplates = shadowedTemplates(state);
+  const scriptTexts = new Map([...texts].filter(([path]) => path.startsWith("scripts/") || path.startsWith("plugins/")));
+  return { findings: findUnusedRootfsFiles({ files: checked, texts: scriptTexts }), warnings };
+}
+
+function translate(decision: NodeFileDecision, text: string, baseText: string | undefined, registry: string | undefined): TranslatedFile {
+  const options = { ...(baseText !== undefined ? { ladeText: baseText, ladeFile: decision.base!.path } : {}), ...(registry ? { registry } : {}) };
+  if (decision.role.apply === "docker-daemon") return translateDockerDaemonJson(text, decision.source.path, options);
+  if (decision.role.apply === "containerd-config") return mergeContainerdConfig(text, decision.source.path, options);
+  return { text, warnings: [], infos: [] };
+}
+
+function nodeFileRecords(decisions: readonly NodeFileDecision[], kubeadm: readonly RootfsFileVersion[]): NodeFileRecord[] {
+  const records: NodeFileRecord[] = decisions.map((decision) => ({
+    role: decision.role.id,
+    node: decision.role.nodePath,
+    from: decision.source.path,
+    how: decision.how,
+    createdBy: decision.source.createdBy,
+    ...(decision.base ? { over: [decision.base.path] } : {}),
+    ...(decision.overridden.length > 0 ? { overridden: decision.overridden.map((file) => file.path) } : {}),
+  }));
+  const newest = kubeadm.at(-1);
+  if (newest) {
+    records.push({
+      role: "kubeadm-config",
+      node: "kubeadm --config (lade run's kubeadm.yaml)",
+      from: newest.path,
+      how: kubeadm.length > 1 ? "merged" : "as-is",
+      createdBy: newest.createdBy,
+      ...(kubeadm.length > 1 ? { over: kubeadm.slice(0, -1).map((file) => file.path) } : {}),
+    });
+  }
+  return records;
+}
+
+/** `X.tmpl` files under etc/, manifests/, charts/ whose `X` a newer layer wrote. */
+function shadowedTemplates(state: PlatformBuildState): string[] {
+  const shadowed: string[] = [];
+  for (const [path, entry] of state.rootfs.entriesBelow(["etc", "manifests", "charts"])) {
+    if (!path.endsWith(".tmpl") || entry.type !== "file") continue;
+    const rendered = state.rootfs.get(path.slice(0, -".tmpl".length));
+    if (rendered?.type === "file" && rendered.layer > entry.layer) shadowed.push(path);
+  }
+  return shadowed.sort();
+}
+
+/** The instruction that made each layer, from the history (entries with a layer, in order). */
+function layerInstructions(state: PlatformBuildState): string[] {
+  return state.history.filter((entry) => !entry.empty_layer).map((entry) => entry.created_by ?? "");
+}
+
+/** The text of some rootfs files, from the layers that touch them, unpacked into a scratch folder. */
+async function readRootfsTexts(state: PlatformBuildState, context: LayerContext, scratchDir: string, paths: ReadonlySet<string>): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  const wanted = (path: string) => {
+    const clean = path.replace(/^\.?\//, "").replace(/\/$/, "");
+    return [...paths].some((file) => file === clean || file.startsWith(`${clean}/`) || clean.startsWith(`${file}/`));
+  };
+  const present = [...paths].filter((path) => state.rootfs.get(path)?.type === "file");
+  if (present.length === 0) return texts;
+  const copy = await WorkingCopy.create(scratchDir);
+  try {
+    for (const layer of state.layers) {
+      const layerPaths = layer.paths.length > 0 ? layer.paths : ((await readLayerPaths(context.store, layer.descriptor.digest)) ?? undefined);
+      if (layerPaths && !layerPaths.some(([path]) => wanted(path))) continue;
+      await copy.applyLayer(context.store.blobPath(layer.descriptor.digest), wanted);
+    }
+    for (const path of present) texts.set(path, await Bun.file(join(copy.dir, path)).text());
+  } finally {
+    await copy.remove();
+  }
+  return texts;
+}
+
+/** The image's registry (`domain:port`) from etc/lade-rootfs.env, for sealer's `sea.hub:5000`. */
+function registryOf(envText: string | undefined): string | undefined {
+  const domain = envValue(envText, "LADE_REGISTRY_DOMAIN");
+  const port = envValue(envText, "LADE_REGISTRY_PORT");
+  return domain && port ? `${domain}:${port}` : undefined;
+}
+
+function envValue(envText: string | undefined, key: string): string | undefined {
+  return envText ? new RegExp(`^${key}="?([^"\\n]*)"?$`, "m").exec(envText)?.[1] : undefined;
+}
