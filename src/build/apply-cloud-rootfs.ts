@@ -1,5 +1,7 @@
-import { join } from "node:path";
+import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import { readLayerPaths } from "../store/build-cache.ts";
+import { formatLocation, UserInputError } from "../util/source-location.ts";
 import { mergeContainerdConfig } from "../sealer/containerd-config.ts";
 import { translateDockerDaemonJson, type TranslatedFile } from "../sealer/docker-daemon-json.ts";
 import { kubeadmConfigFiles, resolveNodeFiles, type NodeFileDecision, type RootfsFileVersion } from "../sealer/node-files.ts";
@@ -10,7 +12,7 @@ import { addParentDirectories } from "./layer-entry.ts";
 import type { NodeFileRecord } from "./node-files-annotation.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts";
-import { WorkingCopy } from "./working-copy.ts";
+import { readLayerFiles, type LayerSource } from "./read-layer-files.ts";
 
 export interface CloudRootfsResult {
   /** Files under etc/, scripts/, plugins/, statics/ that have no effect (warnings; errors with --strict). */
@@ -26,7 +28,7 @@ export interface CloudRootfsResult {
  * merged, see src/sealer/) to lade's path in one more layer. What each node file is made from is
  * recorded for the `lade.image.node-files` annotation, and files nothing reads are reported.
  */
-export async function applyCloudRootfs(state: PlatformBuildState, context: LayerContext & { readonly scratchDir: string }): Promise<CloudRootfsResult> {
+export async function applyCloudRootfs(state: PlatformBuildState, context: LayerContext): Promise<CloudRootfsResult> {
   const createdBy = layerInstructions(state);
   const version = (path: string): RootfsFileVersion | undefined => {
     const indexed = state.rootfs.get(path);
@@ -39,12 +41,15 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   const changed = decisions.filter((decision) => decision.how !== "as-is");
   const needed = new Set([...changed.flatMap((decision) => [decision.source.path, ...(decision.base ? [decision.base.path] : [])]), "etc/lade-rootfs.env"]);
   for (const path of checked) if (path.startsWith("scripts/") || path.startsWith("plugins/")) needed.add(path);
+  const imageClusterfile = version(IMAGE_CLUSTERFILE);
+  if (imageClusterfile) needed.add(IMAGE_CLUSTERFILE);
 
-  const texts = await readRootfsTexts(state, context, join(context.scratchDir, "cloud-rootfs"), needed);
+  const texts = await readRootfsTexts(state, context, needed);
   const rootfsEnv = texts.get("etc/lade-rootfs.env");
   const registry = registryOf(rootfsEnv);
   const cri = envValue(rootfsEnv, "LADE_CRI");
   const warnings: string[] = [];
+  if (imageClusterfile) warnings.push(...checkImageClusterfile(texts.get(IMAGE_CLUSTERFILE) ?? "", imageClusterfile));
   const entries = new Map<string, LayerEntry>();
   for (const decision of decisions) {
     if (cri && decision.role.cri && decision.role.cri !== cri && decision.how !== "as-is") {
@@ -75,6 +80,20 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   state.shadowedTemplates = shadowedTemplates(state);
   const scriptTexts = new Map([...texts].filter(([path]) => path.startsWith("scripts/") || path.startsWith("plugins/")));
   return { findings: findUnusedRootfsFiles({ files: checked, texts: scriptTexts }), warnings };
+}
+
+/**
+ * The image's default Clusterfile is read by every `lade run` of the image: a mistake in it fails
+ * the build (at its line, naming the instruction that wrote it), not the install.
+ */
+function checkImageClusterfile(text: string, file: RootfsFileVersion): string[] {
+  try {
+    return parseClusterfile(text, IMAGE_CLUSTERFILE).warnings;
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    const message = error.message.slice(formatLocation(error.location).length + 2);
+    throw new UserInputError(error.location, `${message} (the image's default Clusterfile, from "${file.createdBy}")`);
+  }
 }
 
 function translate(decision: NodeFileDecision, text: string, baseText: string | undefined, registry: string | undefined): TranslatedFile {
@@ -124,27 +143,15 @@ function layerInstructions(state: PlatformBuildState): string[] {
   return state.history.filter((entry) => !entry.empty_layer).map((entry) => entry.created_by ?? "");
 }
 
-/** The text of some rootfs files, from the layers that touch them, unpacked into a scratch folder. */
-async function readRootfsTexts(state: PlatformBuildState, context: LayerContext, scratchDir: string, paths: ReadonlySet<string>): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
-  const wanted = (path: string) => {
-    const clean = path.replace(/^\.?\//, "").replace(/\/$/, "");
-    return [...paths].some((file) => file === clean || file.startsWith(`${clean}/`) || clean.startsWith(`${file}/`));
-  };
-  const present = [...paths].filter((path) => state.rootfs.get(path)?.type === "file");
-  if (present.length === 0) return texts;
-  const copy = await WorkingCopy.create(scratchDir);
-  try {
-    for (const layer of state.layers) {
-      const layerPaths = layer.paths.length > 0 ? layer.paths : ((await readLayerPaths(context.store, layer.descriptor.digest)) ?? undefined);
-      if (layerPaths && !layerPaths.some(([path]) => wanted(path))) continue;
-      await copy.applyLayer(context.store.blobPath(layer.descriptor.digest), wanted);
-    }
-    for (const path of present) texts.set(path, await Bun.file(join(copy.dir, path)).text());
-  } finally {
-    await copy.remove();
+/** The text of some rootfs files, from the layers that touch them. */
+async function readRootfsTexts(state: PlatformBuildState, context: LayerContext, paths: ReadonlySet<string>): Promise<Map<string, string>> {
+  const present = new Set([...paths].filter((path) => state.rootfs.get(path)?.type === "file"));
+  const layers: LayerSource[] = [];
+  for (const layer of state.layers) {
+    const layerPaths = layer.paths.length > 0 ? layer.paths : ((await readLayerPaths(context.store, layer.descriptor.digest)) ?? undefined);
+    layers.push({ blobPath: context.store.blobPath(layer.descriptor.digest), ...(layerPaths ? { paths: layerPaths.map(([path]) => path) } : {}) });
   }
-  return texts;
+  return readLayerFiles(layers, present);
 }
 
 /** The image's registry (`domain:port`) from etc/lade-rootfs.env, for sealer's `sea.hub:5000`. */

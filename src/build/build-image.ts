@@ -109,7 +109,6 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
         noCache: options.noCache,
         mtime: options.sourceDateEpoch,
         reporter,
-        scratchDir: join(scratchDir, `${formatPlatform(platform).replaceAll("/", "-")}-files`),
       });
       for (const finding of [...cloudRootfs.findings.map((entry) => entry.message), ...cloudRootfs.warnings]) {
         if (!findings.has(finding)) reporter.log(`warning: ${finding}`);

@@ -10,6 +10,7 @@ import { parseIpAddress } from "./ip-address.ts";
 import { apiVersionOf, CONFIG_KINDS, kubeadmApiVersion, type ConfigKind } from "./kubeadm-api.ts";
 import { kubeadmDefaults } from "./kubeadm-defaults.ts";
 import { lookupKubernetesVersion, type KubernetesVersionInfo } from "./kubernetes-version.ts";
+import { layerClusters } from "./merge-clusters.ts";
 import { mergeConfigLayers } from "./merge-config-values.ts";
 import { orderBySchema } from "./order-by-schema.ts";
 import { parseClusterfile } from "./parse-clusterfile.ts";
@@ -30,6 +31,11 @@ export const DEFAULT_VIP_IPV6 = "1248:4003:10bb:6a01:83b9:6360:c66d:0002";
 export interface KubeadmConfigSources {
   /** The Clusterfile (`-f`): a sealer.io/v2 Cluster and kubeadm documents. */
   readonly clusterfile?: { readonly text: string; readonly file: string };
+  /**
+   * The image's default Clusterfile (etc/Clusterfile): its Cluster under the user's (see
+   * mergeClusters), its kubeadm documents above the image's kubeadm config, below the derived values.
+   */
+  readonly imageClusterfile?: { readonly text: string; readonly file: string };
   /** The image's etc/kubeadm.yml, or etc/kubeadm.yml.tmpl (a name ending in .tmpl is rendered first). */
   readonly imageConfig?: { readonly text: string; readonly file: string };
   /**
@@ -86,9 +92,10 @@ export class KubeadmConfigError extends Error {
 export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: KubeadmConfigOptions = {}): KubeadmConfig {
   const warnings: string[] = [];
   const clusterfile = sources.clusterfile ? parseClusterfile(sources.clusterfile.text, sources.clusterfile.file) : undefined;
-  warnings.push(...(clusterfile?.warnings ?? []));
-  const cluster = clusterfile?.cluster;
-  const { role, node } = resolveRole(cluster, options, sources.clusterfile?.file);
+  const imageClusterfile = sources.imageClusterfile ? parseClusterfile(sources.imageClusterfile.text, sources.imageClusterfile.file) : undefined;
+  warnings.push(...(imageClusterfile?.warnings ?? []), ...(clusterfile?.warnings ?? []));
+  const cluster = layerClusters(imageClusterfile?.cluster, clusterfile?.cluster);
+  const { role, node } = resolveRole(cluster, options, clusterfile?.cluster ? sources.clusterfile?.file : (sources.imageClusterfile?.file ?? sources.clusterfile?.file));
   const masters = hostsWithRole(cluster, "master");
   const master0 = masters[0] ?? (role === "master0" ? node : undefined);
 
@@ -108,9 +115,10 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
 
   // the newest image file that names a version decides among the image's files
   const versioned = [...images].reverse().find(({ parsed }) => parsed.documents.some((document) => document.kind === "ClusterConfiguration" && typeof document.body.kubernetesVersion === "string"));
-  const info = chooseKubernetesVersion(clusterfile, versioned?.parsed ?? images.at(-1)?.parsed, sources.imageLabels ?? {}, warnings);
+  const info = chooseKubernetesVersion(clusterfile, imageClusterfile, versioned?.parsed ?? images.at(-1)?.parsed, sources.imageLabels ?? {}, warnings);
   for (const [parsed, file] of [
     ...images.map(({ parsed, file }) => [parsed, file] as const),
+    [imageClusterfile, sources.imageClusterfile?.file] as const,
     [clusterfile, sources.clusterfile?.file] as const,
   ]) {
     if (!parsed?.api || info.acceptedApis.includes(parsed.api)) continue;
@@ -124,12 +132,13 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
 
   const target = info.kubeadmApi;
   const imageLayers = images.map(({ parsed }) => convertConfigDocuments(parsed.documents, target));
+  const imageClusterLayer = convertConfigDocuments(imageClusterfile?.documents ?? [], target);
   const clusterLayer = convertConfigDocuments(clusterfile?.documents ?? [], target);
-  warnings.push(...imageLayers.flatMap((layer) => layer.warnings), ...clusterLayer.warnings);
+  warnings.push(...imageLayers.flatMap((layer) => layer.warnings), ...imageClusterLayer.warnings, ...clusterLayer.warnings);
 
   const facts = clusterFacts(info, env, cluster, sources.imageLabels ?? {}, { role, node, master0, masters }, warnings);
   const defaults = kubeadmDefaults(info);
-  const imageDocuments = imageLayers.map((layer) => layer.documents);
+  const imageDocuments = [...imageLayers.map((layer) => layer.documents), imageClusterLayer.documents];
   const below = mergeConfigLayers([defaults, ...imageDocuments]);
   const derived = deriveConfigLayer(facts, below, mergeConfigLayers([clusterLayer.documents]));
   const merged = mergeConfigLayers([defaults, ...imageDocuments, derived, clusterLayer.documents]);
@@ -198,6 +207,7 @@ function resolveRole(
 
 function chooseKubernetesVersion(
   clusterfile: { documents: readonly ConfigDocument[] } | undefined,
+  imageClusterfile: { documents: readonly ConfigDocument[] } | undefined,
   image: ParsedConfigFile | undefined,
   labels: Readonly<Record<string, string>>,
   warnings: string[],
@@ -209,7 +219,7 @@ function chooseKubernetesVersion(
   };
   const label = labels[KUBERNETES_VERSION_LABEL];
   const chosen: { version: string; location?: SourceLocation } | undefined =
-    fromFile(clusterfile?.documents) ?? fromFile(image?.documents) ?? (label ? { version: label } : undefined);
+    fromFile(clusterfile?.documents) ?? fromFile(imageClusterfile?.documents) ?? fromFile(image?.documents) ?? (label ? { version: label } : undefined);
   if (!chosen) {
     throw new KubeadmConfigError(
       `Cannot tell the Kubernetes version: set ClusterConfiguration.kubernetesVersion (Clusterfile or the image's etc/kubeadm.yml) or the image label ${KUBERNETES_VERSION_LABEL}`,

@@ -7,12 +7,14 @@ import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
+import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
+import { readImageClusterfile } from "./image-clusterfile.ts";
 import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { imageEnvOf } from "./image-env.ts";
@@ -73,12 +75,17 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   const { dataDir, output } = options;
   const tagged = await findImage(store, options.image);
   const image = await readImage(store, tagged.descriptor);
-  const cluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
+  const imageClusterfile = await readImageClusterfile(store, image.platforms.find((candidate) => candidate.platform.os === "linux") ?? image.platforms[0]!);
+  const userCluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
+  const cluster = layerClusters(imageClusterfile ? parseClusterfile(imageClusterfile.text, imageClusterfile.file).cluster : undefined, userCluster);
+  if (imageClusterfile) {
+    output(`The image's ${imageClusterfile.file} is ${options.clusterfile ? `merged under ${options.clusterfile.file} (whose fields win)` : "the Clusterfile (no -f given)"}`, "stdout");
+  }
   const hostIps = [...new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips))];
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, options, cluster, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, { ...options, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
 
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
@@ -145,6 +152,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
           {
             imageConfigs,
             ...(options.clusterfile ? { clusterfile: options.clusterfile } : {}),
+            ...(imageClusterfile ? { imageClusterfile } : {}),
             imageEnv,
             imageLabels: { ...platformImage.config.config.Labels },
           },
@@ -161,7 +169,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 /** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
 async function installOnHosts(
   store: OciStore,
-  options: RunOptions,
+  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string } },
   cluster: Cluster | undefined,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
@@ -183,7 +191,8 @@ async function installOnHosts(
       : { text: synthesized, file: "(--masters/--nodes)" };
   }
   // the hosts of --masters/--nodes are a Cluster document of their own, read like the user's
-  const hostsCluster = clusterfile === options.clusterfile ? cluster! : parseClusterfile(clusterfile!.text, clusterfile!.file).cluster!;
+  const imageCluster = options.imageClusterfile ? parseClusterfile(options.imageClusterfile.text, options.imageClusterfile.file).cluster : undefined;
+  const hostsCluster = layerClusters(imageCluster, clusterfile === options.clusterfile ? cluster : parseClusterfile(clusterfile!.text, clusterfile!.file).cluster)!;
   const masters = hostsWithRole(hostsCluster, "master");
   const targets: ClusterHostTarget[] = [];
   const { password: defaultPassword, ...sshDefaults } = remote.ssh;
@@ -270,7 +279,8 @@ async function installOnHosts(
     state,
     hosts: targets,
     platforms: linux,
-    clusterfile: clusterfile!,
+    ...(clusterfile ? { clusterfile } : {}),
+    ...(options.imageClusterfile ? { imageClusterfile: options.imageClusterfile } : {}),
     cluster: hostsCluster,
     env: options.env,
     dryRun: options.dryRun,

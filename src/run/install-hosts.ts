@@ -71,7 +71,9 @@ export interface HostsContext {
   /** The image's platforms, by architecture. */
   readonly platforms: ReadonlyMap<string, PlatformImage>;
   /** The Clusterfile (with the hosts of --masters/--nodes), as text for the kubeadm config and parsed. */
-  readonly clusterfile: { readonly text: string; readonly file: string };
+  readonly clusterfile?: { readonly text: string; readonly file: string };
+  /** The image's etc/Clusterfile, under the user's. */
+  readonly imageClusterfile?: { readonly text: string; readonly file: string };
   readonly cluster: Cluster;
   readonly env: readonly string[];
   readonly dryRun: boolean;
@@ -287,7 +289,11 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       const platform = platformFor(ip);
       const imageConfigs = await readImageKubeadmConfigs(local.dir, platformFor(ip));
       const config = resolveKubeadmConfig(
-        { imageConfigs, clusterfile: context.clusterfile, imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
+        {
+          imageConfigs,
+          ...(context.clusterfile ? { clusterfile: context.clusterfile } : {}),
+          ...(context.imageClusterfile ? { imageClusterfile: context.imageClusterfile } : {}),
+          imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
         { role: host.role, node: ip, envOverrides: context.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
       );
       for (const warning of config.warnings) say(`[kubeadm-config] warning: ${warning}`, "stderr");

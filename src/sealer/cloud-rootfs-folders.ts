@@ -26,3 +26,6 @@ export function isCloudRootfsFolder(path: string): boolean {
 
 /** The folder sealer's charts live in; a chart folder copied into it keeps its name. */
 export const CHARTS_FOLDER = "charts";
+
+/** The image's default Clusterfile: used by `lade run` without `-f`, merged under the user's. */
+export const IMAGE_CLUSTERFILE = "etc/Clusterfile";

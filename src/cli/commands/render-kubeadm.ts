@@ -1,10 +1,10 @@
 import { defineCommand } from "citty";
 import { readClusterfile } from "../read-clusterfile.ts";
 import { stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import * as tar from "tar";
-import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "../../build/layer-entry.ts";
+import { dirname, join } from "node:path";
+import { readLayerFiles } from "../../build/read-layer-files.ts";
 import { kubeadmConfigPaths, parseNodeFiles } from "../../build/node-files-annotation.ts";
+import { IMAGE_CLUSTERFILE } from "../../sealer/cloud-rootfs-folders.ts";
 import { KUBEADM_CONFIG_PATHS, kubeadmConfigFiles } from "../../sealer/node-files.ts";
 import { renderHelmTemplate } from "../../chart/render-helm-template.ts";
 import { NODE_ROLES, type NodeRole } from "../../kubeadm/derive-config-layer.ts";
@@ -14,8 +14,7 @@ import { resolveKubeadmConfig, type KubeadmConfigSources } from "../../kubeadm/r
 import { parseKubefile } from "../../kubefile/parse-kubefile.ts";
 import { hostPlatform, platformsEqual } from "../../oci/platform.ts";
 import { findImage, ImageNotFoundError } from "../../store/find-image.ts";
-import type { OciStore } from "../../store/oci-store.ts";
-import { readImage, type PlatformImage } from "../../store/read-image.ts";
+import { readImage } from "../../store/read-image.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 
@@ -27,7 +26,7 @@ export const renderKubeadmCommand = defineCommand({
     name: "kubeadm",
     description:
       "Print the kubeadm config a cluster gets: lade's defaults for the Kubernetes release's kubeadm API, " +
-      "overridden by the image's kubeadm config files (etc/kubeadm.yml, .tmpl rendered with the cluster env; a newer file merged over an older one), the values derived " +
+      "overridden by the image's kubeadm config files (etc/kubeadm.yml, .tmpl rendered with the cluster env; a newer file merged over an older one) and its default etc/Clusterfile, the values derived " +
       "from the cluster (registry, CRI socket, addresses, SANs) and the Clusterfile's kubeadm documents",
   },
   args: {
@@ -82,6 +81,8 @@ async function readRootfsFolder(folder: string): Promise<KubeadmConfigSources> {
     text: present.get(file.path)!,
     file: join(rootfs, file.path),
   }));
+  const imageClusterfile = Bun.file(join(rootfs, IMAGE_CLUSTERFILE));
+  if (await imageClusterfile.exists()) sources.imageClusterfile = { text: await imageClusterfile.text(), file: join(rootfs, IMAGE_CLUSTERFILE) };
   for (const context of [rootfs, dirname(rootfs)]) {
     const kubefile = Bun.file(join(context, "Kubefile"));
     if (!(await kubefile.exists())) continue;
@@ -116,49 +117,18 @@ async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
   const env = Object.fromEntries(
     (platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
   );
-  const files = await readImageFiles(store, platform, CONFIG_FILES);
+  const files = await readLayerFiles(
+    platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) })),
+    new Set([...CONFIG_FILES, IMAGE_CLUSTERFILE]),
+  );
+  const imageClusterfile = files.get(IMAGE_CLUSTERFILE);
   const order =
     kubeadmConfigPaths(parseNodeFiles(platform.manifest.annotations)) ??
     kubeadmConfigFiles((path) => (files.has(path) ? { path, layer: 0, createdBy: "" } : undefined)).map((file) => file.path);
   return {
     imageConfigs: order.filter((file) => files.has(file)).map((file) => ({ text: files.get(file)!, file })),
+    ...(imageClusterfile !== undefined ? { imageClusterfile: { text: imageClusterfile, file: IMAGE_CLUSTERFILE } } : {}),
     imageEnv: env,
     imageLabels: { ...platform.config.config.Labels },
   };
-}
-
-/** The text of some files of an image's rootfs, read straight from its layers (whiteouts applied). */
-async function readImageFiles(store: OciStore, image: PlatformImage, wanted: readonly string[]): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const layer of image.manifest.layers) {
-    // A layer's whiteouts remove what the layers below have, not what the layer itself adds.
-    const removed: string[] = [];
-    const added = new Map<string, string | undefined>();
-    await tar.t({
-      file: store.blobPath(layer.digest),
-      maxDecompressionRatio: Number.POSITIVE_INFINITY,
-      onReadEntry: (entry) => {
-        const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
-        const name = basename(path);
-        const parent = path.includes("/") ? `${dirname(path)}/` : "";
-        if (name.startsWith(WHITEOUT_PREFIX)) {
-          removed.push(name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}`);
-          return;
-        }
-        if (!wanted.includes(path)) return;
-        if (entry.type !== "File" && entry.type !== "OldFile") return void added.set(path, undefined);
-        const chunks: Buffer[] = [];
-        entry.on("data", (chunk: Buffer) => chunks.push(chunk));
-        entry.on("end", () => added.set(path, Buffer.concat(chunks).toString("utf8")));
-      },
-    });
-    for (const prefix of removed) {
-      for (const file of [...files.keys()]) if (file === prefix || file.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`)) files.delete(file);
-    }
-    for (const [path, text] of added) {
-      if (text === undefined) files.delete(path);
-      else files.set(path, text);
-    }
-  }
-  return files;
 }

@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runLade } from "../support/run-lade.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+/**
+ * An image's etc/Clusterfile (sealer's default Clusterfile): `lade run` without -f uses it, a
+ * user's -f is merged over it (the user's fields win), and a broken one fails the build.
+ * kubeadm and kubectl are stand-ins that log their calls; the scripts log the env they get.
+ */
+const work = tempDir("lade-image-clusterfile-");
+const store = join(work, "store");
+const bin = join(work, "bin");
+const HOST_IP = "10.0.0.5";
+
+function write(path: string, text: string, mode = 0o644): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+}
+
+const IMAGE_CLUSTERFILE = `apiVersion: sealer.io/v2
+kind: Cluster
+metadata:
+  name: from-image
+spec:
+  env:
+    - Mode=clusterfile
+    - PodCIDR=100.64.0.0/10
+---
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+networking:
+  serviceSubnet: 10.96.0.0/16
+  dnsDomain: image.local
+`;
+
+async function buildImage(tag: string, clusterfile: string): Promise<{ exitCode: number; stderr: string }> {
+  const context = join(work, tag.replace(/\W/g, "-"));
+  write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nCOPY Clusterfile etc/\nENV PodCIDR=10.1.0.0/16 Mode=image\n");
+  write(join(context, "etc", "kubeadm.yml.tmpl"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\nnetworking:\n  podSubnet: {{ .PodCIDR }}\n");
+  write(join(context, "scripts", "init.sh"), 'echo "init.sh Mode=$Mode PodCIDR=$PodCIDR" >> "$LADE_TEST_ROOT/log"\n', 0o755);
+  write(join(context, "scripts", "clean.sh"), "true\n", 0o755);
+  write(join(context, "Clusterfile"), clusterfile);
+  return runLade(["--root", store, "build", "-q", "-t", tag, context]);
+}
+
+beforeAll(async () => {
+  const fake = (name: string, extra = "") => write(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$LADE_TEST_ROOT/log"\n${extra}`, 0o755);
+  fake("kubeadm", 'if [ "$1" = init ]; then cp "$3" "$LADE_TEST_ROOT/kubeadm-config-seen"; fi\n');
+  fake("kubectl");
+  fake("systemctl");
+  const built = await buildImage("with-clusterfile:1", IMAGE_CLUSTERFILE);
+  expect(built.exitCode, built.stderr).toBe(0);
+});
+
+function run(image: string, ...extra: string[]) {
+  const root = tempDir("lade-image-clusterfile-node-");
+  const env = { LADE_TEST_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
+  const log = () => readFileSync(join(root, "log"), "utf8").split("\n").filter(Boolean);
+  const result = runLade(["--root", store, "run", image, "--data-dir", join(root, "data"), "--host-ip", HOST_IP, ...extra], { env });
+  return { result, log, seen: () => readFileSync(join(root, "kubeadm-config-seen"), "utf8") };
+}
+
+describe("the image's etc/Clusterfile", () => {
+  test("without -f it is the Clusterfile: its env reaches the scripts, its kubeadm documents the config", async () => {
+    const { result, log, seen } = run("with-clusterfile:1");
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stdout).toContain("The image's etc/Clusterfile is the Clusterfile (no -f given)");
+    expect(log()[0]).toBe("init.sh Mode=clusterfile PodCIDR=100.64.0.0/10");
+    const config = seen();
+    expect(config).toContain("podSubnet: 100.64.0.0/10");
+    expect(config).toContain("serviceSubnet: 10.96.0.0/16");
+    expect(config).toContain("dnsDomain: image.local");
+
+    const rendered = await runLade(["--root", store, "render", "kubeadm", "with-clusterfile:1", "--role", "master0", "--node", HOST_IP]);
+    expect(rendered.exitCode, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toBe(config);
+  });
+
+  test("a user's -f is merged over it: the user's env keys and kubeadm fields win, the image's others stay", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: mine\nspec:\n  env:\n    - Mode=user\n---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  serviceSubnet: 10.200.0.0/16\n",
+    );
+    const { result, log, seen } = run("with-clusterfile:1", "-f", user);
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`The image's etc/Clusterfile is merged under ${user} (whose fields win)`);
+    expect(log()[0]).toBe("init.sh Mode=user PodCIDR=100.64.0.0/10");
+    const config = seen();
+    expect(config).toContain("serviceSubnet: 10.200.0.0/16");
+    expect(config).toContain("dnsDomain: image.local");
+    expect(config).toContain("podSubnet: 100.64.0.0/10");
+  });
+
+  test("its hosts are the hosts lade run installs over SSH when no -f and no --masters are given; --masters replaces them", async () => {
+    const hosts = "spec:\n  hosts:\n    - ips: [127.0.0.2]\n      roles: [master]\n    - ips: [127.0.0.3]\n      roles: [node]\n";
+    const built = await buildImage("with-hosts:1", `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: hosts\n${hosts}`);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const planned = await runLade(["--root", store, "run", "with-hosts:1", "--data-dir", join(tempDir(), "data"), "--dry-run"]);
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain("on 127.0.0.2 (master0), 127.0.0.3 (node) over SSH");
+    const replaced = await runLade(["--root", store, "run", "with-hosts:1", "--masters", "127.0.0.4", "--data-dir", join(tempDir(), "data"), "--dry-run"]);
+    expect(replaced.exitCode, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain("on 127.0.0.4 (master0) over SSH");
+  });
+
+  test("a mistake in it fails the build at its line, naming the instruction that wrote it, and tags nothing", async () => {
+    const broken = "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: broken\nspec:\n  env:\n    - NOT_AN_ASSIGNMENT\n";
+    const built = await buildImage("broken-clusterfile:1", broken);
+    expect(built.exitCode).not.toBe(0);
+    expect(built.stderr).toContain('etc/Clusterfile:7:7: "spec.env[0]" must be KEY=VALUE, not "NOT_AN_ASSIGNMENT" (the image\'s default Clusterfile, from "COPY Clusterfile etc/")');
+    const images = await runLade(["--root", store, "images"]);
+    expect(images.stdout).not.toContain("broken-clusterfile");
+  });
+});
