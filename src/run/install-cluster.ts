@@ -1,7 +1,7 @@
 import { networkInterfaces } from "node:os";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseImageExtension } from "../build/image-extension.ts";
+import { parseImageExtension, type ImageExtension, type Launch } from "../build/image-extension.ts";
 import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
@@ -14,6 +14,7 @@ import { formatPlatform } from "../oci/platform.ts";
 import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
+import { chooseLaunch, LaunchError, type LaunchRequest } from "./choose-launch.ts";
 import { readImageClusterfile } from "./image-clusterfile.ts";
 import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
@@ -46,6 +47,8 @@ export interface RunOptions {
   readonly host?: { os: string; architecture: string };
   /** Install on these hosts over SSH instead of this machine (`--masters`/`--nodes`). */
   readonly remote?: RemoteOptions;
+  /** `--cmd`, `--apps`, `--cmd-args`: above the Clusterfile's spec.cmd, appNames and cmd_args. */
+  readonly launch?: Partial<LaunchRequest>;
 }
 
 export interface RemoteOptions {
@@ -116,7 +119,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
     rootfs,
     ...(kubeVersion ? { kubeVersion } : {}),
     applications: extension?.applications ?? [],
-    ...(extension?.launch ? { launch: extension.launch } : {}),
+    launch: runLaunch(extension, cluster, options.launch),
     ladeCommand: options.ladeCommand,
   });
   const imageEnv = imageEnvOf(platformImage);
@@ -249,6 +252,7 @@ async function installOnHosts(
   const first = [...linux.values()][0];
   if (!first) throw new RunError("The image has no linux platform");
   const extension = parseImageExtension(first.manifest.annotations);
+  const launch = runLaunch(extension, hostsCluster, options.launch);
   const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
   const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env });
   const registryPort = registryPortOf(clusterEnv);
@@ -259,7 +263,7 @@ async function installOnHosts(
     ...(kubeVersion ? { kubeVersion } : {}),
     hosts: targets,
     applications: extension?.applications ?? [],
-    ...(extension?.launch ? { launch: extension.launch } : {}),
+    launch,
     ladeCommand: options.ladeCommand,
   });
   output(
@@ -367,6 +371,21 @@ async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> 
 async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   if (state.madeFrom) await removeMadeParents(dataDir, state.madeFrom);
+}
+
+/** What the run launches: the image's launch, or what the Clusterfile and lade run's options ask for instead. */
+function runLaunch(extension: ImageExtension | undefined, cluster: Cluster | undefined, options: Partial<LaunchRequest> = {}): Launch {
+  const pick = (mine: readonly string[] | undefined, theirs: readonly string[] | undefined) => (mine && mine.length > 0 ? mine : (theirs ?? []));
+  try {
+    return chooseLaunch(extension?.launch, extension?.applications ?? [], {
+      cmds: pick(options.cmds, cluster?.cmd),
+      appNames: pick(options.appNames, cluster?.appNames),
+      cmdArgs: pick(options.cmdArgs, cluster?.cmdArgs),
+    });
+  } catch (error) {
+    if (error instanceof LaunchError) throw new RunError(error.message);
+    throw error;
+  }
 }
 
 /** The port of the cluster's own registry, from the cluster env (checked free where it will run). */

@@ -113,7 +113,7 @@ export function planLaunch(facts: RunFacts): Step[] {
   const env = { KUBECONFIG: ADMIN_KUBECONFIG };
   const launch = facts.launch;
   if (launch?.cmds && launch.cmds.length > 0) {
-    return [{ id: "launch-cmds", description: "Run the image's CMDS", commands: launch.cmds.map((cmd) => ["bash", "-c", cmd]), env, cwd: facts.rootfs }];
+    return [{ id: "launch-cmds", description: "Run the launch commands (the image's CMDS, or the Clusterfile's spec.cmd / --cmd)", commands: launch.cmds.map((cmd) => ["bash", "-c", cmd]), env, cwd: facts.rootfs }];
   }
   return (launch?.app_names ?? []).map((name): Step => {
     const app = facts.applications.find((candidate) => candidate.name === name);

@@ -172,4 +172,28 @@ describe("lade run / lade delete on this machine", () => {
     expect(readFileSync(join(dataDir, "notes.txt"), "utf8")).toBe("mine\n");
     expect(log()).toEqual([]);
   });
+
+  test("what is launched: --cmd (with --cmd-args) or the Clusterfile's spec.cmd replace the image's launch; --apps and appNames pick apps", async () => {
+    const { dataDir, run, log } = setup();
+    const rootfs = join(dataDir, "rootfs");
+    const replaced = await run("--dry-run", "--cmd", "kubectl apply -f manifests/$FILE", "--cmd-args", "FILE=web.yaml");
+    expect(replaced.exitCode, replaced.stderr).toBe(0);
+    expect(replaced.stdout).toContain("launch-cmds: Run the launch commands");
+    expect(replaced.stdout).toContain(`    (cd ${rootfs}) KUBECONFIG=/etc/kubernetes/admin.conf bash -c 'kubectl apply -f manifests/web.yaml'`);
+    expect(replaced.stdout).not.toContain("launch-web");
+
+    const clusterfile = join(tempDir(), "Clusterfile");
+    writeFileSync(clusterfile, "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  cmd:\n    - echo from-clusterfile $WHO\n  cmd_args:\n    - WHO=me\n");
+    const fromFile = await run("--dry-run", "-f", clusterfile);
+    expect(fromFile.exitCode, fromFile.stderr).toBe(0);
+    expect(fromFile.stdout).toContain("bash -c 'echo from-clusterfile me'");
+
+    const unknown = await run("--apps", "web,nope");
+    expect(unknown.exitCode).not.toBe(0);
+    expect(unknown.stderr).toContain("app name nope is not found: the image has the apps web");
+    expect(log()).toEqual([]);
+    const unused = await run("--dry-run", "--cmd-args", "FILE=x");
+    expect(unused.exitCode).not.toBe(0);
+    expect(unused.stderr).toContain("cmd_args (FILE=x) fill $KEY in the launch commands, but this run launches apps (web), not commands");
+  });
 });

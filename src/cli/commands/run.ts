@@ -46,6 +46,16 @@ export const runCommand = defineCommand({
       type: "string",
       description: "The hosts that run the cluster's registry (IP,...; default: every master, or master0 when the Clusterfile's localRegistry.ha is false)",
     },
+    cmd: {
+      type: "string",
+      description: "A command that replaces the image's launch (repeatable, run in order in the rootfs on master0; sealer's --cmds and the Clusterfile's spec.cmd)",
+    },
+    cmds: { type: "string", description: "Same as --cmd (sealer's spelling)" },
+    apps: { type: "string", description: "Launch only these of the image's apps, in this order (NAME,...; the Clusterfile's spec.appNames); an unknown name is an error" },
+    "cmd-args": {
+      type: "string",
+      description: "KEY=VALUE (repeatable or KEY=VALUE,...): each $KEY or ${KEY} in the launch commands replaced (sealer's --cmd-args, the Clusterfile's spec.cmd_args); an argument no command uses is an error",
+    },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
@@ -91,8 +101,12 @@ export const runCommand = defineCommand({
       ...(registryHosts ? { registryHosts } : {}),
       ...(explicit ? { explicit: `--${explicit}` } : {}),
     };
+    const cmdArgs = repeatedOption(rawArgs, "cmd-args").flatMap((value) => value.split(",").filter(Boolean));
+    for (const entry of cmdArgs) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--cmd-args" needs KEY=VALUE: got "${entry}"`);
+    const launch = { cmds: repeatedOption(rawArgs, "cmd", "cmds"), appNames: list(args.apps), cmdArgs };
     const installed = await installCluster(store, {
       remote,
+      launch,
       image,
       dataDir,
       env,
