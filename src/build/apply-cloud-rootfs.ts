@@ -15,7 +15,7 @@ import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts
 import { readLayerFiles, type LayerSource } from "./read-layer-files.ts";
 
 export interface CloudRootfsResult {
-  /** Files under etc/, scripts/, plugins/, statics/ that have no effect (warnings; errors with --strict). */
+  /** Files under etc/, scripts/, plugins/, statics/, images/ that have no effect (warnings; errors with --strict). */
   readonly findings: readonly RootfsFinding[];
   /** What a sealer file's translation changed or left out that the user should know (warnings too). */
   readonly warnings: readonly string[];

@@ -37,7 +37,7 @@ export interface BuildOptions {
   readonly imageType: ImageExtension["type"];
   /** Images to mirror besides those the rootfs's imageList files name (--image-list). */
   readonly extraImages?: readonly string[];
-  /** Fail, tagging nothing, when a file of etc/, scripts/, plugins/ or statics/ has no effect (--strict). */
+  /** Fail, tagging nothing, when a file of etc/, scripts/, plugins/, statics/ or images/ has no effect (--strict). */
   readonly strict?: boolean;
   /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
   readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages" | "scratchDir">;

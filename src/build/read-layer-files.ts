@@ -14,10 +14,24 @@ export interface LayerSource {
  * files are held. Files that end up absent (or are not regular files) are left out.
  */
 export async function readLayerFiles(layers: readonly LayerSource[], wanted: ReadonlySet<string>): Promise<Map<string, string>> {
+  if (wanted.size === 0) return new Map();
+  return readMatchingFiles(layers, (path) => wanted.has(path), (path) => touches(path, wanted));
+}
+
+/** The text of every file below FOLDER of an image's rootfs, as its layers leave them (see readLayerFiles). */
+export async function readLayerFolder(layers: readonly LayerSource[], folder: string): Promise<Map<string, string>> {
+  return readMatchingFiles(
+    layers,
+    (path) => path.startsWith(`${folder}/`),
+    (path) => path === folder || path.startsWith(`${folder}/`),
+  );
+}
+
+/** WANTED: a file to read; TOUCHES: a wanted file, or a folder on the way to one or below which one may be. */
+async function readMatchingFiles(layers: readonly LayerSource[], isWanted: (path: string) => boolean, isTouching: (path: string) => boolean): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  if (wanted.size === 0) return files;
   for (const layer of layers) {
-    if (layer.paths && !layer.paths.some((path) => touches(clean(path), wanted))) continue;
+    if (layer.paths && !layer.paths.some((path) => isTouching(clean(path)))) continue;
     // a layer's whiteouts remove what the layers below have, not what the layer itself adds
     const removed: string[] = [];
     const added = new Map<string, string | undefined>();
@@ -33,8 +47,12 @@ export async function readLayerFiles(layers: readonly LayerSource[], wanted: Rea
           return;
         }
         // a folder, link or device replaces a wanted file beneath or at its path
-        if (!wanted.has(path)) {
-          if (entry.type !== "Directory" && touches(path, wanted)) removed.push(`${path}/`);
+        if (entry.type === "Directory") {
+          if (isWanted(path)) added.set(path, undefined); // a folder where a file was
+          return;
+        }
+        if (!isWanted(path)) {
+          if (isTouching(path)) removed.push(`${path}/`);
           return;
         }
         if (entry.type !== "File" && entry.type !== "OldFile") return void added.set(path, undefined);

@@ -56,6 +56,8 @@ export interface Cluster {
   readonly hostAliases: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly dataRoot?: string;
   readonly location: SourceLocation;
+  /** Where a field of the document is written (the nearest place that exists). */
+  readonly locate?: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 /** The addresses of the hosts with a role, in Clusterfile order (the first master is master0). */

@@ -29,6 +29,7 @@ export function mergeClusters(image: Cluster, user: Cluster): Cluster {
     hostAliases: list(user.hostAliases, image.hostAliases),
     ...(dataRoot !== undefined ? { dataRoot } : {}),
     location: user.location,
+    ...(user.locate ? { locate: user.locate } : {}),
   };
 }
 

@@ -6,13 +6,15 @@ import { ANY, BOOL, INT, list, map, SCALAR, STRING, struct } from "./config-sche
 import { formatConfigPath, getConfigValue, isConfigObject, type ConfigPath, type ConfigValue } from "./config-value.ts";
 import { parseIpAddress } from "./ip-address.ts";
 import type { KubeadmApiVersion } from "./kubeadm-api.ts";
-import { CLUSTER_API_VERSION, parseConfigFile } from "./parse-config-file.ts";
+import { CLUSTER_API_VERSION, parseConfigFile, type ParsedConfigFile } from "./parse-config-file.ts";
 
 /** A Clusterfile: sealer's Cluster plus the kubeadm documents written next to it. */
 export interface Clusterfile {
   readonly cluster?: Cluster;
   readonly documents: ConfigDocument[];
   readonly api?: KubeadmApiVersion;
+  /** sealer's Config, Plugin and Application documents, in file order. */
+  readonly sealerDocuments: ParsedConfigFile["sealerDocuments"];
   readonly warnings: string[];
 }
 
@@ -61,6 +63,7 @@ export function parseClusterfile(text: string, file: string): Clusterfile {
     ...(cluster ? { cluster } : {}),
     documents: parsed.documents,
     ...(parsed.api ? { api: parsed.api } : {}),
+    sealerDocuments: parsed.sealerDocuments,
     warnings: parsed.warnings,
   };
 }
@@ -187,6 +190,7 @@ function decodeCluster(value: ConfigValue, locate: Locate): Cluster {
     hostAliases,
     ...(dataRoot ? { dataRoot } : {}),
     location: locate([]),
+    locate: (path) => locate([...path]),
   };
 }
 

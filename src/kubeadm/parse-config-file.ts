@@ -20,6 +20,8 @@ export interface ParsedConfigFile {
   readonly api?: KubeadmApiVersion;
   /** The sealer Cluster document, when the file may hold one (a Clusterfile). */
   readonly cluster?: YamlDocument & { readonly value: ConfigObject };
+  /** sealer's Config, Plugin and Application documents of a Clusterfile, for what acts on them. */
+  readonly sealerDocuments: (YamlDocument & { readonly kind: string; readonly value: ConfigObject })[];
   readonly warnings: string[];
 }
 
@@ -41,6 +43,7 @@ export function parseConfigFile(text: string, file: string, options: { readonly 
   const warnings: string[] = [];
   const seen = new Map<string, YamlDocument>();
   let cluster: ParsedConfigFile["cluster"];
+  const sealerDocuments: ParsedConfigFile["sealerDocuments"] = [];
   let api: { version: KubeadmApiVersion; document: YamlDocument } | undefined;
 
   for (const yaml of parseConfigYaml(text, file)) {
@@ -72,6 +75,10 @@ export function parseConfigFile(text: string, file: string, options: { readonly 
     }
     if (!isConfigKind(kind)) {
       const group = apiVersion.split("/")[0] ?? "";
+      if (SEALER_KINDS.has(kind) && options.allowCluster) {
+        sealerDocuments.push({ ...yaml, kind, value });
+        continue;
+      }
       if (SEALER_KINDS.has(kind) || group === KUBEADM_GROUP) {
         warnings.push(`${formatLocation(yaml.locate(["kind"]))}: ${apiVersion} ${kind} is not part of the kubeadm config lade writes: it is left out`);
         continue;
@@ -105,5 +112,5 @@ export function parseConfigFile(text: string, file: string, options: { readonly 
     validateConfigDocument(document, version ?? "v1beta3");
     documents.push(document);
   }
-  return { documents, ...(api ? { api: api.version } : {}), ...(cluster ? { cluster } : {}), warnings };
+  return { documents, ...(api ? { api: api.version } : {}), ...(cluster ? { cluster } : {}), sealerDocuments, warnings };
 }

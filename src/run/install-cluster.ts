@@ -8,7 +8,13 @@ import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { layerClusters } from "../kubeadm/merge-clusters.ts";
-import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { parseClusterfile, type Clusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { readLayerFolder } from "../build/read-layer-files.ts";
+import { decodeClusterConfigs, type ClusterConfigFile } from "../sealer/cluster-configs.ts";
+import { formatPluginSummary, summarizePlugins } from "../sealer/plugin-documents.ts";
+import { formatLocation, UserInputError } from "../util/source-location.ts";
+import { writeClusterConfigs } from "./cluster-config-files.ts";
+import { unappliedRequests } from "./unapplied-requests.ts";
 import { KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { findImage } from "../store/find-image.ts";
@@ -47,6 +53,8 @@ export interface RunOptions {
   readonly host?: { os: string; architecture: string };
   /** Install on these hosts over SSH instead of this machine (`--masters`/`--nodes`). */
   readonly remote?: RemoteOptions;
+  /** Install although the image or the Clusterfile has sealer plugins, which lade run does not run (`--skip-plugins`). */
+  readonly skipPlugins?: boolean;
   /** `--cmd`, `--apps`, `--cmd-args`: above the Clusterfile's spec.cmd, appNames and cmd_args. */
   readonly launch?: Partial<LaunchRequest>;
 }
@@ -78,17 +86,24 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   const { dataDir, output } = options;
   const tagged = await findImage(store, options.image);
   const image = await readImage(store, tagged.descriptor);
-  const imageClusterfile = await readImageClusterfile(store, image.platforms.find((candidate) => candidate.platform.os === "linux") ?? image.platforms[0]!);
-  const userCluster = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file).cluster : undefined;
-  const cluster = layerClusters(imageClusterfile ? parseClusterfile(imageClusterfile.text, imageClusterfile.file).cluster : undefined, userCluster);
+  const firstLinux = image.platforms.find((candidate) => candidate.platform.os === "linux") ?? image.platforms[0]!;
+  const imageClusterfile = await readImageClusterfile(store, firstLinux);
+  const userParsed = options.clusterfile ? parseClusterfile(options.clusterfile.text, options.clusterfile.file) : undefined;
+  const imageParsed = imageClusterfile ? parseClusterfile(imageClusterfile.text, imageClusterfile.file) : undefined;
+  const userCluster = userParsed?.cluster;
+  const cluster = layerClusters(imageParsed?.cluster, userCluster);
   if (imageClusterfile) {
     output(`The image's ${imageClusterfile.file} is ${options.clusterfile ? `merged under ${options.clusterfile.file} (whose fields win)` : "the Clusterfile (no -f given)"}`, "stdout");
   }
+  const configs = await checkRequests(store, firstLinux, [
+    ...(imageParsed && imageClusterfile ? [{ parsed: imageParsed, source: imageClusterfile }] : []),
+    ...(userParsed && options.clusterfile ? [{ parsed: userParsed, source: options.clusterfile }] : []),
+  ], { image: tagged.name, skipPlugins: Boolean(options.skipPlugins), output });
   const hostIps = [...new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips))];
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, { ...options, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, { ...options, configs, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
 
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
@@ -143,7 +158,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
         output(`[check-host] the image's platform ${platformName}; address ${hostIp}; ${verdict.notes.slice(1).join("; ")}`, "stdout");
         if (verdict.problems.length > 0) throw new Error(`this machine cannot be installed: ${verdict.problems.join("; ")}`);
       },
-      "unpack-rootfs": () => unpackRootfs(store, platformImage, rootfs),
+      "unpack-rootfs": () => unpackRootfs(store, platformImage, rootfs, (dir) => writeClusterConfigs(dir, configs, (line) => output(line, "stdout"))),
       "render-templates": () =>
         renderRootfsTemplates(rootfs, rootfs, env, (template, result) => output(`[render-templates] ${template} → ${result}`, "stdout"), {
           shadowed: parseShadowedTemplates(platformImage.manifest.annotations),
@@ -172,7 +187,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 /** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
 async function installOnHosts(
   store: OciStore,
-  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string } },
+  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string }; readonly configs: readonly ClusterConfigFile[] },
   cluster: Cluster | undefined,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
@@ -285,6 +300,7 @@ async function installOnHosts(
     platforms: linux,
     ...(clusterfile ? { clusterfile } : {}),
     ...(options.imageClusterfile ? { imageClusterfile: options.imageClusterfile } : {}),
+    configs: options.configs,
     cluster: hostsCluster,
     env: options.env,
     dryRun: options.dryRun,
@@ -371,6 +387,40 @@ async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> 
 async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
   if (state.madeFrom) await removeMadeParents(dataDir, state.madeFrom);
+}
+
+/**
+ * Before anything changes: stop on what the Clusterfiles (the image's, then the user's) or the
+ * image's plugins/ ask for that lade run does not do, all of it at once; return their Config files.
+ */
+async function checkRequests(
+  store: OciStore,
+  platform: PlatformImage,
+  clusterfiles: readonly { parsed: Clusterfile; source: { readonly text: string; readonly file: string } }[],
+  options: { image: string; skipPlugins: boolean; output: OutputSink },
+): Promise<ClusterConfigFile[]> {
+  const layers = platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) }));
+  const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path));
+  const plugins = [
+    ...pluginFiles.flatMap(([path, text]) => summarizePlugins(text, path)),
+    ...clusterfiles.flatMap(({ source }) => summarizePlugins(source.text, source.file)),
+  ];
+  const problems = unappliedRequests(
+    clusterfiles.map(({ parsed }) => ({
+      ...(parsed.cluster ? { cluster: parsed.cluster } : {}),
+      applications: parsed.sealerDocuments.filter((document) => document.kind === "Application").map((document) => formatLocation(document.locate(["kind"]))),
+    })),
+    plugins,
+    options,
+  );
+  if (problems.length > 0) throw new RunError(`Nothing was changed: lade run cannot do all this Clusterfile and image ask for:\n  ${problems.join("\n  ")}`);
+  if (plugins.length > 0) options.output(`warning: --skip-plugins: installing without ${plugins.map(formatPluginSummary).join("; ")}`, "stderr");
+  try {
+    return clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments));
+  } catch (error) {
+    if (error instanceof UserInputError) throw new RunError(error.message);
+    throw error;
+  }
 }
 
 /** What the run launches: the image's launch, or what the Clusterfile and lade run's options ask for instead. */

@@ -16,6 +16,8 @@ import { sha256OfFile } from "../util/sha256-file.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { imageEnvOf } from "./image-env.ts";
 import { readImageKubeadmConfigs, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
+import { writeClusterConfigs } from "./cluster-config-files.ts";
+import type { ClusterConfigFile } from "../sealer/cluster-configs.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import {
@@ -72,6 +74,8 @@ export interface HostsContext {
   readonly platforms: ReadonlyMap<string, PlatformImage>;
   /** The Clusterfile (with the hosts of --masters/--nodes), as text for the kubeadm config and parsed. */
   readonly clusterfile?: { readonly text: string; readonly file: string };
+  /** The Clusterfiles' Config files, written into each rootfs before it is copied. */
+  readonly configs: readonly ClusterConfigFile[];
   /** The image's etc/Clusterfile, under the user's. */
   readonly imageClusterfile?: { readonly text: string; readonly file: string };
   readonly cluster: Cluster;
@@ -179,7 +183,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
         const tar = `${dir}.tar`;
         const sumFile = Bun.file(`${tar}.sha256`);
         if ((await sumFile.exists()) && (await stat(dir).catch(() => undefined))) return { dir, tar, sha256: (await sumFile.text()).trim() };
-        await unpackRootfs(context.store, platform, dir);
+        await unpackRootfs(context.store, platform, dir, (partial) => writeClusterConfigs(partial, context.configs, (line) => context.output(line, "stdout")));
         await run(["tar", "--sort=name", "--numeric-owner", "-C", dir, "-cf", tar, "."]);
         const sha256 = await sha256OfFile(tar);
         await Bun.write(`${tar}.sha256`, `${sha256}\n`);

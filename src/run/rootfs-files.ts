@@ -17,13 +17,14 @@ const TEMPLATE_FOLDERS = ["etc", "manifests", "charts"];
 /** sealer's folder of files rendered in place with the cluster env. */
 const STATICS_FOLDER = "statics";
 
-/** The image platform's layers applied into DIR (through DIR.partial, so DIR is whole or absent). */
-export async function unpackRootfs(store: OciStore, platform: PlatformImage, dir: string): Promise<void> {
+/** The image platform's layers applied into DIR, then PREPARE (through DIR.partial, so DIR is whole or absent). */
+export async function unpackRootfs(store: OciStore, platform: PlatformImage, dir: string, prepare?: (dir: string) => Promise<void>): Promise<void> {
   const partial = `${dir}.partial`;
   await rm(partial, { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
   const copy = await WorkingCopy.create(partial);
   for (const layer of platform.manifest.layers) await copy.applyLayer(store.blobPath(layer.digest));
+  await prepare?.(partial);
   await rename(partial, dir);
 }
 

@@ -1,13 +1,13 @@
 import { KUBEADM_CONFIG_PATHS, NODE_FILE_ROLES } from "./node-files.ts";
 
-/** A file in etc/, scripts/, plugins/ or statics/ that has no effect on the node, and why. */
+/** A file in etc/, scripts/, plugins/, statics/ or images/ that has no effect on the node, and why. */
 export interface RootfsFinding {
   readonly path: string;
   readonly message: string;
 }
 
 /** The folders whose every file must mean something to lade. */
-export const CHECKED_FOLDERS = ["etc", "scripts", "plugins", "statics"] as const;
+export const CHECKED_FOLDERS = ["etc", "scripts", "plugins", "statics", "images"] as const;
 
 /** What the node scripts, `lade run` and the registry read under etc/. */
 const LADE_ETC_FILES: ReadonlyMap<string, string> = new Map([
@@ -55,16 +55,24 @@ export interface FindingInput {
 }
 
 /**
- * The files of etc/, scripts/, plugins/ and statics/ that nothing lade does reads: unknown names
- * (with the known name they are closest to, for typos), sealer files lade does not apply, and
- * scripts nothing calls. statics/ is sealer's folder of files rendered in place with the cluster
- * env, so every file there is used; plugins/ holds plugin documents, checked where they are read.
+ * The files of etc/, scripts/, plugins/, statics/ and images/ that nothing lade does reads: unknown
+ * names (with the known name they are closest to, for typos), sealer files lade does not apply,
+ * scripts nothing calls, sealer plugins (lade run stops on them) and image archives (not loaded).
+ * statics/ is sealer's folder of files rendered in place with the cluster env: all of it is used.
  */
 export function findUnusedRootfsFiles(input: FindingInput): RootfsFinding[] {
   const findings: RootfsFinding[] = [];
   const callers = [...input.texts.values()].join("\n");
   for (const path of [...input.files].sort()) {
-    if (path.startsWith("statics/") || path.startsWith("plugins/")) continue;
+    if (path.startsWith("statics/")) continue;
+    if (path.startsWith("plugins/")) {
+      findings.push({ path, message: `${path}: lade run does not run sealer plugins yet: a run of this image stops before any host changes unless given --skip-plugins` });
+      continue;
+    }
+    if (path.startsWith("images/")) {
+      findings.push({ path, message: `${path}: ${isRegistryImageArchive(path) ? REGISTRY_ARCHIVE : IMAGE_ARCHIVE}` });
+      continue;
+    }
     if (path.startsWith("scripts/")) {
       const name = path.slice("scripts/".length);
       if (LADE_SCRIPTS.has(name) || SEALER_SCRIPTS.has(name)) continue;
@@ -85,6 +93,15 @@ export function findUnusedRootfsFiles(input: FindingInput): RootfsFinding[] {
     });
   }
   return findings;
+}
+
+const REGISTRY_ARCHIVE = "sealer's registry container image: lade serves the cluster's registry itself, so the nodes do not need it (leave it out to make the image smaller)";
+const IMAGE_ARCHIVE =
+  "lade does not load image archives from images/ into the image's registry yet, so the cluster cannot pull what it holds: list its images in manifests/imageList (mirrored from a registry at build time) instead";
+
+/** sealer's `images/registry.tar` or `images/docker-amd64-registry-image.tar.gz`, which its init-registry.sh runs as a container. */
+function isRegistryImageArchive(path: string): boolean {
+  return /^images\/(registry[^/]*|[^/]*registry-image[^/]*)\.tar(\.gz|\.zst)?$/.test(path);
 }
 
 /** true when lade uses the file, a sentence when it is a sealer file lade does not apply, else undefined. */

@@ -80,7 +80,7 @@ spec:
     expect(clusterfile.api).toBe("v1beta4");
   });
 
-  test("leaves sealer's other kinds and other kubeadm kinds out, with a warning", () => {
+  test("keeps sealer's other kinds for lade run, leaves other kubeadm kinds out with a warning", () => {
     const clusterfile = parseClusterfile(
       `apiVersion: sealer.io/v1
 kind: Config
@@ -91,8 +91,8 @@ kind: ResetConfiguration
 `,
       "Clusterfile",
     );
+    expect(clusterfile.sealerDocuments.map((document) => [document.kind, document.location.line])).toEqual([["Config", 1]]);
     expect(clusterfile.warnings).toEqual([
-      "Clusterfile:2:7: sealer.io/v1 Config is not part of the kubeadm config lade writes: it is left out",
       "Clusterfile:6:7: kubeadm.k8s.io/v1beta4 ResetConfiguration is not part of the kubeadm config lade writes: it is left out",
     ]);
   });

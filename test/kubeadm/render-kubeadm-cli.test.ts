@@ -109,10 +109,10 @@ describe("lade render kubeadm errors", () => {
   test("warnings go to stderr, the config to stdout", async () => {
     const dir = tempDir();
     const clusterfile = join(dir, "Clusterfile");
-    await Bun.write(clusterfile, `${readFileSync(CLUSTERFILE, "utf8")}---\napiVersion: sealer.io/v1\nkind: Plugin\nspec: {}\n`);
+    await Bun.write(clusterfile, `${readFileSync(CLUSTERFILE, "utf8")}---\napiVersion: kubeadm.k8s.io/v1beta2\nkind: ResetConfiguration\n`);
     const result = await runLade(["render", "kubeadm", CONTEXT, "-f", clusterfile, "--role", "master0"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toBe(`warning: ${clusterfile}:49:7: sealer.io/v1 Plugin is not part of the kubeadm config lade writes: it is left out\n`);
+    expect(result.stderr).toBe(`warning: ${clusterfile}:49:7: kubeadm.k8s.io/v1beta2 ResetConfiguration is not part of the kubeadm config lade writes: it is left out\n`);
     expect(result.stdout).toBe(golden("sealer-image-v1.22.17-master0.yaml"));
   });
 });

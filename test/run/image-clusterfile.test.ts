@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLade } from "../support/run-lade.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -36,9 +36,12 @@ networking:
   dnsDomain: image.local
 `;
 
-async function buildImage(tag: string, clusterfile: string): Promise<{ exitCode: number; stderr: string }> {
+async function buildImage(tag: string, clusterfile: string, plugin?: string): Promise<{ exitCode: number; stderr: string }> {
   const context = join(work, tag.replace(/\W/g, "-"));
-  write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nCOPY Clusterfile etc/\nENV PodCIDR=10.1.0.0/16 Mode=image\n");
+  const copyPlugin = plugin ? "COPY shell.yaml plugins\n" : "";
+  write(join(context, "Kubefile"), `FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nCOPY manifests manifests\nCOPY Clusterfile etc/\n${copyPlugin}ENV PodCIDR=10.1.0.0/16 Mode=image\n`);
+  write(join(context, "manifests", "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  level: info\n  color: blue\n");
+  if (plugin) write(join(context, "shell.yaml"), plugin);
   write(join(context, "etc", "kubeadm.yml.tmpl"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\nnetworking:\n  podSubnet: {{ .PodCIDR }}\n");
   write(join(context, "scripts", "init.sh"), 'echo "init.sh Mode=$Mode PodCIDR=$PodCIDR" >> "$LADE_TEST_ROOT/log"\n', 0o755);
   write(join(context, "scripts", "clean.sh"), "true\n", 0o755);
@@ -60,7 +63,7 @@ function run(image: string, ...extra: string[]) {
   const env = { LADE_TEST_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
   const log = () => readFileSync(join(root, "log"), "utf8").split("\n").filter(Boolean);
   const result = runLade(["--root", store, "run", image, "--data-dir", join(root, "data"), "--host-ip", HOST_IP, ...extra], { env });
-  return { result, log, seen: () => readFileSync(join(root, "kubeadm-config-seen"), "utf8") };
+  return { result, log, dataDir: join(root, "data"), seen: () => readFileSync(join(root, "kubeadm-config-seen"), "utf8") };
 }
 
 describe("the image's etc/Clusterfile", () => {
@@ -116,5 +119,71 @@ describe("the image's etc/Clusterfile", () => {
     expect(built.stderr).toContain('etc/Clusterfile:7:7: "spec.env[0]" must be KEY=VALUE, not "NOT_AN_ASSIGNMENT" (the image\'s default Clusterfile, from "COPY Clusterfile etc/")');
     const images = await runLade(["--root", store, "images"]);
     expect(images.stdout).not.toContain("broken-clusterfile");
+  });
+
+  test("kind Config writes a file of the rootfs (overwrite) or merges into each of its YAML documents (merge) before the install", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      [
+        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: new-file\nspec:\n  path: etc/app.conf\n  data: |\n    mode=custom\n",
+        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: cm\nspec:\n  path: manifests/cm.yaml\n  strategy: merge\n  data: |\n    data:\n      level: debug\n",
+      ].join("---\n"),
+    );
+    const root = tempDir("lade-image-clusterfile-node-");
+    const dataDir = join(root, "data");
+    const done = await runLade(["--root", store, "run", "with-clusterfile:1", "-f", user, "--data-dir", dataDir, "--host-ip", HOST_IP], {
+      env: { LADE_TEST_ROOT: root, PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stdout).toContain(`[config] etc/app.conf written (Config new-file, ${user}:2:7)`);
+    expect(done.stdout).toContain(`[config] manifests/cm.yaml merged into the image's file (Config cm, ${user}:11:7)`);
+    expect(readFileSync(join(dataDir, "rootfs", "etc", "app.conf"), "utf8")).toBe("mode=custom\n");
+    expect(Bun.YAML.parse(readFileSync(join(dataDir, "rootfs", "manifests", "cm.yaml"), "utf8"))).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "app" },
+      data: { level: "debug", color: "blue" },
+    });
+  });
+
+  test("what lade run does not do stops the run before anything changes, all of it at once, each at its line", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      [
+        "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db]\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: SHELL\n  action: PostInstall\n  on: master\n  data: echo hi\n",
+        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n",
+      ].join("---\n"),
+    );
+    const { result, dataDir } = run("with-clusterfile:1", "-f", user);
+    const refused = await result;
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("Nothing was changed");
+    expect(refused.stderr).toContain(`${user}:10:9: node labels are not set by lade run yet`);
+    expect(refused.stderr).toContain(`${user}:12:5: spec.hostAliases (/etc/hosts entries on every host) are not written by lade run yet`);
+    expect(refused.stderr).toContain(`${user}:15: Plugin hello (SHELL, PostInstall, on master)`);
+    expect(existsSync(dataDir)).toBe(false);
+
+    const config = join(tempDir(), "Clusterfile");
+    write(config, "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n");
+    const process = await run("with-clusterfile:1", "-f", config).result;
+    expect(process.exitCode).not.toBe(0);
+    expect(process.stderr).toContain(`${config}:7:12: Config secret: spec.process "toSecret" is not supported by lade (only "value")`);
+  });
+
+  test("the image's plugins/ stop the run, listed; --skip-plugins installs without them, saying so", async () => {
+    const plugin = "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: greet\nspec:\n  type: SHELL\n  action: PostInstall\n  on: role=master\n  data: echo hello\n";
+    const built = await buildImage("with-plugin:1", IMAGE_CLUSTERFILE, plugin);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const refused = await run("with-plugin:1").result;
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("lade run does not run sealer plugins yet; these would be skipped, so nothing is installed: plugins/shell.yaml:1: Plugin greet (SHELL, PostInstall, on role=master)");
+    const skipped = run("with-plugin:1", "--skip-plugins");
+    const done = await skipped.result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stderr).toContain("warning: --skip-plugins: installing without plugins/shell.yaml:1: Plugin greet");
+    expect(skipped.log()[0]).toBe("init.sh Mode=clusterfile PodCIDR=100.64.0.0/10");
   });
 });

@@ -47,7 +47,7 @@ export const buildCommand = defineCommand({
     "include-candidates": { type: "boolean", description: "Also pack candidates (image-like flags, env values, split image fields, manifests inside ConfigMaps)" },
     strict: {
       type: "boolean",
-      description: "Fail, tagging nothing, when a file under etc/, scripts/, plugins/ or statics/ would have no effect on the nodes (by default each is a warning)",
+      description: "Fail, tagging nothing, when a file under etc/, scripts/, plugins/, statics/ or images/ would have no effect on the nodes (by default each is a warning)",
     },
     report: {
       type: "string",

@@ -56,6 +56,10 @@ export const runCommand = defineCommand({
       type: "string",
       description: "KEY=VALUE (repeatable or KEY=VALUE,...): each $KEY or ${KEY} in the launch commands replaced (sealer's --cmd-args, the Clusterfile's spec.cmd_args); an argument no command uses is an error",
     },
+    "skip-plugins": {
+      type: "boolean",
+      description: "Install although the image's plugins/ or the Clusterfile hold sealer plugins, which lade run does not run: without this, such a run stops before any host changes, listing them",
+    },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
   },
@@ -107,6 +111,7 @@ export const runCommand = defineCommand({
     const installed = await installCluster(store, {
       remote,
       launch,
+      skipPlugins: Boolean(args["skip-plugins"]),
       image,
       dataDir,
       env,

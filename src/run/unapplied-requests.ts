@@ -1,0 +1,59 @@
+import type { Cluster } from "../kubeadm/cluster.ts";
+import { formatLocation } from "../util/source-location.ts";
+import { formatPluginSummary, type PluginSummary } from "../sealer/plugin-documents.ts";
+
+/** A Clusterfile as lade run reads it: its Cluster, and where its sealer documents are. */
+export interface ClusterfileRequests {
+  readonly cluster?: Cluster;
+  /** Its Application documents: where each is. */
+  readonly applications: readonly string[];
+}
+
+/**
+ * What a Clusterfile or the image asks for that lade run does not do (yet): each one, at its
+ * place, so that the run stops before any host changes instead of installing a cluster that
+ * differs from the one asked for. Plugins are listed unless the user skips them on purpose.
+ */
+export function unappliedRequests(
+  clusterfiles: readonly ClusterfileRequests[],
+  plugins: readonly PluginSummary[],
+  options: { readonly image: string; readonly skipPlugins: boolean },
+): string[] {
+  const problems: string[] = [];
+  for (const { cluster, applications } of clusterfiles) {
+    for (const location of applications) {
+      problems.push(`${location}: kind Application is not supported: choose the apps with spec.appNames (or --apps) and the commands with spec.cmd (or --cmd)`);
+    }
+    if (!cluster) continue;
+    const at = (path: (string | number)[]) => (cluster.locate ? formatLocation(cluster.locate(path)) : formatLocation(cluster.location));
+    if (cluster.image && cluster.image !== options.image && !options.image.endsWith(`/${cluster.image}`)) {
+      problems.push(`${at(["spec", "image"])}: spec.image is ${cluster.image}, but lade run was given ${options.image}: run the image the Clusterfile names, or change spec.image`);
+    }
+    cluster.hosts.forEach((host, index) => {
+      if (Object.keys(host.labels).length > 0) {
+        problems.push(`${at(["spec", "hosts", index, "labels"])}: node labels are not set by lade run yet: leave them out and label the nodes after the install (kubectl label node NAME KEY=VALUE)`);
+      }
+      if (host.taints.length > 0) {
+        problems.push(`${at(["spec", "hosts", index, "taints"])}: node taints are not set by lade run yet: leave them out and taint the nodes after the install (kubectl taint node NAME KEY=VALUE:EFFECT)`);
+      }
+    });
+    if (cluster.hostAliases.length > 0) {
+      problems.push(`${at(["spec", "hostAliases"])}: spec.hostAliases (/etc/hosts entries on every host) are not written by lade run yet: add them to the hosts' /etc/hosts yourself, or in a scripts/init.sh override`);
+    }
+    if (cluster.dataRoot) problems.push(`${at(["spec", "dataRoot"])}: spec.dataRoot is sealer's data folder on the hosts: lade's is --host-data-dir (default /var/lib/lade/node); give that instead`);
+    if (cluster.registry.local?.insecure) {
+      problems.push(`${at(["spec", "registry", "localRegistry", "insecure"])}: localRegistry.insecure: lade's cluster registry always serves TLS with its own CA, which every node trusts: leave it out`);
+    }
+    const san = cluster.registry.local?.subjectAltNames;
+    if (san && san.dnsNames.length + san.ips.length > 0) {
+      problems.push(`${at(["spec", "registry", "localRegistry", "cert"])}: localRegistry.cert.subjectAltName: lade's registry certificate names the registry domain and the registry hosts; extra names are not supported yet`);
+    }
+  }
+  if (plugins.length > 0 && !options.skipPlugins) {
+    problems.push(
+      `lade run does not run sealer plugins yet; these would be skipped, so nothing is installed: ${plugins.map(formatPluginSummary).join("; ")}. ` +
+        "Run their commands from a scripts/init.sh override or after the install, or give --skip-plugins to install without them",
+    );
+  }
+  return problems;
+}
