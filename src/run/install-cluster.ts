@@ -11,7 +11,7 @@ import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile, type Clusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { readLayerFolder } from "../build/read-layer-files.ts";
 import { decodeClusterConfigs, type ClusterConfigFile } from "../sealer/cluster-configs.ts";
-import { formatPluginSummary, summarizePlugins } from "../sealer/plugin-documents.ts";
+import { formatPlugin, readPlugins, type SealerPlugin } from "../sealer/plugins.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
 import { writeClusterConfigs } from "./cluster-config-files.ts";
 import { unappliedRequests } from "./unapplied-requests.ts";
@@ -95,7 +95,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (imageClusterfile) {
     output(`The image's ${imageClusterfile.file} is ${options.clusterfile ? `merged under ${options.clusterfile.file} (whose fields win)` : "the Clusterfile (no -f given)"}`, "stdout");
   }
-  const configs = await checkRequests(store, firstLinux, [
+  const { configs, plugins } = await checkRequests(store, firstLinux, [
     ...(imageParsed && imageClusterfile ? [{ parsed: imageParsed, source: imageClusterfile }] : []),
     ...(userParsed && options.clusterfile ? [{ parsed: userParsed, source: options.clusterfile }] : []),
   ], { image: tagged.name, skipPlugins: Boolean(options.skipPlugins), output });
@@ -103,7 +103,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, { ...options, configs, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, { ...options, configs, plugins, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
 
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
@@ -135,6 +135,8 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
     ...(kubeVersion ? { kubeVersion } : {}),
     applications: extension?.applications ?? [],
     launch: runLaunch(extension, cluster, options.launch),
+    plugins,
+    hostIp,
     ladeCommand: options.ladeCommand,
   });
   const imageEnv = imageEnvOf(platformImage);
@@ -187,7 +189,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
 /** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
 async function installOnHosts(
   store: OciStore,
-  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string }; readonly configs: readonly ClusterConfigFile[] },
+  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string }; readonly configs: readonly ClusterConfigFile[]; readonly plugins: readonly SealerPlugin[] },
   cluster: Cluster | undefined,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
@@ -279,6 +281,7 @@ async function installOnHosts(
     hosts: targets,
     applications: extension?.applications ?? [],
     launch,
+    plugins: options.plugins,
     ladeCommand: options.ladeCommand,
   });
   output(
@@ -398,29 +401,38 @@ async function checkRequests(
   platform: PlatformImage,
   clusterfiles: readonly { parsed: Clusterfile; source: { readonly text: string; readonly file: string } }[],
   options: { image: string; skipPlugins: boolean; output: OutputSink },
-): Promise<ClusterConfigFile[]> {
+): Promise<{ configs: ClusterConfigFile[]; plugins: SealerPlugin[] }> {
   const layers = platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) }));
-  const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path));
-  const plugins = [
-    ...pluginFiles.flatMap(([path, text]) => summarizePlugins(text, path)),
-    ...clusterfiles.flatMap(({ source }) => summarizePlugins(source.text, source.file)),
-  ];
+  const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const read = [...pluginFiles.map(([path, text]) => readPlugins(text, path)), ...clusterfiles.map(({ source }) => readPlugins(source.text, source.file))];
+  const refused = read.flatMap((entry) => entry.refused);
+  // lade delete does not run plugins yet: one that would run there is refused like the others
+  const plugins: SealerPlugin[] = [];
+  for (const plugin of read.flatMap((entry) => entry.plugins)) {
+    if (plugin.points.some((point) => point === "before-clean" || point === "after-clean")) {
+      refused.push({ ...plugin, why: `it runs when the cluster is deleted (${plugin.action}), and lade delete does not run plugins yet` });
+    } else if (!plugins.some((other) => samePlugin(other, plugin))) plugins.push(plugin); // sealer drops exact duplicates
+  }
   const problems = unappliedRequests(
     clusterfiles.map(({ parsed }) => ({
       ...(parsed.cluster ? { cluster: parsed.cluster } : {}),
       applications: parsed.sealerDocuments.filter((document) => document.kind === "Application").map((document) => formatLocation(document.locate(["kind"]))),
     })),
-    plugins,
+    refused,
     options,
   );
   if (problems.length > 0) throw new RunError(`Nothing was changed: lade run cannot do all this Clusterfile and image ask for:\n  ${problems.join("\n  ")}`);
-  if (plugins.length > 0) options.output(`warning: --skip-plugins: installing without ${plugins.map(formatPluginSummary).join("; ")}`, "stderr");
+  for (const plugin of refused) options.output(`warning: --skip-plugins: installing without ${formatPlugin(plugin)} (${plugin.why})`, "stderr");
   try {
-    return clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments));
+    return { configs: clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments)), plugins };
   } catch (error) {
     if (error instanceof UserInputError) throw new RunError(error.message);
     throw error;
   }
+}
+
+function samePlugin(a: SealerPlugin, b: SealerPlugin): boolean {
+  return a.name === b.name && a.action === b.action && a.data === b.data && JSON.stringify(a.hosts) === JSON.stringify(b.hosts);
 }
 
 /** What the run launches: the image's launch, or what the Clusterfile and lade run's options ask for instead. */

@@ -12,6 +12,8 @@ import {
   type Step,
 } from "./plan-run.ts";
 import { askpassEnv } from "./ssh-password.ts";
+import type { PluginPoint } from "../sealer/plugins.ts";
+import { pluginSteps } from "./plugin-steps.ts";
 
 /** How to reach one host over SSH (the system `ssh`). */
 export interface SshTarget {
@@ -146,7 +148,7 @@ export const APP_MANIFEST_SCRIPT = (hostDir: string, name: string) => remoteScri
 
 const ROOTFS_MARK = "/LADE_REMOTE_ROOTFS";
 
-export interface HostsFacts extends Omit<RunFacts, "rootfs"> {
+export interface HostsFacts extends Omit<RunFacts, "rootfs" | "hostIp"> {
   readonly hosts: readonly ClusterHostTarget[];
   /** The data folder on every host (DATA_DIR is the one on this machine). */
   readonly hostDir: string;
@@ -198,6 +200,12 @@ export function planHosts(facts: HostsFacts): Phase[] {
       commands: [ssh(host, `${before}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`)],
     };
   };
+  const plugins = (point: PluginPoint, host: ClusterHostTarget) => pluginSteps(facts.plugins ?? [], point, host, '"$D"/rootfs', (line) => ssh(host, line), CLUSTER_ENV_FILE);
+  /** A phase of the plugins that run at POINT, on each host they select (in parallel). */
+  const pluginPhase = (point: PluginPoint, name: string): Phase[] => {
+    const lanes = hosts.map((host) => ({ host: host.ip, steps: plugins(point, host) })).filter((lane) => lane.steps.length > 0);
+    return lanes.length > 0 ? [{ name, parallel: true, lanes }] : [];
+  };
   const phases: Phase[] = [
     {
       name: "check the hosts",
@@ -241,6 +249,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
         ],
       })),
     },
+    ...pluginPhase("before-node-setup", "plugins before the hosts are set up"),
     {
       name: `start the registry on ${registry.ip}`,
       parallel: false,
@@ -287,6 +296,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
       })),
     });
   }
+  phases.push(...pluginPhase("after-node-setup", "plugins after the hosts are set up"));
   phases.push({
     name: "initialize the control plane",
     parallel: false,
@@ -304,6 +314,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
       },
     ],
   });
+  phases.push(...pluginPhase("after-init", "plugins after kubeadm init"));
   const joiners = hosts.filter((host) => host.role !== "master0");
   if (joiners.length > 0) {
     const masters = joiners.some((host) => host.role === "master");
@@ -330,12 +341,14 @@ export function planHosts(facts: HostsFacts): Phase[] {
     const joinLane = (host: ClusterHostTarget): Lane => ({
       host: host.ip,
       steps: [
+        ...plugins("before-join", host),
         {
           ...kubeadmConfigStep(dataDir, hostDir, host),
           id: "kubeadm-join",
           description: `${host.role === "master" ? "Join as a control-plane node" : "Join as a worker node"}, with the JoinConfiguration (the join credentials) written to ${dataDir}/hosts/${host.ip}/kubeadm.yaml and copied to ${host.ip}:${hostDir}/kubeadm.yaml`,
           commands: [ssh(host, retryingKubeadm('"$D/kubeadm-join.started"', 'kubeadm join --config "$D/kubeadm.yaml"'))],
         },
+        ...plugins("after-join", host),
       ],
     });
     const otherMasters = joiners.filter((host) => host.role === "master");
@@ -363,7 +376,9 @@ export function planHosts(facts: HostsFacts): Phase[] {
     }
     return { id: step.id, description: step.description, commands: step.commands.map(remoteCommand) };
   });
+  phases.push(...pluginPhase("before-launch", "plugins before the apps are launched"));
   if (launch.length > 0) phases.push({ name: "launch the apps", parallel: false, lanes: [{ host: master0.ip, steps: launch }] });
+  phases.push(...pluginPhase("after-install", "plugins after the install"));
   return phases;
 }
 

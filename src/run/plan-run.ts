@@ -1,5 +1,7 @@
 import type { Application, Launch } from "../build/image-extension.ts";
 import { formatPlatform, type Platform } from "../oci/platform.ts";
+import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
+import { pluginSteps } from "./plugin-steps.ts";
 
 /**
  * What a step does besides running commands: lade's own work (unpacking, rendering, writing the
@@ -46,6 +48,10 @@ export interface RunFacts {
   readonly ladeCommand: readonly string[];
   /** The image's Kubernetes version, for charts' .Capabilities.KubeVersion. */
   readonly kubeVersion?: string;
+  /** This machine's address (a plugin's `on` may name it). */
+  readonly hostIp?: string;
+  /** sealer SHELL plugins (the image's plugins/, then the Clusterfiles'), run at their points. */
+  readonly plugins?: readonly SealerPlugin[];
 }
 
 /** The cluster env of a host, written next to the rendered templates; init.sh and clean.sh get it exported. */
@@ -83,6 +89,8 @@ export function choosePlatform(platforms: readonly Platform[], host: { os: strin
 /** The steps of `lade run` on one machine, in order. */
 export function planRun(facts: RunFacts): Step[] {
   const { dataDir, rootfs } = facts;
+  // this machine is master0; a plugin runs here with bash -c
+  const plugins = (point: PluginPoint) => pluginSteps(facts.plugins ?? [], point, { ip: facts.hostIp ?? "", role: "master0" }, shellQuote(rootfs), (line) => ["bash", "-c", line], CLUSTER_ENV_FILE);
   const kubeadmConfig = `${dataDir}/kubeadm.yaml`;
   const steps: Step[] = [
     { id: "check-host", description: "Check this machine: OS, architecture, swap, ports", action: "check-host", commands: [] },
@@ -94,18 +102,21 @@ export function planRun(facts: RunFacts): Step[] {
       commands: [],
     },
     { id: "kubeadm-config", description: `Write the kubeadm config for master0 to ${kubeadmConfig}`, action: "write-kubeadm-config", commands: [] },
+    ...plugins("before-node-setup"),
     {
       id: "init-node",
       description: "Set up the container runtime, registry and kubelet (scripts/init.sh with the cluster env)",
       commands: [["bash", "-c", withClusterEnv(shellQuote(rootfs), "scripts/init.sh")]],
     },
+    ...plugins("after-node-setup"),
     {
       id: "kubeadm-init",
       description: "Initialize the control plane",
       commands: [["bash", "-c", retryingKubeadm(shellQuote(`${dataDir}/kubeadm-init.started`), `kubeadm init --config ${shellQuote(kubeadmConfig)} --upload-certs`)]],
     },
+    ...plugins("after-init"),
   ];
-  steps.push(...planLaunch(facts));
+  steps.push(...plugins("before-launch"), ...planLaunch(facts), ...plugins("after-install"));
   return steps;
 }
 

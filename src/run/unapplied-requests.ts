@@ -1,6 +1,6 @@
 import type { Cluster } from "../kubeadm/cluster.ts";
 import { formatLocation } from "../util/source-location.ts";
-import { formatPluginSummary, type PluginSummary } from "../sealer/plugin-documents.ts";
+import { formatPlugin, type RefusedPlugin } from "../sealer/plugins.ts";
 
 /** A Clusterfile as lade run reads it: its Cluster, and where its sealer documents are. */
 export interface ClusterfileRequests {
@@ -12,11 +12,11 @@ export interface ClusterfileRequests {
 /**
  * What a Clusterfile or the image asks for that lade run does not do (yet): each one, at its
  * place, so that the run stops before any host changes instead of installing a cluster that
- * differs from the one asked for. Plugins are listed unless the user skips them on purpose.
+ * differs from the one asked for. Plugins lade cannot run are listed unless the user skips them on purpose.
  */
 export function unappliedRequests(
   clusterfiles: readonly ClusterfileRequests[],
-  plugins: readonly PluginSummary[],
+  plugins: readonly RefusedPlugin[],
   options: { readonly image: string; readonly skipPlugins: boolean },
 ): string[] {
   const problems: string[] = [];
@@ -49,11 +49,8 @@ export function unappliedRequests(
       problems.push(`${at(["spec", "registry", "localRegistry", "cert"])}: localRegistry.cert.subjectAltName: lade's registry certificate names the registry domain and the registry hosts; extra names are not supported yet`);
     }
   }
-  if (plugins.length > 0 && !options.skipPlugins) {
-    problems.push(
-      `lade run does not run sealer plugins yet; these would be skipped, so nothing is installed: ${plugins.map(formatPluginSummary).join("; ")}. ` +
-        "Run their commands from a scripts/init.sh override or after the install, or give --skip-plugins to install without them",
-    );
+  if (!options.skipPlugins) {
+    for (const plugin of plugins) problems.push(`${formatPlugin(plugin)}: ${plugin.why} (or give --skip-plugins to install without it)`);
   }
   return problems;
 }

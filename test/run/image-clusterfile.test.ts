@@ -153,7 +153,7 @@ describe("the image's etc/Clusterfile", () => {
       user,
       [
         "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db]\n",
-        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: SHELL\n  action: PostInstall\n  on: master\n  data: echo hi\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: LABEL\n  action: PreGuest\n  data: 10.0.0.5 a=b\n",
         "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n",
       ].join("---\n"),
     );
@@ -163,7 +163,7 @@ describe("the image's etc/Clusterfile", () => {
     expect(refused.stderr).toContain("Nothing was changed");
     expect(refused.stderr).toContain(`${user}:10:9: node labels are not set by lade run yet`);
     expect(refused.stderr).toContain(`${user}:12:5: spec.hostAliases (/etc/hosts entries on every host) are not written by lade run yet`);
-    expect(refused.stderr).toContain(`${user}:15: Plugin hello (SHELL, PostInstall, on master)`);
+    expect(refused.stderr).toContain(`${user}:15: Plugin hello: type LABEL is not run by lade (only SHELL plugins are)`);
     expect(existsSync(dataDir)).toBe(false);
 
     const config = join(tempDir(), "Clusterfile");
@@ -173,17 +173,53 @@ describe("the image's etc/Clusterfile", () => {
     expect(process.stderr).toContain(`${config}:7:12: Config secret: spec.process "toSecret" is not supported by lade (only "value")`);
   });
 
-  test("the image's plugins/ stop the run, listed; --skip-plugins installs without them, saying so", async () => {
-    const plugin = "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: greet\nspec:\n  type: SHELL\n  action: PostInstall\n  on: role=master\n  data: echo hello\n";
+  test("SHELL plugins of the image's plugins/ and the Clusterfile run at their points on the hosts they select, with the cluster env", async () => {
+    const plugin = 'apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: greet\nspec:\n  type: SHELL\n  action: PostInstall\n  on: role=master\n  data: echo "greet $Mode $(basename $PWD)" >> "$LADE_TEST_ROOT/log"\n';
     const built = await buildImage("with-plugin:1", IMAGE_CLUSTERFILE, plugin);
     expect(built.exitCode, built.stderr).toBe(0);
-    const refused = await run("with-plugin:1").result;
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      [
+        'apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: first\nspec:\n  type: SHELL\n  action: PreInit\n  on: master0\n  data: echo "first $PodCIDR" >> "$LADE_TEST_ROOT/log"\n',
+        'apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: workers\nspec:\n  action: PostJoin\n  on: node\n  data: echo never here >> "$LADE_TEST_ROOT/log"\n',
+        'apiVersion: sealer.io/v2\nkind: Plugin\nmetadata:\n  name: after-init\nspec:\n  type: SHELL\n  action: post-init-host\n  scope: master\n  data: echo "post-init-host" >> "$LADE_TEST_ROOT/log"\n',
+      ].join("---\n"),
+    );
+    const dry = await run("with-plugin:1", "-f", user, "--dry-run").result;
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/\[5\/9\] plugin-first-before-node-setup: Plugin first \(PreInit, before the host is set up; .*Clusterfile:1\)/);
+    expect(dry.stdout).toContain("plugin-greet-after-install: Plugin greet (PostInstall, after the install; plugins/shell.yaml:1)");
+
+    const { result, log } = run("with-plugin:1", "-f", user);
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(log()).toEqual([
+      "first 100.64.0.0/10",
+      "init.sh Mode=clusterfile PodCIDR=100.64.0.0/10",
+      "post-init-host",
+      expect.stringMatching(/^kubeadm init --config /),
+      "greet clusterfile rootfs",
+    ]);
+  });
+
+  test("a plugin lade cannot run as sealer would stops the run, listed; --skip-plugins installs without it, saying so", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      [
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: cleanup\nspec:\n  action: PreClean\n  data: rm -rf /data\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: zone\nspec:\n  action: PostInstall\n  on: topology.kubernetes.io/zone=a\n  data: echo\n",
+      ].join("---\n"),
+    );
+    const refused = await run("with-clusterfile:1", "-f", user).result;
     expect(refused.exitCode).not.toBe(0);
-    expect(refused.stderr).toContain("lade run does not run sealer plugins yet; these would be skipped, so nothing is installed: plugins/shell.yaml:1: Plugin greet (SHELL, PostInstall, on role=master)");
-    const skipped = run("with-plugin:1", "--skip-plugins");
+    expect(refused.stderr).toContain(`${user}:1: Plugin cleanup: it runs when the cluster is deleted (PreClean), and lade delete does not run plugins yet (or give --skip-plugins to install without it)`);
+    expect(refused.stderr).toContain(`${user}:9: Plugin zone: spec.on "topology.kubernetes.io/zone=a" selects hosts by a node label`);
+    const skipped = run("with-clusterfile:1", "-f", user, "--skip-plugins");
     const done = await skipped.result;
     expect(done.exitCode, done.stderr).toBe(0);
-    expect(done.stderr).toContain("warning: --skip-plugins: installing without plugins/shell.yaml:1: Plugin greet");
+    expect(done.stderr).toContain(`warning: --skip-plugins: installing without ${user}:1: Plugin cleanup`);
     expect(skipped.log()[0]).toBe("init.sh Mode=clusterfile PodCIDR=100.64.0.0/10");
   });
 });

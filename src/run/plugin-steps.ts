@@ -1,0 +1,40 @@
+import { pluginRunsOn, type PluginPoint, type SealerPlugin } from "../sealer/plugins.ts";
+import type { Step } from "./plan-run.ts";
+
+const POINT_TITLES: Readonly<Record<PluginPoint, string>> = {
+  "before-node-setup": "before the host is set up",
+  "after-node-setup": "after the host is set up",
+  "after-init": "after kubeadm init",
+  "before-join": "before the host joins",
+  "after-join": "after the host joined",
+  "before-launch": "before the apps are launched",
+  "after-install": "after the install",
+  "before-clean": "before the host is cleaned",
+  "after-clean": "after the host is cleaned",
+};
+
+/**
+ * The steps of the plugins that run at POINT on a host, in their order; RUN turns a shell line
+ * into the step's command (locally, or over SSH). Like sealer, a plugin's data runs from the
+ * rootfs (ROOTFS, shell text) with the host's cluster env (ENV_FILE, below it) exported.
+ */
+export function pluginSteps(
+  plugins: readonly SealerPlugin[],
+  point: PluginPoint,
+  host: { readonly ip: string; readonly role: string },
+  rootfs: string,
+  run: (line: string) => readonly string[],
+  envFile: string,
+): Step[] {
+  return plugins
+    .filter((plugin) => plugin.points.includes(point) && pluginRunsOn(plugin, host))
+    .map((plugin) => {
+      const env = `${rootfs}/${envFile}`;
+      const line = `if [ -f ${env} ]; then set -a; . ${env}; set +a; fi; cd ${rootfs} && ${plugin.data}`;
+      return {
+        id: `plugin-${plugin.name.replace(/[^A-Za-z0-9._-]/g, "-")}-${point}`,
+        description: `Plugin ${plugin.name} (${plugin.action}, ${POINT_TITLES[point]}; ${plugin.file}:${plugin.line})`,
+        commands: [run(line)],
+      };
+    });
+}
