@@ -38,7 +38,12 @@ export interface ContainerImage {
 
 /** Read the extension of a manifest, or undefined when it has none (a plain OCI image). */
 export function parseImageExtension(annotations: Readonly<Record<string, string>> | undefined): ImageExtension | undefined {
-  return parseJsonAnnotation<ImageExtension>(annotations, EXTENSION_ANNOTATION);
+  type Stored = Omit<Application, "files"> & { readonly files?: readonly string[]; readonly launchfiles?: readonly string[] };
+  const extension = parseJsonAnnotation<Omit<ImageExtension, "applications"> & { readonly applications?: readonly Stored[] }>(annotations, EXTENSION_ANNOTATION);
+  if (!extension?.applications) return extension as ImageExtension | undefined;
+  // sealer v0.9.0 named an app's files "launchfiles"
+  const applications = extension.applications.map(({ launchfiles, ...app }): Application => ({ ...app, type: app.type ?? "", files: app.files ?? launchfiles ?? [] }));
+  return { ...extension, applications };
 }
 
 export function parseContainerImages(annotations: Readonly<Record<string, string>> | undefined): ContainerImage[] {

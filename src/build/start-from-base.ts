@@ -69,6 +69,8 @@ export async function startFromBase(
   }
   for (const [key, value] of Object.entries(config.config.Labels ?? {})) state.labels.set(key, value);
   const extension = parseImageExtension(manifest.annotations);
+  // a sealer image keeps its ENV in the extension only: the config's Env wins where both say
+  for (const [key, value] of Object.entries(extension?.env ?? {})) if (!state.env.has(key)) state.env.set(key, value);
   for (const application of extension?.applications ?? []) state.applications.set(application.name, application);
   state.launch = extension?.launch;
   state.containerImages.push(...parseContainerImages(manifest.annotations));

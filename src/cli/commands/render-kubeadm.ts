@@ -3,6 +3,7 @@ import { readClusterfile } from "../read-clusterfile.ts";
 import { stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { readLayerFiles } from "../../build/read-layer-files.ts";
+import { imageEnvOf } from "../../run/image-env.ts";
 import { kubeadmConfigPaths, parseNodeFiles } from "../../build/node-files-annotation.ts";
 import { IMAGE_CLUSTERFILE } from "../../sealer/cloud-rootfs-folders.ts";
 import { KUBEADM_CONFIG_PATHS, kubeadmConfigFiles } from "../../sealer/node-files.ts";
@@ -114,9 +115,7 @@ async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
   }
   const image = await readImage(store, tagged.descriptor);
   const platform = image.platforms.find((candidate) => platformsEqual(candidate.platform, hostPlatform())) ?? image.platforms[0]!;
-  const env = Object.fromEntries(
-    (platform.config.config.Env ?? []).map((variable) => [variable.slice(0, variable.indexOf("=")), variable.slice(variable.indexOf("=") + 1)]),
-  );
+  const env = imageEnvOf(platform);
   const files = await readLayerFiles(
     platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) })),
     new Set([...CONFIG_FILES, IMAGE_CLUSTERFILE]),
