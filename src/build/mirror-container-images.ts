@@ -4,12 +4,13 @@ import { fetchImages, type FetchImagesOptions } from "../mirror/fetch-images.ts"
 import { storeBlobCache } from "../mirror/store-blob-cache.ts";
 import type { ResolvedImage } from "../mirror/resolve-image.ts";
 import { platformCoverage, type PlatformCoverage } from "../mirror/platform-coverage.ts";
-import { parseImageReference } from "../oci/image-reference.ts";
+import { normalizeImageReference, parseImageReference } from "../oci/image-reference.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { emptyFindings, type ImageSource } from "../scan/image-source.ts";
 import { mergeFindings, type ScanReport } from "../scan/merge-findings.ts";
 import { join } from "node:path";
 import { discoverRootfsImages } from "./discover-rootfs-images.ts";
+import { loadImageArchives } from "./load-image-archives.ts";
 import { mergePlatformGaps, type ImagePlatformGap } from "./platform-gaps.ts";
 import type { ChartScanner, DiscoveryOptions } from "./discover-images.ts";
 import { chainKey, hashEntries } from "./hash-entries.ts";
@@ -73,14 +74,19 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   }
   const report = mergeFindings(findings, options.isIgnored);
   const wanted = [...report.images, ...(options.includeCandidates ? report.candidates : [])];
-  const missing = first ? wanted.filter((entry) => !alreadyInRegistry(first, entry.image)) : [];
-  const platforms = states.map((state) => state.platform);
-  if (missing.length === 0) return { report, images: [], skipped: [], coverage: platformCoverage([], platforms), gaps: [] };
-
-  options.reporter.log(`Mirroring ${missing.length} container images for ${platforms.map(formatPlatform).join(", ")}`);
   const cache = storeBlobCache(options.store);
-  const fetched = await fetchImages(missing.map((entry) => entry.image), { ...options.fetch, cache, platforms });
-  const files = distributionFiles(fetched.images);
+  const archived = await loadImageArchives(states, { store: options.store, cache, scratchDir: options.scratchDir, reporter: options.reporter });
+  // an image an archive brings is not fetched, whatever else names it
+  const fromArchives = new Set(archived.map((image) => image.source));
+  const missing = first ? wanted.filter((entry) => !alreadyInRegistry(first, entry.image) && !fromArchives.has(normalizedName(entry.image))) : [];
+  const platforms = states.map((state) => state.platform);
+  if (missing.length === 0 && archived.length === 0) return { report, images: [], skipped: [], coverage: platformCoverage([], platforms), gaps: [] };
+
+  if (missing.length > 0) options.reporter.log(`Mirroring ${missing.length} container images for ${platforms.map(formatPlatform).join(", ")}`);
+  const fetched =
+    missing.length > 0 ? await fetchImages(missing.map((entry) => entry.image), { ...options.fetch, cache, platforms }) : { images: [], skipped: [] };
+  const images = [...fetched.images, ...archived];
+  const files = distributionFiles(images);
 
   const small: LayerEntry[] = [];
   for (const file of files) {
@@ -95,15 +101,15 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   if (small.length > 0) {
     const key = chainKey("lade-registry-index-v1", await hashEntries(small));
     const record = await produceLayer(options, key, async () => withParents(small));
-    for (const state of states) appendLayer(state, record, `lade: registry of ${fetched.images.length} container images`);
+    for (const state of states) appendLayer(state, record, `lade: registry of ${images.length} container images`);
   }
   const appOf = new Map(wanted.map((entry) => [entry.image, appName(entry.sources)]));
   const sourcesOf = new Map(wanted.map((entry) => [entry.image, entry.sources]));
-  const coverage = platformCoverage(fetched.images, platforms);
+  const coverage = platformCoverage(images, platforms);
   const gaps = coverage.gaps.map((gap) => ({ ...gap, usedBy: sourcesOf.get(gap.image) ?? [] }));
   for (const state of states) {
     state.platformGaps = mergePlatformGaps(state.platformGaps, gaps);
-    for (const image of fetched.images) {
+    for (const image of images) {
       const app = appOf.get(image.source);
       for (const platform of image.platforms) {
         state.containerImages.push({
@@ -114,7 +120,15 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
       }
     }
   }
-  return { report, images: fetched.images, skipped: fetched.skipped, coverage, gaps };
+  return { report, images, skipped: fetched.skipped, coverage, gaps };
+}
+
+function normalizedName(image: string): string {
+  try {
+    return normalizeImageReference(image);
+  } catch {
+    return image;
+  }
 }
 
 /** sealer records which app an image belongs to: the app folder it was found in. */

@@ -1,4 +1,5 @@
 import { KUBEADM_CONFIG_PATHS, NODE_FILE_ROLES } from "./node-files.ts";
+import { formatPlugin, readPlugins } from "./plugins.ts";
 
 /** A file in etc/, scripts/, plugins/, statics/ or images/ that has no effect on the node, and why. */
 export interface RootfsFinding {
@@ -57,7 +58,8 @@ export interface FindingInput {
 /**
  * The files of etc/, scripts/, plugins/, statics/ and images/ that nothing lade does reads: unknown
  * names (with the known name they are closest to, for typos), sealer files lade does not apply,
- * scripts nothing calls, sealer plugins (lade run stops on them) and image archives (not loaded).
+ * scripts nothing calls, sealer plugins lade may not run, sealer's registry image (not needed) and
+ * files in images/ that are no image archive.
  * statics/ is sealer's folder of files rendered in place with the cluster env: all of it is used.
  */
 export function findUnusedRootfsFiles(input: FindingInput): RootfsFinding[] {
@@ -66,11 +68,12 @@ export function findUnusedRootfsFiles(input: FindingInput): RootfsFinding[] {
   for (const path of [...input.files].sort()) {
     if (path.startsWith("statics/")) continue;
     if (path.startsWith("plugins/")) {
-      findings.push({ path, message: `${path}: lade run does not run sealer plugins yet: a run of this image stops before any host changes unless given --skip-plugins` });
+      findings.push(...pluginFindings(path, input.texts.get(path) ?? ""));
       continue;
     }
     if (path.startsWith("images/")) {
-      findings.push({ path, message: `${path}: ${isRegistryImageArchive(path) ? REGISTRY_ARCHIVE : IMAGE_ARCHIVE}` });
+      if (isRegistryImageArchive(path)) findings.push({ path, message: `${path}: ${REGISTRY_ARCHIVE}` });
+      else if (!isImageArchive(path)) findings.push({ path, message: `${path}: ${NOT_AN_ARCHIVE}` });
       continue;
     }
     if (path.startsWith("scripts/")) {
@@ -96,12 +99,25 @@ export function findUnusedRootfsFiles(input: FindingInput): RootfsFinding[] {
 }
 
 const REGISTRY_ARCHIVE = "sealer's registry container image: lade serves the cluster's registry itself, so the nodes do not need it (leave it out to make the image smaller)";
-const IMAGE_ARCHIVE =
-  "lade does not load image archives from images/ into the image's registry yet, so the cluster cannot pull what it holds: list its images in manifests/imageList (mirrored from a registry at build time) instead";
+const NOT_AN_ARCHIVE =
+  "lade loads image archives from images/ into the image's registry (docker save or OCI layout tars: .tar, .tar.gz, .tgz, .tar.zst), and this name is none of those: it stays a plain file of the rootfs";
+
+/** A file of images/ lade loads into the registry: a tar, plain or compressed. */
+export function isImageArchive(path: string): boolean {
+  return /\.(tar|tar\.gz|tgz|tar\.zst|tar\.zstd)$/.test(path);
+}
 
 /** sealer's `images/registry.tar` or `images/docker-amd64-registry-image.tar.gz`, which its init-registry.sh runs as a container. */
-function isRegistryImageArchive(path: string): boolean {
+export function isRegistryImageArchive(path: string): boolean {
   return /^images\/(registry[^/]*|[^/]*registry-image[^/]*)\.tar(\.gz|\.zst)?$/.test(path);
+}
+
+/** A plugins/ file: each plugin lade cannot run (a run stops on it), or that it holds none. */
+function pluginFindings(path: string, text: string): RootfsFinding[] {
+  if (!/\.ya?ml$/.test(path)) return [{ path, message: `${path}: lade reads plugin documents from plugins/*.yaml only` }];
+  const { plugins, refused } = readPlugins(text, path);
+  if (plugins.length === 0 && refused.length === 0) return [{ path, message: `${path}: holds no kind: Plugin document` }];
+  return refused.map((plugin) => ({ path, message: `${formatPlugin(plugin)}: ${plugin.why}; lade run stops on it unless given --skip-plugins` }));
 }
 
 /** true when lade uses the file, a sentence when it is a sealer file lade does not apply, else undefined. */
