@@ -106,7 +106,14 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
       join(chart, "templates", "deployment.yaml"),
       "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n      - name: web\n        image: registry.k8s.io/pause:3.9\n# kube {{ .Capabilities.KubeVersion.Version }}\n",
     );
-    writeFileSync(join(context, "Kubefile"), `${readFileSync(join(context, "Kubefile"), "utf8").trimEnd()}\nAPP web local://charts/web\nLAUNCH ["web"]\n`);
+    // sealer's way of customising an image: containerd's dump-config.toml, a SHELL plugin on the masters
+    writeFileSync(join(context, "dump-config.toml"), 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_container_log_line_size = 65536\n');
+    writeFileSync(
+      join(context, "mark.yaml"),
+      "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: mark\nspec:\n  type: SHELL\n  action: PostInstall\n  on: role=master\n  data: echo \"plugin on $HostIP\" > plugin-ran\n",
+    );
+    const sealerLines = "COPY dump-config.toml etc/\nCOPY mark.yaml plugins\n";
+    writeFileSync(join(context, "Kubefile"), `${readFileSync(join(context, "Kubefile"), "utf8").trimEnd()}\n${sealerLines}APP web local://charts/web\nLAUNCH ["web"]\n`);
     const built = await runLade(["--root", store, "build", "-q", "-t", IMAGE, "--registry-mirror", `registry.k8s.io=${origin.host}`, context]);
     expect(built.exitCode, built.stderr).toBe(0);
 
@@ -220,6 +227,15 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
       // the kernel settings Kubernetes needs, applied in each host (its own network namespace)
       expect(await host.sh(SYSCTLS)).toBe("1\n1\n");
     }
+    // sealer's files took effect: dump-config.toml merged into the config the real containerd runs with,
+    // the plugin ran from the rootfs on the masters only, with each host's env
+    for (const host of [master, second, node]) {
+      const config = hostFile(host, "/etc/containerd/config.toml");
+      expect(config).toContain("max_container_log_line_size = 65536");
+      expect(config).toContain('config_path = "/etc/containerd/certs.d"');
+      expect(existsSync(`/proc/${host.pid}/root${HOST_DIR}/rootfs/plugin-ran`)).toBe(host !== node);
+      if (host !== node) expect(hostFile(host, `${HOST_DIR}/rootfs/plugin-ran`)).toBe(`plugin on ${host.ip}\n`);
+    }
     // both registries serve with the same key
     for (const host of [master, second]) expect(await mode(host, "/etc/lade/registry/tls.key")).toBe("600");
     expect(hostFile(second, "/etc/lade/registry/tls.key")).toBe(hostFile(master, "/etc/lade/registry/tls.key"));
@@ -302,7 +318,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(installed.exitCode, installed.stderr.slice(-3000)).toBe(0);
     expect(installed.stdout).toContain(`address ${solo.ip}; swap off; ports 6443, 2379, 2380, 10250, 10257, 10259, 5000 free`); // eth0's address, found
     const state = JSON.parse(hostFile(solo, "/var/lib/lade/clusters/default/state.json"));
-    expect(state.done).toEqual(["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node", "kubeadm-init", "launch-web"]);
+    expect(state.done).toEqual(["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node", "kubeadm-init", "launch-web", "plugin-mark-after-install"]);
+    expect(hostFile(solo, "/var/lib/lade/clusters/default/rootfs/plugin-ran")).toBe(`plugin on ${solo.ip}\n`);
     expect(calls(solo)).toEqual(["kubeadm init --config /var/lib/lade/clusters/default/kubeadm.yaml --upload-certs", "kubectl apply -f -"]);
     const chart = await runLade(["render", "chart", join(work, "context", "charts", "web"), "--name", "web", "--include-crds", "--kube-version", "v1.27.3"]);
     expect(readFileSync(join(logOf(solo), "applied.yaml"), "utf8")).toBe(chart.stdout);
