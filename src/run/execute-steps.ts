@@ -1,3 +1,4 @@
+import type { SealerPlugin } from "../sealer/plugins.ts";
 import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { formatCommand, type Step, type StepAction } from "./plan-run.ts";
@@ -12,6 +13,10 @@ export interface RunState {
   deleted?: string[];
   /** The topmost folder of DATA_DIR that lade run made; lade delete removes up to it. */
   madeFrom?: string;
+  /** The sealer plugins lade run found that run at lade delete (before and after a host is cleaned). */
+  cleanPlugins?: SealerPlugin[];
+  /** This machine's address, for a clean plugin's IP selector (lade run on this machine). */
+  hostIp?: string;
 }
 
 export class StepFailedError extends Error {

@@ -31,6 +31,7 @@ import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
 import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
+import { runsAtClean } from "./plugin-steps.ts";
 import { createPasswordFile } from "./ssh-password.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 
@@ -124,7 +125,8 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   }
   if (state.deleted?.length) throw new RunError(`"lade delete" of ${dataDir} did not finish: run it again first`);
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
-  Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName });
+  Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName, hostIp });
+  recordCleanPlugins(state, plugins);
 
   const extension = parseImageExtension(platformImage.manifest.annotations);
   const rootfs = join(dataDir, "rootfs");
@@ -265,6 +267,7 @@ async function installOnHosts(
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
+  recordCleanPlugins(state, options.plugins);
   const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
   const first = [...linux.values()][0];
   if (!first) throw new RunError("The image has no linux platform");
@@ -352,7 +355,7 @@ export async function deleteCluster(options: {
     return [];
   }
   if (options.hosts && options.hosts !== "all") throw new RunError(`${dataDir} holds a cluster on this machine only: --nodes does not apply`);
-  const steps = planDelete(dataDir);
+  const steps = planDelete(dataDir, state.cleanPlugins, state.hostIp);
   await executeSteps(steps, {
     statePath,
     state,
@@ -406,12 +409,9 @@ async function checkRequests(
   const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path)).sort(([a], [b]) => (a < b ? -1 : 1));
   const read = [...pluginFiles.map(([path, text]) => readPlugins(text, path)), ...clusterfiles.map(({ source }) => readPlugins(source.text, source.file))];
   const refused = read.flatMap((entry) => entry.refused);
-  // lade delete does not run plugins yet: one that would run there is refused like the others
   const plugins: SealerPlugin[] = [];
   for (const plugin of read.flatMap((entry) => entry.plugins)) {
-    if (plugin.points.some((point) => point === "before-clean" || point === "after-clean")) {
-      refused.push({ ...plugin, why: `it runs when the cluster is deleted (${plugin.action}), and lade delete does not run plugins yet` });
-    } else if (!plugins.some((other) => samePlugin(other, plugin))) plugins.push(plugin); // sealer drops exact duplicates
+    if (!plugins.some((other) => samePlugin(other, plugin))) plugins.push(plugin); // sealer drops exact duplicates
   }
   const problems = unappliedRequests(
     clusterfiles.map(({ parsed }) => ({
@@ -429,6 +429,13 @@ async function checkRequests(
     if (error instanceof UserInputError) throw new RunError(error.message);
     throw error;
   }
+}
+
+/** lade delete runs the plugins of its points from the state: the image may be gone by then. */
+function recordCleanPlugins(state: RunState, plugins: readonly SealerPlugin[]): void {
+  const clean = plugins.filter(runsAtClean);
+  if (clean.length > 0) state.cleanPlugins = clean;
+  else delete state.cleanPlugins;
 }
 
 function samePlugin(a: SealerPlugin, b: SealerPlugin): boolean {

@@ -144,11 +144,8 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
       }
     };
     if (phase.parallel) {
-      const results = await Promise.allSettled(phase.lanes.map(runLane));
-      const failed = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
       // every host's failure is told, not only the first (the check phase reports them all)
-      for (const result of failed.slice(1)) output(result.reason instanceof Error ? result.reason.message : String(result.reason), "stderr");
-      if (failed[0]) throw failed[0].reason;
+      await allSettled(phase.lanes, runLane, output);
     } else {
       for (const lane of phase.lanes) await runLane(lane);
     }
@@ -356,31 +353,49 @@ export async function deleteHosts(options: {
   const staying = master0 && !options.ips.includes(master0[0]) ? { ...sshOf(master0[1]), ip: master0[0] } : undefined;
   let writing = Promise.resolve();
   const save = () => (writing = writing.then(() => writeState(options.statePath, state)));
-  const results = await Promise.allSettled(
-    options.ips.map(async (ip) => {
+  const plans = new Map(
+    options.ips.map((ip) => {
       const host = hosts[ip]!;
-      const say: OutputSink = (line, stream) => output(`[${ip}] ${line}`, stream);
-      host.deleted ??= [];
       const joined = host.done.includes("kubeadm-join");
-      for (const step of planHostDelete(hostDir, sshOf(host), joined ? staying : undefined)) {
-        const done = host.deleted.includes(step.id);
-        if (options.dryRun) {
-          say(`${step.id}: ${step.description}${done ? " (done already)" : ""}`, "stdout");
-          for (const command of step.commands) say(`    ${formatCommand(command)}`, "stdout");
-          continue;
-        }
-        if (done) continue;
-        say(`${step.id}: ${step.description}`, "stdout");
-        for (const command of step.commands) await runCommand(step, command, say);
-        host.deleted.push(step.id);
-        await save();
+      return [ip, planHostDelete(hostDir, { ...sshOf(host), role: host.role }, joined ? staying : undefined, state.cleanPlugins)];
+    }),
+  );
+  const runSteps = async (ip: string, steps: readonly Step[]) => {
+    const host = hosts[ip]!;
+    const say: OutputSink = (line, stream) => output(`[${ip}] ${line}`, stream);
+    host.deleted ??= [];
+    for (const step of steps) {
+      const done = host.deleted.includes(step.id);
+      if (options.dryRun) {
+        say(`${step.id}: ${step.description}${done ? " (done already)" : ""}`, "stdout");
+        for (const command of step.commands) say(`    ${formatCommand(command)}`, "stdout");
+        continue;
       }
+      if (done) continue;
+      say(`${step.id}: ${step.description}`, "stdout");
+      for (const command of step.commands) await runCommand(step, command, say);
+      host.deleted.push(step.id);
+      await save();
+    }
+  };
+  // every host's before-clean plugins first, then each host cleaned and forgotten
+  await allSettled(options.ips, (ip) => runSteps(ip, plans.get(ip)!.beforeClean), output);
+  await allSettled(
+    options.ips,
+    async (ip) => {
+      await runSteps(ip, plans.get(ip)!.clean);
       if (!options.dryRun) {
         delete hosts[ip];
         await save();
       }
-    }),
+    },
+    output,
   );
+}
+
+/** WORK on every item (host) at once; all of them finish, then the first failure is thrown (the others printed). */
+async function allSettled<T>(items: readonly T[], work: (item: T) => Promise<void>, output: OutputSink): Promise<void> {
+  const results = await Promise.allSettled(items.map(work));
   const failed = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
   for (const result of failed.slice(1)) output(result.reason instanceof Error ? result.reason.message : String(result.reason), "stderr");
   if (failed[0]) throw failed[0].reason;

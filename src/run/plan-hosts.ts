@@ -12,7 +12,7 @@ import {
   type Step,
 } from "./plan-run.ts";
 import { askpassEnv } from "./ssh-password.ts";
-import type { PluginPoint } from "../sealer/plugins.ts";
+import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
 import { pluginSteps } from "./plugin-steps.ts";
 
 /** How to reach one host over SSH (the system `ssh`). */
@@ -408,18 +408,29 @@ export function removeNodeScript(ip: string): string {
 }
 
 /** The steps of `lade delete` on one host over SSH. */
-export function planHostDelete(hostDir: string, target: SshTarget, master0?: SshTarget & { readonly ip: string }): Step[] {
+export function planHostDelete(
+  hostDir: string,
+  target: SshTarget & { readonly role: string },
+  master0?: SshTarget & { readonly ip: string },
+  cleanPlugins: readonly SealerPlugin[] = [],
+): { readonly beforeClean: Step[]; readonly clean: Step[] } {
   const ssh = (body: string) => sshCommand(target, remoteScript(hostDir, body));
-  return [
-    ...(master0
-      ? [{ id: "remove-node", description: `Remove the node from the cluster on master0 (${master0.ip}): kubectl drain and delete node`, commands: [sshCommand(master0, removeNodeScript(target.address))] }]
-      : []),
-    { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [ssh(KUBEADM_RESET)] },
-    {
-      id: "clean-node",
-      description: "Undo the node set-up (scripts/clean.sh with the cluster env, when the rootfs is there)",
-      commands: [ssh(`if [ -f "$D/rootfs/scripts/clean.sh" ]; then ${withClusterEnv('"$D"/rootfs', "scripts/clean.sh")}; fi`)],
-    },
-    { id: "remove-data-dir", description: `Remove ${hostDir} on the host (and the folders above it that lade made)`, commands: [ssh(REMOVE_HOST_DIR)] },
-  ];
+  const plugins = (point: PluginPoint) => pluginSteps(cleanPlugins, point, { ip: target.address, role: target.role }, '"$D"/rootfs', ssh, CLUSTER_ENV_FILE);
+  return {
+    // sealer runs every host's PreClean before any host is cleaned
+    beforeClean: plugins("before-clean"),
+    clean: [
+      ...(master0
+        ? [{ id: "remove-node", description: `Remove the node from the cluster on master0 (${master0.ip}): kubectl drain and delete node`, commands: [sshCommand(master0, removeNodeScript(target.address))] }]
+        : []),
+      { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [ssh(KUBEADM_RESET)] },
+      {
+        id: "clean-node",
+        description: "Undo the node set-up (scripts/clean.sh with the cluster env, when the rootfs is there)",
+        commands: [ssh(`if [ -f "$D/rootfs/scripts/clean.sh" ]; then ${withClusterEnv('"$D"/rootfs', "scripts/clean.sh")}; fi`)],
+      },
+      ...plugins("after-clean"),
+      { id: "remove-data-dir", description: `Remove ${hostDir} on the host (and the folders above it that lade made)`, commands: [ssh(REMOVE_HOST_DIR)] },
+    ],
+  };
 }

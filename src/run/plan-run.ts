@@ -152,10 +152,15 @@ export function planLaunch(facts: RunFacts): Step[] {
   });
 }
 
-/** The steps of `lade delete`: undo kubeadm, undo init.sh, then forget everything. */
-export function planDelete(dataDir: string): Step[] {
+/**
+ * The steps of `lade delete`: the clean-time plugins lade run recorded (this machine as master0 at
+ * HOST_IP), undo kubeadm, undo init.sh, the plugins that run after it, then forget everything.
+ */
+export function planDelete(dataDir: string, cleanPlugins: readonly SealerPlugin[] = [], hostIp = ""): Step[] {
   const rootfs = `${dataDir}/rootfs`;
+  const plugins = (point: PluginPoint) => pluginSteps(cleanPlugins, point, { ip: hostIp, role: "master0" }, shellQuote(rootfs), (line) => ["bash", "-c", line], CLUSTER_ENV_FILE);
   return [
+    ...plugins("before-clean"),
     { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [["bash", "-c", KUBEADM_RESET]] },
     {
       id: "clean-node",
@@ -163,6 +168,7 @@ export function planDelete(dataDir: string): Step[] {
       commands: [["bash", "-c", withClusterEnv(shellQuote(rootfs), "scripts/clean.sh")]],
       onlyIfExists: `${rootfs}/scripts/clean.sh`,
     },
+    ...plugins("after-clean"),
     { id: "remove-data-dir", description: `Remove ${dataDir}`, action: "remove-data-dir", commands: [] },
   ];
 }

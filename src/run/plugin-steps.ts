@@ -13,10 +13,18 @@ const POINT_TITLES: Readonly<Record<PluginPoint, string>> = {
   "after-clean": "after the host is cleaned",
 };
 
+/** The points of `lade delete`: their plugins are kept in the run state for it. */
+export const CLEAN_POINTS: readonly PluginPoint[] = ["before-clean", "after-clean"];
+
+export function runsAtClean(plugin: SealerPlugin): boolean {
+  return plugin.points.some((point) => CLEAN_POINTS.includes(point));
+}
+
 /**
  * The steps of the plugins that run at POINT on a host, in their order; RUN turns a shell line
  * into the step's command (locally, or over SSH). Like sealer, a plugin's data runs from the
- * rootfs (ROOTFS, shell text) with the host's cluster env (ENV_FILE, below it) exported.
+ * rootfs (ROOTFS, shell text) with the host's cluster env (ENV_FILE, below it) exported. At a
+ * clean point a host whose install never got its rootfs has nothing to clean: the step says so.
  */
 export function pluginSteps(
   plugins: readonly SealerPlugin[],
@@ -30,7 +38,8 @@ export function pluginSteps(
     .filter((plugin) => plugin.points.includes(point) && pluginRunsOn(plugin, host))
     .map((plugin) => {
       const env = `${rootfs}/${envFile}`;
-      const line = `if [ -f ${env} ]; then set -a; . ${env}; set +a; fi; cd ${rootfs} && ${plugin.data}`;
+      const body = `if [ -f ${env} ]; then set -a; . ${env}; set +a; fi; cd ${rootfs} && ${plugin.data}`;
+      const line = CLEAN_POINTS.includes(point) ? `if [ -d ${rootfs} ]; then ${body}\nelse echo 'not run: the host has no rootfs (it was never set up)'; fi` : body;
       return {
         id: `plugin-${plugin.name.replace(/[^A-Za-z0-9._-]/g, "-")}-${point}`,
         description: `Plugin ${plugin.name} (${plugin.action}, ${POINT_TITLES[point]}; ${plugin.file}:${plugin.line})`,

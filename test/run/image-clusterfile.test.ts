@@ -208,18 +208,49 @@ describe("the image's etc/Clusterfile", () => {
     write(
       user,
       [
-        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: cleanup\nspec:\n  action: PreClean\n  data: rm -rf /data\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: grow\nspec:\n  action: pre-scaleup\n  data: echo\n",
         "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: zone\nspec:\n  action: PostInstall\n  on: topology.kubernetes.io/zone=a\n  data: echo\n",
       ].join("---\n"),
     );
     const refused = await run("with-clusterfile:1", "-f", user).result;
     expect(refused.exitCode).not.toBe(0);
-    expect(refused.stderr).toContain(`${user}:1: Plugin cleanup: it runs when the cluster is deleted (PreClean), and lade delete does not run plugins yet (or give --skip-plugins to install without it)`);
+    expect(refused.stderr).toContain(`${user}:1: Plugin grow: pre-scaleup runs when hosts are added to a cluster, which lade cannot do yet (or give --skip-plugins to install without it)`);
     expect(refused.stderr).toContain(`${user}:9: Plugin zone: spec.on "topology.kubernetes.io/zone=a" selects hosts by a node label`);
     const skipped = run("with-clusterfile:1", "-f", user, "--skip-plugins");
     const done = await skipped.result;
     expect(done.exitCode, done.stderr).toBe(0);
-    expect(done.stderr).toContain(`warning: --skip-plugins: installing without ${user}:1: Plugin cleanup`);
+    expect(done.stderr).toContain(`warning: --skip-plugins: installing without ${user}:1: Plugin grow`);
     expect(skipped.log()[0]).toBe("init.sh Mode=clusterfile PodCIDR=100.64.0.0/10");
+  });
+
+  test("clean-time plugins run at lade delete, before and after the host is cleaned, from what lade run recorded", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    const plugin = (name: string, action: string, data: string, extra = "") => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n  action: ${action}\n${extra}  data: ${data}\n`;
+    write(
+      user,
+      [
+        plugin("before", "PreClean", 'echo "PreClean $Mode $(basename $PWD)" >> "$LADE_TEST_ROOT/log"'),
+        plugin("uninstall", "post-uninstall", 'echo "post-uninstall" >> "$LADE_TEST_ROOT/log"'),
+        plugin("elsewhere", "PostClean", "echo never >> \"$LADE_TEST_ROOT/log\"", "  on: 10.0.0.99\n"),
+        plugin("both", "PreClean|PostClean", 'echo "both" >> "$LADE_TEST_ROOT/log"', `  on: ${HOST_IP}\n`),
+      ].join("---\n"),
+    );
+    const { result, log, dataDir } = run("with-clusterfile:1", "-f", user);
+    const installed = await result;
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    expect(log()).not.toContain("both");
+
+    const env = { LADE_TEST_ROOT: join(dataDir, ".."), PATH: `${bin}:${process.env.PATH}` };
+    const dry = await runLade(["delete", "--data-dir", dataDir, "--dry-run"], { env });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/\[1\/7\] plugin-before-before-clean: Plugin before \(PreClean, before the host is cleaned; .*Clusterfile:1\)/);
+    expect(dry.stdout).toContain("plugin-uninstall-after-clean: Plugin uninstall (post-uninstall, after the host is cleaned;");
+    expect(dry.stdout).not.toContain("plugin-elsewhere");
+
+    const before = log().length;
+    const deleted = await runLade(["delete", "--data-dir", dataDir], { env });
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect(log().slice(before)).toEqual(["PreClean clusterfile rootfs", "both", "kubeadm reset -f", "post-uninstall", "both"]);
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -240,6 +240,40 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
 
+  test("lade delete runs the clean-time plugins: every host's PreClean before any host is cleaned, PostClean after its clean.sh", async () => {
+    const withPlugins = join(work, "Clusterfile.plugins");
+    const plugin = (name: string, action: string, data: string, extra = "") => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n  action: ${action}\n${extra}  data: ${data}\n`;
+    write(
+      withPlugins,
+      [
+        `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hosts:\n` +
+          `  - ips: [${hosts[0]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[0]!.port}"}\n` +
+          `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n`,
+        plugin("drain-apps", "PreClean", 'echo "PreClean $HostIP" | tee -a "$LADE_NODE_ROOT/log" >> "$LADE_NODE_ROOT/../order"'),
+        plugin("tidy", "PostClean", 'echo "PostClean $(basename $PWD)" | tee -a "$LADE_NODE_ROOT/log" >> "$LADE_NODE_ROOT/../order"', "  on: node\n"),
+        plugin("goodbye", "post-uninstall", 'echo "post-uninstall" >> "$LADE_NODE_ROOT/log"'),
+      ].join("---\n"),
+    );
+    const pluginData = join(work, "data-plugins");
+    const installed = await runLade(["--root", store, "run", IMAGE, "-f", withPlugins, "--data-dir", pluginData, ...sshArgs()]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const before = hosts.map((host) => log(host.root).length);
+
+    const dry = await runLade(["delete", "--data-dir", pluginData, "--all", "--dry-run"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`[${hosts[1]!.ip}] plugin-tidy-after-clean: Plugin tidy (PostClean, after the host is cleaned; ${withPlugins}:22)`);
+    expect(dry.stdout).not.toContain(`[${hosts[0]!.ip}] plugin-tidy`);
+
+    const deleted = await runLade(["delete", "--data-dir", pluginData, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect(log(hosts[0]!.root).slice(before[0])).toEqual([`PreClean ${hosts[0]!.ip}`, "kubeadm reset -f", "clean.sh pods=10.1.0.0/16", "post-uninstall"]);
+    expect(log(hosts[1]!.root).slice(before[1])).toEqual([`PreClean ${hosts[1]!.ip}`, "kubeadm reset -f", "clean.sh pods=10.1.0.0/16", "PostClean rootfs"]);
+    const order = readFileSync(join(work, "order"), "utf8").split("\n").filter(Boolean);
+    expect(order.slice(0, 2).sort()).toEqual([`PreClean ${hosts[0]!.ip}`, `PreClean ${hosts[1]!.ip}`]);
+    expect(order.slice(2)).toEqual(["PostClean rootfs"]);
+    expect(existsSync(pluginData)).toBe(false);
+  }, 60_000);
+
   test("a Clusterfile whose only host is another machine installs it over SSH, not here", async () => {
     const single = join(work, "Clusterfile.single");
     write(single, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: one\nspec:\n  hosts:\n  - ips: [${hosts[1]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);

@@ -11,7 +11,8 @@ export const deleteCommand = defineCommand({
       "Remove the cluster lade run installed on this machine: kubeadm reset -f, scripts/clean.sh, then DATA_DIR. " +
       "Each step is recorded, so a rerun after a failure resumes. A cluster lade run installed over SSH needs --all or --nodes IP,...: " +
       "kubeadm reset -f, clean.sh and the data folder on each of those hosts (a host leaving a cluster whose master0 stays is first " +
-      "drained and deleted there with kubectl); hosts reached with a password need --ssh-password-stdin again.",
+      "drained and deleted there with kubectl); hosts reached with a password need --ssh-password-stdin again. " +
+      "sealer clean-time plugins (PreClean before any host is cleaned, PostClean after clean.sh) found by lade run run too.",
   },
   args: {
     "data-dir": { type: "string", description: "The folder lade run used", default: DEFAULT_DATA_DIR },
