@@ -17,6 +17,8 @@ export interface RunState {
   cleanPlugins?: SealerPlugin[];
   /** This machine's address, for a clean plugin's IP selector (lade run on this machine). */
   hostIp?: string;
+  /** lade run wrote the Clusterfile's hostAliases into the hosts' /etc/hosts (kept once set: lade delete takes them out). */
+  hostAliases?: boolean;
 }
 
 export class StepFailedError extends Error {

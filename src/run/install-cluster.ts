@@ -127,6 +127,8 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName, hostIp });
   recordCleanPlugins(state, plugins);
+  if (cluster?.hostAliases.length) state.hostAliases = true;
+  const thisHost = cluster?.hosts.find((entry) => entry.ips.includes(hostIp));
 
   const extension = parseImageExtension(platformImage.manifest.annotations);
   const rootfs = join(dataDir, "rootfs");
@@ -139,6 +141,8 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
     launch: runLaunch(extension, cluster, options.launch),
     plugins,
     hostIp,
+    ...(cluster?.hostAliases.length ? { hostAliases: cluster.hostAliases } : {}),
+    ...(thisHost ? { nodeMarks: { labels: thisHost.labels, taints: thisHost.taints } } : {}),
     ladeCommand: options.ladeCommand,
   });
   const imageEnv = imageEnvOf(platformImage);
@@ -234,6 +238,7 @@ async function installOnHosts(
       targets.push({
         ip,
         role,
+        marks: { labels: entry.labels, taints: entry.taints },
         ssh: {
           ...sshDefaults,
           address: ip,
@@ -268,6 +273,7 @@ async function installOnHosts(
   if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
   recordCleanPlugins(state, options.plugins);
+  if (hostsCluster.hostAliases.length > 0) state.hostAliases = true;
   const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
   const first = [...linux.values()][0];
   if (!first) throw new RunError("The image has no linux platform");
@@ -285,6 +291,7 @@ async function installOnHosts(
     applications: extension?.applications ?? [],
     launch,
     plugins: options.plugins,
+    hostAliases: hostsCluster.hostAliases,
     ladeCommand: options.ladeCommand,
   });
   output(
@@ -355,7 +362,7 @@ export async function deleteCluster(options: {
     return [];
   }
   if (options.hosts && options.hosts !== "all") throw new RunError(`${dataDir} holds a cluster on this machine only: --nodes does not apply`);
-  const steps = planDelete(dataDir, state.cleanPlugins, state.hostIp);
+  const steps = planDelete(dataDir, state);
   await executeSteps(steps, {
     statePath,
     state,

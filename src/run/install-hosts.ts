@@ -357,7 +357,7 @@ export async function deleteHosts(options: {
     options.ips.map((ip) => {
       const host = hosts[ip]!;
       const joined = host.done.includes("kubeadm-join");
-      return [ip, planHostDelete(hostDir, { ...sshOf(host), role: host.role }, joined ? staying : undefined, state.cleanPlugins)];
+      return [ip, planHostDelete(hostDir, { ...sshOf(host), role: host.role }, joined ? staying : undefined, state.cleanPlugins, state.hostAliases)];
     }),
   );
   const runSteps = async (ip: string, steps: readonly Step[]) => {

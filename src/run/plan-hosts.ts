@@ -14,6 +14,9 @@ import {
 import { askpassEnv } from "./ssh-password.ts";
 import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
 import { pluginSteps } from "./plugin-steps.ts";
+import { KUBECTL, nodeNameOf } from "./kubectl.ts";
+import { hasNodeMarks, type NodeMarks } from "./node-labels.ts";
+import { hostAliasSteps, nodeMarksStep, removeHostAliasSteps } from "./host-setting-steps.ts";
 
 /** How to reach one host over SSH (the system `ssh`). */
 export interface SshTarget {
@@ -36,6 +39,8 @@ export interface ClusterHostTarget {
   readonly ip: string;
   readonly role: HostRole;
   readonly ssh: SshTarget;
+  /** The Clusterfile's labels and taints for its node. */
+  readonly marks?: NodeMarks;
 }
 
 /** Steps of one host, run in order; `record: false` steps are run each time they are reached (join credentials). */
@@ -229,6 +234,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
       lanes: hosts.map((host) => ({
         host: host.ip,
         steps: [
+          ...hostAliasSteps(facts, (script) => ssh(host, script)),
           {
             id: "copy-rootfs",
             description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches, continued where an interrupted copy stopped`,
@@ -356,6 +362,14 @@ export function planHosts(facts: HostsFacts): Phase[] {
     if (otherMasters.length > 0) phases.push({ name: "join the other masters", parallel: false, lanes: otherMasters.map(joinLane) });
     if (nodes.length > 0) phases.push({ name: "join the nodes", parallel: true, lanes: nodes.map(joinLane) });
   }
+  const marked = hosts.filter((host) => hasNodeMarks(host.marks));
+  if (marked.length > 0) {
+    phases.push({
+      name: "label and taint the nodes",
+      parallel: false,
+      lanes: [{ host: master0.ip, steps: marked.map((host) => nodeMarksStep(host.ip, host.marks!, (script) => sshCommand(master0.ssh, script))) }],
+    });
+  }
   const launch = planLaunch({ ...facts, rootfs: ROOTFS_MARK }).map((step): Step => {
     const remoteCommand = (command: readonly string[]) => {
       const env = Object.entries(step.env ?? {}).map(([key, value]) => `${key}=${shellQuote(value)} `).join("");
@@ -399,11 +413,9 @@ function kubeadmConfigStep(dataDir: string, hostDir: string, host: ClusterHostTa
  * IP (whatever kubeadm named it), drained first; nothing when no node has that address.
  */
 export function removeNodeScript(ip: string): string {
-  const kubectl = `kubectl --kubeconfig ${ADMIN_KUBECONFIG}`;
-  const list = `${kubectl} get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}'`;
   return (
-    `set -e; name="$(${list} | awk -v ip=${ip} '$2 == ip { print $1 }')"; ` +
-    `if [ -n "$name" ]; then ${kubectl} drain "$name" --ignore-daemonsets --delete-emptydir-data --force --timeout=120s || true; ${kubectl} delete node "$name"; fi`
+    `set -e; ${nodeNameOf(ip)}; ` +
+    `if [ -n "$name" ]; then ${KUBECTL} drain "$name" --ignore-daemonsets --delete-emptydir-data --force --timeout=120s || true; ${KUBECTL} delete node "$name"; fi`
   );
 }
 
@@ -413,6 +425,7 @@ export function planHostDelete(
   target: SshTarget & { readonly role: string },
   master0?: SshTarget & { readonly ip: string },
   cleanPlugins: readonly SealerPlugin[] = [],
+  wroteHostAliases = false,
 ): { readonly beforeClean: Step[]; readonly clean: Step[] } {
   const ssh = (body: string) => sshCommand(target, remoteScript(hostDir, body));
   const plugins = (point: PluginPoint) => pluginSteps(cleanPlugins, point, { ip: target.address, role: target.role }, '"$D"/rootfs', ssh, CLUSTER_ENV_FILE);
@@ -430,6 +443,7 @@ export function planHostDelete(
         commands: [ssh(`if [ -f "$D/rootfs/scripts/clean.sh" ]; then ${withClusterEnv('"$D"/rootfs', "scripts/clean.sh")}; fi`)],
       },
       ...plugins("after-clean"),
+      ...removeHostAliasSteps(wroteHostAliases, (script) => sshCommand(target, script)),
       { id: "remove-data-dir", description: `Remove ${hostDir} on the host (and the folders above it that lade made)`, commands: [ssh(REMOVE_HOST_DIR)] },
     ],
   };

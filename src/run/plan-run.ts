@@ -2,6 +2,13 @@ import type { Application, Launch } from "../build/image-extension.ts";
 import { formatPlatform, type Platform } from "../oci/platform.ts";
 import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
 import { pluginSteps } from "./plugin-steps.ts";
+import { ADMIN_KUBECONFIG } from "./kubectl.ts";
+import { shellQuote } from "./shell-quote.ts";
+import type { HostAlias } from "./host-aliases.ts";
+import { hasNodeMarks, type NodeMarks } from "./node-labels.ts";
+import { hostAliasSteps, nodeMarksStep, removeHostAliasSteps } from "./host-setting-steps.ts";
+
+export { ADMIN_KUBECONFIG, shellQuote };
 
 /**
  * What a step does besides running commands: lade's own work (unpacking, rendering, writing the
@@ -52,6 +59,10 @@ export interface RunFacts {
   readonly hostIp?: string;
   /** sealer SHELL plugins (the image's plugins/, then the Clusterfiles'), run at their points. */
   readonly plugins?: readonly SealerPlugin[];
+  /** The Clusterfile's spec.hostAliases: /etc/hosts lines on every host. */
+  readonly hostAliases?: readonly HostAlias[];
+  /** The Clusterfile's labels and taints for this machine's node (one machine only). */
+  readonly nodeMarks?: NodeMarks;
 }
 
 /** The cluster env of a host, written next to the rendered templates; init.sh and clean.sh get it exported. */
@@ -76,7 +87,6 @@ export function withClusterEnv(rootfs: string, script: string, settings: readonl
   return `if [ -f ${envFile} ]; then set -a; . ${envFile}; set +a; fi; cd ${rootfs}/${script.slice(0, slash)} && ${run}`;
 }
 
-export const ADMIN_KUBECONFIG = "/etc/kubernetes/admin.conf";
 
 /** The platform of the image for this machine: same OS and architecture (variant ignored), else an error text. */
 export function choosePlatform(platforms: readonly Platform[], host: { os: string; architecture: string }): Platform | string {
@@ -86,14 +96,18 @@ export function choosePlatform(platforms: readonly Platform[], host: { os: strin
   return `The image has no ${host.os}/${host.architecture} platform for this machine: it has ${platforms.map(formatPlatform).join(", ") || "none"}`;
 }
 
+/** A shell script as a command on this machine. */
+const local = (script: string): readonly string[] => ["bash", "-c", script];
+
 /** The steps of `lade run` on one machine, in order. */
 export function planRun(facts: RunFacts): Step[] {
   const { dataDir, rootfs } = facts;
   // this machine is master0; a plugin runs here with bash -c
-  const plugins = (point: PluginPoint) => pluginSteps(facts.plugins ?? [], point, { ip: facts.hostIp ?? "", role: "master0" }, shellQuote(rootfs), (line) => ["bash", "-c", line], CLUSTER_ENV_FILE);
+  const plugins = (point: PluginPoint) => pluginSteps(facts.plugins ?? [], point, { ip: facts.hostIp ?? "", role: "master0" }, shellQuote(rootfs), local, CLUSTER_ENV_FILE);
   const kubeadmConfig = `${dataDir}/kubeadm.yaml`;
   const steps: Step[] = [
     { id: "check-host", description: "Check this machine: OS, architecture, swap, ports", action: "check-host", commands: [] },
+    ...hostAliasSteps(facts, local),
     { id: "unpack-rootfs", description: `Unpack the image's rootfs into ${rootfs}`, action: "unpack-rootfs", commands: [] },
     {
       id: "render-templates",
@@ -115,6 +129,7 @@ export function planRun(facts: RunFacts): Step[] {
       commands: [["bash", "-c", retryingKubeadm(shellQuote(`${dataDir}/kubeadm-init.started`), `kubeadm init --config ${shellQuote(kubeadmConfig)} --upload-certs`)]],
     },
     ...plugins("after-init"),
+    ...(hasNodeMarks(facts.nodeMarks) ? [nodeMarksStep(facts.hostIp ?? "", facts.nodeMarks, local)] : []),
   ];
   steps.push(...plugins("before-launch"), ...planLaunch(facts), ...plugins("after-install"));
   return steps;
@@ -152,13 +167,22 @@ export function planLaunch(facts: RunFacts): Step[] {
   });
 }
 
+/** What lade run recorded for lade delete on this machine. */
+export interface DeleteFacts {
+  /** The clean-time plugins, run on this machine as master0 at HOST_IP. */
+  readonly cleanPlugins?: readonly SealerPlugin[];
+  readonly hostIp?: string;
+  /** lade run wrote the Clusterfile's hostAliases into /etc/hosts. */
+  readonly hostAliases?: boolean;
+}
+
 /**
- * The steps of `lade delete`: the clean-time plugins lade run recorded (this machine as master0 at
- * HOST_IP), undo kubeadm, undo init.sh, the plugins that run after it, then forget everything.
+ * The steps of `lade delete`: the clean-time plugins lade run recorded, undo kubeadm, undo
+ * init.sh, the plugins that run after it, take the hostAliases out, then forget everything.
  */
-export function planDelete(dataDir: string, cleanPlugins: readonly SealerPlugin[] = [], hostIp = ""): Step[] {
+export function planDelete(dataDir: string, facts: DeleteFacts = {}): Step[] {
   const rootfs = `${dataDir}/rootfs`;
-  const plugins = (point: PluginPoint) => pluginSteps(cleanPlugins, point, { ip: hostIp, role: "master0" }, shellQuote(rootfs), (line) => ["bash", "-c", line], CLUSTER_ENV_FILE);
+  const plugins = (point: PluginPoint) => pluginSteps(facts.cleanPlugins ?? [], point, { ip: facts.hostIp ?? "", role: "master0" }, shellQuote(rootfs), local, CLUSTER_ENV_FILE);
   return [
     ...plugins("before-clean"),
     { id: "kubeadm-reset", description: "Reset what kubeadm set up (when kubeadm is installed)", commands: [["bash", "-c", KUBEADM_RESET]] },
@@ -169,6 +193,7 @@ export function planDelete(dataDir: string, cleanPlugins: readonly SealerPlugin[
       onlyIfExists: `${rootfs}/scripts/clean.sh`,
     },
     ...plugins("after-clean"),
+    ...removeHostAliasSteps(facts.hostAliases, local),
     { id: "remove-data-dir", description: `Remove ${dataDir}`, action: "remove-data-dir", commands: [] },
   ];
 }
@@ -191,6 +216,3 @@ export function formatCommand(command: readonly string[], env?: Readonly<Record<
   return prefix + command.map(shellQuote).join(" ");
 }
 
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}

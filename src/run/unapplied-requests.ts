@@ -1,6 +1,8 @@
 import type { Cluster } from "../kubeadm/cluster.ts";
 import { formatLocation } from "../util/source-location.ts";
 import { formatPlugin, type RefusedPlugin } from "../sealer/plugins.ts";
+import { hostAliasProblems } from "./host-aliases.ts";
+import { nodeMarksProblems } from "./node-labels.ts";
 
 /** A Clusterfile as lade run reads it: its Cluster, and where its sealer documents are. */
 export interface ClusterfileRequests {
@@ -10,9 +12,9 @@ export interface ClusterfileRequests {
 }
 
 /**
- * What a Clusterfile or the image asks for that lade run does not do (yet): each one, at its
- * place, so that the run stops before any host changes instead of installing a cluster that
- * differs from the one asked for. Plugins lade cannot run are listed unless the user skips them on purpose.
+ * What a Clusterfile or the image asks for that lade run does not do (yet), or that cannot be
+ * done as written: each one, at its place, so that the run stops before any host changes instead
+ * of installing a cluster that differs from the one asked for. Plugins lade cannot run are listed unless the user skips them on purpose.
  */
 export function unappliedRequests(
   clusterfiles: readonly ClusterfileRequests[],
@@ -25,21 +27,13 @@ export function unappliedRequests(
       problems.push(`${location}: kind Application is not supported: choose the apps with spec.appNames (or --apps) and the commands with spec.cmd (or --cmd)`);
     }
     if (!cluster) continue;
-    const at = (path: (string | number)[]) => (cluster.locate ? formatLocation(cluster.locate(path)) : formatLocation(cluster.location));
+    const at = (path: readonly (string | number)[]) => (cluster.locate ? formatLocation(cluster.locate(path)) : formatLocation(cluster.location));
     if (cluster.image && cluster.image !== options.image && !options.image.endsWith(`/${cluster.image}`)) {
       problems.push(`${at(["spec", "image"])}: spec.image is ${cluster.image}, but lade run was given ${options.image}: run the image the Clusterfile names, or change spec.image`);
     }
-    cluster.hosts.forEach((host, index) => {
-      if (Object.keys(host.labels).length > 0) {
-        problems.push(`${at(["spec", "hosts", index, "labels"])}: node labels are not set by lade run yet: leave them out and label the nodes after the install (kubectl label node NAME KEY=VALUE)`);
-      }
-      if (host.taints.length > 0) {
-        problems.push(`${at(["spec", "hosts", index, "taints"])}: node taints are not set by lade run yet: leave them out and taint the nodes after the install (kubectl taint node NAME KEY=VALUE:EFFECT)`);
-      }
-    });
-    if (cluster.hostAliases.length > 0) {
-      problems.push(`${at(["spec", "hostAliases"])}: spec.hostAliases (/etc/hosts entries on every host) are not written by lade run yet: add them to the hosts' /etc/hosts yourself, or in a scripts/init.sh override`);
-    }
+    // what lade run does with them, checked before any host changes
+    cluster.hosts.forEach((host, index) => problems.push(...nodeMarksProblems(host, (path) => at(["spec", "hosts", index, ...path]))));
+    problems.push(...hostAliasProblems(cluster.hostAliases, (path) => at(["spec", "hostAliases", ...path])));
     if (cluster.dataRoot) problems.push(`${at(["spec", "dataRoot"])}: spec.dataRoot is sealer's data folder on the hosts: lade's is --host-data-dir (default /var/lib/lade/node); give that instead`);
     if (cluster.registry.local?.insecure) {
       problems.push(`${at(["spec", "registry", "localRegistry", "insecure"])}: localRegistry.insecure: lade's cluster registry always serves TLS with its own CA, which every node trusts: leave it out`);

@@ -52,7 +52,8 @@ async function buildImage(tag: string, clusterfile: string, plugin?: string): Pr
 beforeAll(async () => {
   const fake = (name: string, extra = "") => write(join(bin, name), `#!/bin/sh\necho "${name} $*" >> "$LADE_TEST_ROOT/log"\n${extra}`, 0o755);
   fake("kubeadm", 'if [ "$1" = init ]; then cp "$3" "$LADE_TEST_ROOT/kubeadm-config-seen"; fi\n');
-  fake("kubectl");
+  // the cluster has one node, this machine
+  fake("kubectl", `case "$*" in *"get nodes"*) echo "this-node ${HOST_IP}" ;; esac\n`);
   fake("systemctl");
   const built = await buildImage("with-clusterfile:1", IMAGE_CLUSTERFILE);
   expect(built.exitCode, built.stderr).toBe(0);
@@ -60,10 +61,12 @@ beforeAll(async () => {
 
 function run(image: string, ...extra: string[]) {
   const root = tempDir("lade-image-clusterfile-node-");
-  const env = { LADE_TEST_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
+  // LADE_NODE_ROOT: the machine's /etc/hosts is ROOT/etc/hosts
+  mkdirSync(join(root, "etc"));
+  const env = { LADE_TEST_ROOT: root, LADE_NODE_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
   const log = () => readFileSync(join(root, "log"), "utf8").split("\n").filter(Boolean);
   const result = runLade(["--root", store, "run", image, "--data-dir", join(root, "data"), "--host-ip", HOST_IP, ...extra], { env });
-  return { result, log, dataDir: join(root, "data"), seen: () => readFileSync(join(root, "kubeadm-config-seen"), "utf8") };
+  return { result, log, root, dataDir: join(root, "data"), seen: () => readFileSync(join(root, "kubeadm-config-seen"), "utf8") };
 }
 
 describe("the image's etc/Clusterfile", () => {
@@ -152,7 +155,7 @@ describe("the image's etc/Clusterfile", () => {
     write(
       user,
       [
-        "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db]\n",
+        "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a b\n      taints: [gpu]\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db, db 2]\n",
         "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: LABEL\n  action: PreGuest\n  data: 10.0.0.5 a=b\n",
         "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n",
       ].join("---\n"),
@@ -161,9 +164,10 @@ describe("the image's etc/Clusterfile", () => {
     const refused = await result;
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain("Nothing was changed");
-    expect(refused.stderr).toContain(`${user}:10:9: node labels are not set by lade run yet`);
-    expect(refused.stderr).toContain(`${user}:12:5: spec.hostAliases (/etc/hosts entries on every host) are not written by lade run yet`);
-    expect(refused.stderr).toContain(`${user}:15: Plugin hello: type LABEL is not run by lade (only SHELL plugins are)`);
+    expect(refused.stderr).toContain(`${user}:10:15: the label zone=a b cannot be set: the value "a b" is not one`);
+    expect(refused.stderr).toContain(`${user}:11:16: the taint "gpu" has no effect: write key=value:Effect or key:Effect`);
+    expect(refused.stderr).toContain(`${user}:14:23: "db 2" is not a hostname`);
+    expect(refused.stderr).toContain(`${user}:16: Plugin hello: type LABEL is not run by lade (only SHELL plugins are)`);
     expect(existsSync(dataDir)).toBe(false);
 
     const config = join(tempDir(), "Clusterfile");
@@ -252,5 +256,36 @@ describe("the image's etc/Clusterfile", () => {
     expect(deleted.exitCode, deleted.stderr).toBe(0);
     expect(log().slice(before)).toEqual(["PreClean clusterfile rootfs", "both", "kubeadm reset -f", "post-uninstall", "both"]);
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  test("hosts[].labels and taints are set on the node after kubeadm init; hostAliases go into /etc/hosts first and come out at lade delete", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    write(
+      user,
+      `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [${HOST_IP}]\n      roles: [master]\n` +
+        "      labels:\n        disk: ssd\n      taints: [dedicated=db:NoSchedule, node-role.kubernetes.io/control-plane:NoSchedule-]\n" +
+        "  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db.corp, db]\n",
+    );
+    const { result, log, root, dataDir } = run("with-clusterfile:1", "-f", user);
+    const hostsFile = join(root, "etc", "hosts");
+    writeFileSync(hostsFile, "127.0.0.1 localhost\n10.1.1.1 db\n");
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(readFileSync(hostsFile, "utf8")).toBe("127.0.0.1 localhost\n#lade-hostAliases-shadowed# 10.1.1.1 db\n10.0.0.9 db.corp db # lade hostAliases\n");
+    const k = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+    expect(log().slice(2).filter((line) => !line.startsWith('"}'))).toEqual([
+      expect.stringContaining(`${k} get nodes -o jsonpath={range .items[*]}{.metadata.name}{" "}{.status.addresses[?(@.type=="InternalIP")].address}`),
+      `${k} label node this-node --overwrite disk=ssd`,
+      `${k} taint node this-node --overwrite dedicated=db:NoSchedule`,
+      `${k} taint node this-node node-role.kubernetes.io/control-plane:NoSchedule-`,
+    ]);
+    expect(log()[1]).toStartWith("kubeadm init");
+    expect(done.stdout).toContain(`label-node-${HOST_IP}: Label and taint the node ${HOST_IP} (the Clusterfile's labels and taints): labels disk=ssd; taints dedicated=db:NoSchedule, node-role.kubernetes.io/control-plane:NoSchedule-`);
+
+    const env = { LADE_TEST_ROOT: root, LADE_NODE_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
+    const deleted = await runLade(["delete", "--data-dir", dataDir], { env });
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toContain("remove-host-aliases: Take the Clusterfile's hostAliases out of /etc/hosts");
+    expect(readFileSync(hostsFile, "utf8")).toBe("127.0.0.1 localhost\n10.1.1.1 db\n");
   });
 });

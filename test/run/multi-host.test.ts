@@ -274,6 +274,40 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(pluginData)).toBe(false);
   }, 60_000);
 
+  test("labels and taints are set on master0 after the joins, each node found by its address; hostAliases are in every host's /etc/hosts until lade delete", async () => {
+    const marked = join(work, "Clusterfile.marks");
+    write(
+      marked,
+      `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hostAliases:\n  - ip: 10.0.0.9\n    hostnames: [db.corp]\n  hosts:\n` +
+        `  - ips: [${hosts[0]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[0]!.port}"}\n    taints: ["node-role.kubernetes.io/control-plane-"]\n` +
+        `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n    labels: {role: db}\n    taints: ["dedicated=db:NoExecute"]\n`,
+    );
+    for (const host of hosts) write(join(host.root, "etc", "hosts"), "127.0.0.1 localhost\n");
+    const marksData = join(work, "data-marks");
+    const before = log(hosts[0]!.root).length;
+    const dry = await runLade(["--root", store, "run", IMAGE, "-f", marked, "--data-dir", marksData, ...sshArgs(), "--dry-run"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("== label and taint the nodes");
+    expect(dry.stdout).toContain(`[${hosts[1]!.ip}] host-aliases: Write the Clusterfile's hostAliases into /etc/hosts: 10.0.0.9 db.corp`);
+
+    const installed = await runLade(["--root", store, "run", IMAGE, "-f", marked, "--data-dir", marksData, ...sshArgs()]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const master0Log = log(hosts[0]!.root).slice(before);
+    const k = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+    // the fake kubectl answers node-a for 127.0.0.2 and node-b for 127.0.0.3
+    expect(master0Log.filter((line) => / (label|taint) node /.test(line))).toEqual([
+      `${k} taint node node-a node-role.kubernetes.io/control-plane- KUBECONFIG=`,
+      `${k} label node node-b --overwrite role=db KUBECONFIG=`,
+      `${k} taint node node-b --overwrite dedicated=db:NoExecute KUBECONFIG=`,
+    ]);
+    expect(master0Log.findIndex((line) => line.includes(" label node "))).toBeGreaterThan(master0Log.findIndex((line) => line.startsWith("kubeadm init")));
+    for (const host of hosts) expect(readFileSync(join(host.root, "etc", "hosts"), "utf8")).toBe("127.0.0.1 localhost\n10.0.0.9 db.corp # lade hostAliases\n");
+
+    const deleted = await runLade(["delete", "--data-dir", marksData, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    for (const host of hosts) expect(readFileSync(join(host.root, "etc", "hosts"), "utf8")).toBe("127.0.0.1 localhost\n");
+  }, 60_000);
+
   test("a Clusterfile whose only host is another machine installs it over SSH, not here", async () => {
     const single = join(work, "Clusterfile.single");
     write(single, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: one\nspec:\n  hosts:\n  - ips: [${hosts[1]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);
