@@ -1,4 +1,6 @@
+import { registryUrl } from "../kubeadm/cluster-env.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
+import { ROOTFS_ENV_FILE, rootfsEnvValue, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
 import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import { readLayerPaths } from "../store/build-cache.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -39,15 +41,16 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   const kubeadm = kubeadmConfigFiles(version);
   const checked = [...state.rootfs.entriesBelow(CHECKED_FOLDERS)].filter(([, entry]) => entry.type !== "directory").map(([path]) => path);
   const changed = decisions.filter((decision) => decision.how !== "as-is");
-  const needed = new Set([...changed.flatMap((decision) => [decision.source.path, ...(decision.base ? [decision.base.path] : [])]), "etc/lade-rootfs.env"]);
+  const needed = new Set([...changed.flatMap((decision) => [decision.source.path, ...(decision.base ? [decision.base.path] : [])]), ROOTFS_ENV_FILE]);
   for (const path of checked) if (path.startsWith("scripts/") || path.startsWith("plugins/")) needed.add(path);
   const imageClusterfile = version(IMAGE_CLUSTERFILE);
   if (imageClusterfile) needed.add(IMAGE_CLUSTERFILE);
 
   const texts = await readRootfsTexts(state, context, needed);
-  const rootfsEnv = texts.get("etc/lade-rootfs.env");
-  const registry = registryOf(rootfsEnv);
-  const cri = envValue(rootfsEnv, "LADE_CRI");
+  const rootfsEnv = texts.get(ROOTFS_ENV_FILE);
+  const rootfsRegistryConfig = rootfsRegistry(rootfsEnv);
+  const registry = rootfsRegistryConfig ? registryUrl(rootfsRegistryConfig) : undefined;
+  const cri = rootfsEnvValue(rootfsEnv, "LADE_CRI");
   const warnings: string[] = [];
   if (imageClusterfile) warnings.push(...checkImageClusterfile(texts.get(IMAGE_CLUSTERFILE) ?? "", imageClusterfile));
   const entries = new Map<string, LayerEntry>();
@@ -152,15 +155,4 @@ async function readRootfsTexts(state: PlatformBuildState, context: LayerContext,
     layers.push({ blobPath: context.store.blobPath(layer.descriptor.digest), ...(layerPaths ? { paths: layerPaths.map(([path]) => path) } : {}) });
   }
   return readLayerFiles(layers, present);
-}
-
-/** The image's registry (`domain:port`) from etc/lade-rootfs.env, for sealer's `sea.hub:5000`. */
-function registryOf(envText: string | undefined): string | undefined {
-  const domain = envValue(envText, "LADE_REGISTRY_DOMAIN");
-  const port = envValue(envText, "LADE_REGISTRY_PORT");
-  return domain && port ? `${domain}:${port}` : undefined;
-}
-
-function envValue(envText: string | undefined, key: string): string | undefined {
-  return envText ? new RegExp(`^${key}="?([^"\\n]*)"?$`, "m").exec(envText)?.[1] : undefined;
 }

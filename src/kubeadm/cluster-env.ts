@@ -58,13 +58,16 @@ export interface ClusterEnvOptions {
   readonly host?: string;
   /** `KEY=VALUE` entries above everything else (`lade run --env`). */
   readonly overrides?: readonly string[];
+  /** The registry the image's nodes were made for (etc/lade-rootfs.env): the local registry's defaults. */
+  readonly imageRegistry?: RegistryConfig;
 }
 
 /**
  * The env that renders `*.tmpl` files and reaches scripts, as sealer builds it: image ENV, then the
  * Clusterfile's `spec.env`, then the host's `hosts[].env` (each replaces the keys it gives), plus
  * computed keys: `RegistryDomain`/`RegistryPort`/`RegistryURL` (the external registry if the
- * Clusterfile names one, else the local one, default sea.hub:5000), `LocalRegistry*`,
+ * Clusterfile names one, else the local one, whose domain and port default to the image's
+ * registry, else sea.hub:5000), `LocalRegistry*`,
  * `ExternalRegistry*`, `ContainerRuntime` (from `spec.containerRuntime.type`), `KubeSvcIP` and
  * `DNSSvcIP` (1st and 10th address of `SvcCIDR`), and `HostIP`/`HostIPFamily` for a host.
  */
@@ -79,7 +82,9 @@ export function resolveClusterEnv(options: ClusterEnvOptions): Record<string, En
   };
   for (const key of COMPUTED_KEYS) delete env[key];
 
-  const local = cluster?.registry.local ?? (cluster?.registry.external ? undefined : DEFAULT_REGISTRY);
+  const defaults = options.imageRegistry ?? DEFAULT_REGISTRY;
+  const given = cluster?.registry.local;
+  const local = given ? { ...defaults, ...given } : cluster?.registry.external ? undefined : defaults;
   const external = cluster?.registry.external;
   const add = (prefix: string, registry: RegistryConfig) => {
     env[`${prefix}Domain`] = registry.domain;
@@ -88,7 +93,7 @@ export function resolveClusterEnv(options: ClusterEnvOptions): Record<string, En
   };
   if (local) add("LocalRegistry", local);
   if (external) add("ExternalRegistry", external);
-  add("Registry", external ?? local ?? DEFAULT_REGISTRY);
+  add("Registry", external ?? local ?? defaults);
 
   if (cluster?.containerRuntime) env.ContainerRuntime = cluster.containerRuntime;
   const serviceCidr = envList(env, "SvcCIDR")[0];

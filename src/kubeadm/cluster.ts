@@ -30,7 +30,9 @@ export interface RegistryConfig {
   readonly password?: string;
 }
 
-export interface LocalRegistryConfig extends RegistryConfig {
+/** `spec.registry.localRegistry`: a domain or port left out is the image's registry's (else sea.hub:5000). */
+export interface LocalRegistryConfig extends Omit<RegistryConfig, "domain"> {
+  readonly domain?: string;
   /** Serve the registry on every master (sealer's default) or on master0 only. */
   readonly ha?: boolean;
   readonly insecure?: boolean;

@@ -129,7 +129,7 @@ function decodeCluster(value: ConfigValue, locate: Locate): Cluster {
   if (isConfigObject(local)) {
     const san = at("spec", "registry", "localRegistry", "cert", "subjectAltName");
     registry.local = {
-      ...decodeRegistry(["spec", "registry", "localRegistry"], "sea.hub", 5000),
+      ...decodeRegistry(["spec", "registry", "localRegistry"]),
       ...(typeof local.ha === "boolean" ? { ha: local.ha } : {}),
       ...(typeof local.insecure === "boolean" ? { insecure: local.insecure } : {}),
       ...(isConfigObject(san)
@@ -146,18 +146,19 @@ function decodeCluster(value: ConfigValue, locate: Locate): Cluster {
     if (!text(["spec", "registry", "externalRegistry", "domain"])) {
       fail(["spec", "registry", "externalRegistry"], '"spec.registry.externalRegistry" needs a "domain"');
     }
-    registry.external = decodeRegistry(["spec", "registry", "externalRegistry"], "", undefined);
+    registry.external = decodeRegistry(["spec", "registry", "externalRegistry"]) as RegistryConfig;
   }
 
-  function decodeRegistry(path: string[], defaultDomain: string, defaultPort: number | undefined): RegistryConfig {
+  /** A registry's fields as written (the domain and port that are left out are left out). */
+  function decodeRegistry(path: string[]): Omit<RegistryConfig, "domain"> & { domain?: string } {
     const port = getConfigValue(value, [...path, "port"]);
     if (typeof port === "number" && (port < 1 || port > 65535)) fail([...path, "port"], `"${formatConfigPath([...path, "port"])}" must be a port from 1 to 65535, not ${port}`);
     const username = text([...path, "username"]);
     const password = text([...path, "password"]);
-    const chosenPort = typeof port === "number" ? port : defaultPort;
+    const domain = text([...path, "domain"]);
     return {
-      domain: text([...path, "domain"]) || defaultDomain,
-      ...(chosenPort !== undefined ? { port: chosenPort } : {}),
+      ...(domain ? { domain } : {}),
+      ...(typeof port === "number" ? { port } : {}),
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
     };

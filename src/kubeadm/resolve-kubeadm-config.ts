@@ -1,5 +1,5 @@
 import { formatLocation, UserInputError, type SourceLocation } from "../util/source-location.ts";
-import { hostsWithRole, type Cluster } from "./cluster.ts";
+import { hostsWithRole, type Cluster, type RegistryConfig } from "./cluster.ts";
 import { envList, envValue, resolveClusterEnv, type ClusterEnv } from "./cluster-env.ts";
 import type { ConfigDocument } from "./config-document.ts";
 import { configSchema } from "./config-schema.ts";
@@ -46,6 +46,8 @@ export interface KubeadmConfigSources {
   /** The image's Env (Kubefile ENV): the lowest layer of the cluster env. */
   readonly imageEnv?: Readonly<Record<string, string>>;
   readonly imageLabels?: Readonly<Record<string, string>>;
+  /** The registry the image's nodes were made for (etc/lade-rootfs.env). */
+  readonly imageRegistry?: RegistryConfig;
 }
 
 export interface KubeadmConfigOptions {
@@ -101,6 +103,7 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
 
   const env = resolveClusterEnv({ imageEnv: sources.imageEnv, cluster, host: node ?? (role === "master0" ? master0 : undefined),
     ...(options.envOverrides ? { overrides: options.envOverrides } : {}),
+    ...(sources.imageRegistry ? { imageRegistry: sources.imageRegistry } : {}),
   });
   const imageFiles = sources.imageConfigs ?? (sources.imageConfig ? [sources.imageConfig] : []);
   const images = imageFiles.map(({ text, file }) => {

@@ -9,7 +9,9 @@ import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile, type Clusterfile } from "../kubeadm/parse-clusterfile.ts";
-import { readLayerFolder } from "../build/read-layer-files.ts";
+import { readLayerFiles, readLayerFolder } from "../build/read-layer-files.ts";
+import { REGISTRY_HTPASSWD_FILE, ROOTFS_ENV_FILE, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
+import { registrySettings, type ImageRegistry } from "./registry-requests.ts";
 import { decodeClusterConfigs, type ClusterConfigFile } from "../sealer/cluster-configs.ts";
 import { formatPlugin, readPlugins, type SealerPlugin } from "../sealer/plugins.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -42,6 +44,8 @@ export const DEFAULT_HOST_DATA_DIR = "/var/lib/lade/node";
 export interface RunOptions {
   readonly image: string;
   readonly dataDir: string;
+  /** --data-dir was given: on this machine it wins over the Clusterfile's spec.dataRoot. */
+  readonly dataDirGiven?: boolean;
   readonly clusterfile?: { readonly text: string; readonly file: string };
   /** `KEY=VALUE`, above the image's and the Clusterfile's env. */
   readonly env: readonly string[];
@@ -80,11 +84,14 @@ export class RunError extends Error {
 /** Where the cluster's admin kubeconfig is: on this machine, or on master0 (SSH user and address). */
 export interface InstalledCluster {
   readonly master0?: { readonly address: string; readonly user: string };
+  /** The data folder on this machine, for a run on this machine. */
+  readonly dataDir?: string;
 }
 
 /** `lade run`: plan the steps for IMAGE, on this machine or on hosts over SSH, and run those not done yet. */
-export async function installCluster(store: OciStore, options: RunOptions): Promise<InstalledCluster> {
-  const { dataDir, output } = options;
+export async function installCluster(store: OciStore, runOptions: RunOptions): Promise<InstalledCluster> {
+  let options = runOptions;
+  const { output } = options;
   const tagged = await findImage(store, options.image);
   const image = await readImage(store, tagged.descriptor);
   const firstLinux = image.platforms.find((candidate) => candidate.platform.os === "linux") ?? image.platforms[0]!;
@@ -96,16 +103,19 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
   if (imageClusterfile) {
     output(`The image's ${imageClusterfile.file} is ${options.clusterfile ? `merged under ${options.clusterfile.file} (whose fields win)` : "the Clusterfile (no -f given)"}`, "stdout");
   }
-  const { configs, plugins } = await checkRequests(store, firstLinux, [
+  const { configs, plugins, imageRegistry, registryEnv } = await checkRequests(store, firstLinux, [
     ...(imageParsed && imageClusterfile ? [{ parsed: imageParsed, source: imageClusterfile }] : []),
     ...(userParsed && options.clusterfile ? [{ parsed: userParsed, source: options.clusterfile }] : []),
-  ], { image: tagged.name, skipPlugins: Boolean(options.skipPlugins), output });
+  ], cluster, { image: tagged.name, skipPlugins: Boolean(options.skipPlugins), output });
+  // the Clusterfile's registry account and certificate names reach the node scripts below --env
+  options = { ...options, env: [...registryEnv, ...options.env] };
   const hostIps = [...new Set((cluster?.hosts ?? []).flatMap((entry) => entry.ips))];
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, { ...options, configs, plugins, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, { ...options, configs, plugins, imageRegistry, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
+  const dataDir = chooseDataDir(cluster, options.dataDirGiven ? options.dataDir : undefined, "--data-dir", options.dataDir, output);
 
   const host = options.host ?? { os: process.platform, architecture: goArch(process.arch) };
   const chosen = choosePlatform(
@@ -146,7 +156,8 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
     ladeCommand: options.ladeCommand,
   });
   const imageEnv = imageEnvOf(platformImage);
-  const env = resolveClusterEnv({ imageEnv, cluster, host: hostIp, overrides: options.env });
+  const registryDefaults = imageRegistry.registry ? { imageRegistry: imageRegistry.registry } : {};
+  const env = resolveClusterEnv({ imageEnv, cluster, host: hostIp, overrides: options.env, ...registryDefaults });
   if (options.dryRun) output(`Installing ${tagged.name} (${platformName}) on this machine (${hostIp}), data in ${dataDir} — dry run, nothing is changed`, "stdout");
   for (const warning of platformGapWarnings(platformImage, `this ${chosen.architecture} machine`)) output(warning, "stderr");
 
@@ -181,6 +192,7 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
             ...(imageClusterfile ? { imageClusterfile } : {}),
             imageEnv,
             imageLabels: { ...platformImage.config.config.Labels },
+            ...registryDefaults,
           },
           { role: "master0", node: hostIp, envOverrides: options.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
         );
@@ -189,13 +201,35 @@ export async function installCluster(store: OciStore, options: RunOptions): Prom
       },
     },
   });
-  return {};
+  return { dataDir };
+}
+
+/**
+ * The data folder of a cluster's host: the one given on the command line, else sealer's
+ * spec.dataRoot/NAME (where sealer keeps a cluster's rootfs), else lade's default. A command line
+ * folder that differs from the Clusterfile's is used, and said so.
+ */
+function chooseDataDir(cluster: Cluster | undefined, given: string | undefined, option: "--data-dir" | "--host-data-dir", fallback: string, output: OutputSink): string {
+  if (!cluster?.dataRoot) return given ?? fallback;
+  const fromClusterfile = join(cluster.dataRoot, cluster.name ?? "default");
+  const at = formatLocation(cluster.locate ? cluster.locate(["spec", "dataRoot"]) : cluster.location);
+  if (given === undefined) {
+    output(`The data folder ${option === "--data-dir" ? "on this machine" : "on the hosts"} is ${fromClusterfile} (spec.dataRoot/metadata.name, ${at})`, "stdout");
+    return fromClusterfile;
+  }
+  if (given !== fromClusterfile) output(`note: ${option} ${given} is used, not ${fromClusterfile} of spec.dataRoot (${at})`, "stderr");
+  return given;
 }
 
 /** `lade run` on several hosts over SSH: the hosts from --masters/--nodes or the Clusterfile. */
 async function installOnHosts(
   store: OciStore,
-  options: RunOptions & { readonly imageClusterfile?: { readonly text: string; readonly file: string }; readonly configs: readonly ClusterConfigFile[]; readonly plugins: readonly SealerPlugin[] },
+  options: RunOptions & {
+    readonly imageClusterfile?: { readonly text: string; readonly file: string };
+    readonly configs: readonly ClusterConfigFile[];
+    readonly plugins: readonly SealerPlugin[];
+    readonly imageRegistry: ImageRegistry;
+  },
   cluster: Cluster | undefined,
   tagged: { name: string; descriptor: { digest: string } },
   platforms: readonly PlatformImage[],
@@ -255,7 +289,7 @@ async function installOnHosts(
   for (const ip of registryHosts) {
     if (!targets.some((target) => target.ip === ip)) throw new RunError(`--registry-host ${ip} is not one of the hosts: ${targets.map((target) => target.ip).join(", ")}`);
   }
-  const hostDir = remote.hostDir ?? DEFAULT_HOST_DATA_DIR;
+  const hostDir = chooseDataDir(hostsCluster, remote.hostDir, "--host-data-dir", DEFAULT_HOST_DATA_DIR, output);
   const statePath = join(dataDir, "state.json");
   const state: MultiHostState = ((await readState(statePath)) as MultiHostState | undefined) ?? { done: [] };
   if (state.digest && state.digest !== tagged.descriptor.digest) {
@@ -280,7 +314,8 @@ async function installOnHosts(
   const extension = parseImageExtension(first.manifest.annotations);
   const launch = runLaunch(extension, hostsCluster, options.launch);
   const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
-  const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env });
+  const registryDefaults = options.imageRegistry.registry ? { imageRegistry: options.imageRegistry.registry } : {};
+  const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env, ...registryDefaults });
   const registryPort = registryPortOf(clusterEnv);
   const phases = planHosts({
     dataDir,
@@ -316,6 +351,7 @@ async function installOnHosts(
     configs: options.configs,
     cluster: hostsCluster,
     env: options.env,
+    ...registryDefaults,
     dryRun: options.dryRun,
     output,
   });
@@ -410,9 +446,14 @@ async function checkRequests(
   store: OciStore,
   platform: PlatformImage,
   clusterfiles: readonly { parsed: Clusterfile; source: { readonly text: string; readonly file: string } }[],
+  cluster: Cluster | undefined,
   options: { image: string; skipPlugins: boolean; output: OutputSink },
-): Promise<{ configs: ClusterConfigFile[]; plugins: SealerPlugin[] }> {
+): Promise<{ configs: ClusterConfigFile[]; plugins: SealerPlugin[]; imageRegistry: ImageRegistry; registryEnv: string[] }> {
   const layers = platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) }));
+  const registryFiles = await readLayerFiles(layers, new Set([ROOTFS_ENV_FILE, REGISTRY_HTPASSWD_FILE]));
+  const madeFor = rootfsRegistry(registryFiles.get(ROOTFS_ENV_FILE));
+  const htpasswd = registryFiles.get(REGISTRY_HTPASSWD_FILE);
+  const imageRegistry: ImageRegistry = { ...(madeFor ? { registry: madeFor } : {}), ...(htpasswd !== undefined ? { htpasswd } : {}) };
   const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path)).sort(([a], [b]) => (a < b ? -1 : 1));
   const read = [...pluginFiles.map(([path, text]) => readPlugins(text, path)), ...clusterfiles.map(({ source }) => readPlugins(source.text, source.file))];
   const refused = read.flatMap((entry) => entry.refused);
@@ -426,12 +467,15 @@ async function checkRequests(
       applications: parsed.sealerDocuments.filter((document) => document.kind === "Application").map((document) => formatLocation(document.locate(["kind"]))),
     })),
     refused,
-    options,
+    { ...options, imageRegistry },
   );
+  const at = (path: readonly (string | number)[]) => formatLocation(cluster?.locate ? cluster.locate(path) : cluster!.location);
+  const settings = await registrySettings(cluster, imageRegistry, at);
+  problems.push(...settings.problems);
   if (problems.length > 0) throw new RunError(`Nothing was changed: lade run cannot do all this Clusterfile and image ask for:\n  ${problems.join("\n  ")}`);
   for (const plugin of refused) options.output(`warning: --skip-plugins: installing without ${formatPlugin(plugin)} (${plugin.why})`, "stderr");
   try {
-    return { configs: clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments)), plugins };
+    return { configs: clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments)), plugins, imageRegistry, registryEnv: settings.env };
   } catch (error) {
     if (error instanceof UserInputError) throw new RunError(error.message);
     throw error;

@@ -4,7 +4,7 @@ import { loadChartFromPath } from "../build/load-chart-files.ts";
 import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
 import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
-import type { Cluster } from "../kubeadm/cluster.ts";
+import type { Cluster, RegistryConfig } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv } from "../kubeadm/cluster-env.ts";
 import type { ConfigObject } from "../kubeadm/config-value.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
@@ -80,6 +80,8 @@ export interface HostsContext {
   readonly imageClusterfile?: { readonly text: string; readonly file: string };
   readonly cluster: Cluster;
   readonly env: readonly string[];
+  /** The registry the image's nodes were made for: the local registry's defaults in the cluster env. */
+  readonly imageRegistry?: RegistryConfig;
   readonly dryRun: boolean;
   readonly output: OutputSink;
 }
@@ -162,6 +164,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
   let credentials: Promise<{ token: string; caCertHash: string; certificateKey?: string }> | undefined;
   let registryCa: Promise<string> | undefined;
   const firstRegistry = context.registryHosts[0]!;
+  const registryDefaults = context.imageRegistry ? { imageRegistry: context.imageRegistry } : {};
 
   const platformFor = (ip: string): PlatformImage => {
     const arch = hostState(ip).arch;
@@ -228,7 +231,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
     "render-templates": async (ip, say) => {
       const local = await localRootfs(ip);
       const platform = platformFor(ip);
-      const env = resolveClusterEnv({ imageEnv: imageEnvOf(platform), cluster: context.cluster, host: ip, overrides: context.env });
+      const env = resolveClusterEnv({ imageEnv: imageEnvOf(platform), cluster: context.cluster, host: ip, overrides: context.env, ...registryDefaults });
       const out = join(dataDir, "hosts", ip, "files");
       await rm(out, { recursive: true, force: true });
       await mkdir(out, { recursive: true });
@@ -294,7 +297,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
           imageConfigs,
           ...(context.clusterfile ? { clusterfile: context.clusterfile } : {}),
           ...(context.imageClusterfile ? { imageClusterfile: context.imageClusterfile } : {}),
-          imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels } },
+          imageEnv: imageEnvOf(platform), imageLabels: { ...platform.config.config.Labels }, ...registryDefaults },
         { role: host.role, node: ip, envOverrides: context.env, renderTemplate: (text, data, name) => renderHelmTemplate(name, text, data) },
       );
       for (const warning of config.warnings) say(`[kubeadm-config] warning: ${warning}`, "stderr");

@@ -3,6 +3,7 @@ import { formatLocation } from "../util/source-location.ts";
 import { formatPlugin, type RefusedPlugin } from "../sealer/plugins.ts";
 import { hostAliasProblems } from "./host-aliases.ts";
 import { nodeMarksProblems } from "./node-labels.ts";
+import { registryProblems, type ImageRegistry } from "./registry-requests.ts";
 
 /** A Clusterfile as lade run reads it: its Cluster, and where its sealer documents are. */
 export interface ClusterfileRequests {
@@ -19,7 +20,7 @@ export interface ClusterfileRequests {
 export function unappliedRequests(
   clusterfiles: readonly ClusterfileRequests[],
   plugins: readonly RefusedPlugin[],
-  options: { readonly image: string; readonly skipPlugins: boolean },
+  options: { readonly image: string; readonly skipPlugins: boolean; readonly imageRegistry: ImageRegistry },
 ): string[] {
   const problems: string[] = [];
   for (const { cluster, applications } of clusterfiles) {
@@ -34,14 +35,7 @@ export function unappliedRequests(
     // what lade run does with them, checked before any host changes
     cluster.hosts.forEach((host, index) => problems.push(...nodeMarksProblems(host, (path) => at(["spec", "hosts", index, ...path]))));
     problems.push(...hostAliasProblems(cluster.hostAliases, (path) => at(["spec", "hostAliases", ...path])));
-    if (cluster.dataRoot) problems.push(`${at(["spec", "dataRoot"])}: spec.dataRoot is sealer's data folder on the hosts: lade's is --host-data-dir (default /var/lib/lade/node); give that instead`);
-    if (cluster.registry.local?.insecure) {
-      problems.push(`${at(["spec", "registry", "localRegistry", "insecure"])}: localRegistry.insecure: lade's cluster registry always serves TLS with its own CA, which every node trusts: leave it out`);
-    }
-    const san = cluster.registry.local?.subjectAltNames;
-    if (san && san.dnsNames.length + san.ips.length > 0) {
-      problems.push(`${at(["spec", "registry", "localRegistry", "cert"])}: localRegistry.cert.subjectAltName: lade's registry certificate names the registry domain and the registry hosts; extra names are not supported yet`);
-    }
+    problems.push(...registryProblems(cluster, options.imageRegistry, at));
   }
   if (!options.skipPlugins) {
     for (const plugin of plugins) problems.push(`${formatPlugin(plugin)}: ${plugin.why} (or give --skip-plugins to install without it)`);

@@ -66,11 +66,13 @@ spec:
       dataRoot: "/data/sealer",
       ssh: { user: "admin", pk: "/root/.ssh/id_rsa", pkPasswd: "p", port: "2222", encrypted: false },
       registry: {
-        local: { domain: "reg.local", port: 5000, ha: false, insecure: true, subjectAltNames: { dnsNames: ["reg.local"], ips: ["10.0.0.9"] } },
+        local: { domain: "reg.local", ha: false, insecure: true, subjectAltNames: { dnsNames: ["reg.local"], ips: ["10.0.0.9"] } },
         external: { domain: "ext.example.com", port: 443, username: "u", password: "p" },
       },
       hostAliases: [{ ip: "10.0.0.9", hostnames: ["reg.local"] }],
     });
+    // a registry field left out stays out: the image's registry fills it in (cluster-env)
+    expect(cluster!.registry.local!.port).toBeUndefined();
     expect(cluster!.hosts[0]).toMatchObject({ ips: ["fd00::2"], roles: ["master", "db"], ssh: { passwd: "x" }, labels: { zone: "a" }, taints: ["key=value:NoSchedule"] });
   });
 

@@ -236,6 +236,16 @@ describe("resolveKubeadmConfig() derived values", () => {
     expect(body(resolve({ imageLabels: { [VERSION_LABEL]: "v1.27.3" } }), "ClusterConfiguration").imageRepository).toBe("sea.hub:5000");
   });
 
+  test("without a Clusterfile registry, the registry is the one the image's nodes were made for (etc/lade-rootfs.env); a Clusterfile's domain keeps the image's port", () => {
+    const imageRegistry = { domain: "reg.corp", port: 5001 };
+    const labels = { [VERSION_LABEL]: "v1.27.3" };
+    expect(body(resolve({ imageLabels: labels, imageRegistry }), "ClusterConfiguration").imageRepository).toBe("reg.corp:5001");
+    const ha = clusterfile("apiVersion: sealer.io/v2\nkind: Cluster\nspec:\n  registry:\n    localRegistry: {ha: false}\n");
+    expect(body(resolve({ clusterfile: ha, imageLabels: labels, imageRegistry }), "ClusterConfiguration").imageRepository).toBe("reg.corp:5001");
+    const named = clusterfile("apiVersion: sealer.io/v2\nkind: Cluster\nspec:\n  registry:\n    localRegistry: {domain: other.corp}\n");
+    expect(body(resolve({ clusterfile: named, imageLabels: labels, imageRegistry }), "ClusterConfiguration").imageRepository).toBe("other.corp:5001");
+  });
+
   test("etcd-servers list every master, unless etcd is external", () => {
     const ha = clusterfile(fixture("clusterfile-ha.yaml"));
     const labels = { [VERSION_LABEL]: "v1.27.3" };

@@ -75,7 +75,8 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     const before = snapshot(root);
     const rootfs = await installRootfs(root, runtime);
 
-    const first = runScript(rootfs, root, "init.sh");
+    // the Clusterfile's localRegistry.cert.subjectAltName, as lade run passes it
+    const first = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_SANS: "DNS:reg.example.com,IP:10.0.0.50" });
     expect(first.code, first.log).toBe(0);
     for (const step of ["1/5 host", "2/5 registry", "3/5 container runtime", "4/5 images", "5/5 kubelet", "==> done"]) expect(first.log).toContain(step);
     const installed = snapshot(root);
@@ -111,6 +112,8 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     const certificate = Bun.spawnSync(["openssl", "x509", "-noout", "-text", "-in", join(root, "etc/lade/registry/tls.crt")], { stdout: "pipe" }).stdout.toString();
     expect(certificate).toContain("DNS:sea.hub");
     expect(certificate).toContain("IP Address:127.0.0.1");
+    expect(certificate).toContain("DNS:reg.example.com");
+    expect(certificate).toContain("IP Address:10.0.0.50");
     expect(certificate).toContain("CA:TRUE");
 
     const second = runScript(rootfs, root, "init.sh");

@@ -288,4 +288,65 @@ describe("the image's etc/Clusterfile", () => {
     expect(deleted.stdout).toContain("remove-host-aliases: Take the Clusterfile's hostAliases out of /etc/hosts");
     expect(readFileSync(hostsFile, "utf8")).toBe("127.0.0.1 localhost\n10.1.1.1 db\n");
   });
+
+  test("spec.dataRoot is where the cluster's data goes on this machine (dataRoot/NAME, as sealer keeps it) unless --data-dir is given", async () => {
+    const root = tempDir("lade-image-clusterfile-node-");
+    mkdirSync(join(root, "etc"));
+    const user = join(root, "Clusterfile");
+    write(user, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: edge\nspec:\n  dataRoot: ${join(root, "sealer")}\n`);
+    const env = { LADE_TEST_ROOT: root, LADE_NODE_ROOT: root, PATH: `${bin}:${process.env.PATH}` };
+    const done = await runLade(["--root", store, "run", "with-clusterfile:1", "-f", user, "--host-ip", HOST_IP], { env });
+    expect(done.exitCode, done.stderr).toBe(0);
+    const dataDir = join(root, "sealer", "edge");
+    expect(done.stdout).toContain(`The data folder on this machine is ${dataDir} (spec.dataRoot/metadata.name, ${user}:6:13)`);
+    expect(done.stdout).toContain(`Its data is in ${dataDir}: remove the cluster with lade delete --data-dir ${dataDir}`);
+    expect(existsSync(join(dataDir, "state.json"))).toBe(true);
+    expect(existsSync(join(dataDir, "rootfs", "scripts", "init.sh"))).toBe(true);
+
+    const other = join(root, "given");
+    const given = await runLade(["--root", store, "run", "with-clusterfile:1", "-f", user, "--host-ip", HOST_IP, "--data-dir", other, "--dry-run"], { env });
+    expect(given.exitCode, given.stderr).toBe(0);
+    expect(given.stderr).toContain(`note: --data-dir ${other} is used, not ${dataDir} of spec.dataRoot (${user}:6:13)`);
+    expect(given.stdout).toContain(`data in ${other}`);
+  });
+
+  test("spec.registry against the image's registry: the one its nodes were made for, its accounts; the account and extra certificate names reach the node scripts", async () => {
+    // a base as lade rootfs makes it: made for reg.corp:5001, with an account
+    const context = join(work, "registry-base");
+    write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\nCOPY scripts scripts\n");
+    write(join(context, "etc", "lade-rootfs.env"), "LADE_CRI=containerd\nLADE_REGISTRY_DOMAIN=reg.corp\nLADE_REGISTRY_PORT=5001\n");
+    write(join(context, "etc", "registry", "htpasswd"), `ci:${await Bun.password.hash("s3cret", { algorithm: "bcrypt", cost: 4 })}\n`);
+    write(join(context, "etc", "kubeadm.yml"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
+    write(join(context, "scripts", "init.sh"), 'echo "init.sh user=$LADE_REGISTRY_USER password=$LADE_REGISTRY_PASSWORD sans=$LADE_REGISTRY_SANS" >> "$LADE_TEST_ROOT/log"\n', 0o755);
+    write(join(context, "scripts", "clean.sh"), "true\n", 0o755);
+    const built = await runLade(["--root", store, "build", "-q", "-t", "registry-base:1", context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+
+    const plain = run("registry-base:1");
+    expect((await plain.result).exitCode).toBe(0);
+    expect(plain.seen()).toContain("imageRepository: reg.corp:5001\n");
+
+    const cluster = (registry: string) => {
+      const file = join(tempDir(), "Clusterfile");
+      write(file, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  registry:\n${registry}`);
+      return file;
+    };
+    const other = cluster("    localRegistry:\n      domain: sea.hub\n");
+    const refused = await run("registry-base:1", "-f", other).result;
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain(
+      `${other}:8:15: the cluster's registry would be sea.hub:5001, but the image's nodes were made for reg.corp:5001 (their container runtime's mirror config and pause image name it): make the base with lade rootfs --registry-domain sea.hub --registry-port 5001, or leave localRegistry.domain and port out`,
+    );
+    const external = cluster("    externalRegistry: {domain: harbor.corp}\n");
+    expect((await run("registry-base:1", "-f", external).result).stderr).toContain(`${external}:7:23: spec.registry.externalRegistry is not supported by lade run yet`);
+    const wrong = cluster("    localRegistry: {username: ci, password: guess}\n");
+    expect((await run("registry-base:1", "-f", wrong).result).stderr).toContain(`${wrong}:7:31: the image's etc/registry/htpasswd does not accept localRegistry.username ci with this password`);
+
+    const right = cluster("    localRegistry:\n      username: ci\n      password: s3cret\n      cert: {subjectAltName: {dnsNames: [reg.corp.example], ips: [10.0.0.50]}}\n");
+    const accepted = run("registry-base:1", "-f", right);
+    const done = await accepted.result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(accepted.log()[0]).toBe("init.sh user=ci password=s3cret sans=DNS:reg.corp.example,IP:10.0.0.50");
+    expect(accepted.seen()).toContain("imageRepository: reg.corp:5001\n");
+  });
 });

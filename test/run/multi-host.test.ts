@@ -308,6 +308,19 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     for (const host of hosts) expect(readFileSync(join(host.root, "etc", "hosts"), "utf8")).toBe("127.0.0.1 localhost\n");
   }, 60_000);
 
+  test("spec.dataRoot is the data folder on the hosts (dataRoot/NAME) unless --host-data-dir is given", async () => {
+    const rooted = join(work, "Clusterfile.dataroot");
+    write(rooted, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: edge\nspec:\n  dataRoot: /data/sealer\n  hosts:\n  - ips: [${hosts[1]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);
+    const dry = await runLade(["--root", store, "run", IMAGE, "-f", rooted, "--data-dir", join(work, "rooted"), ...sshArgs(), "--dry-run"]);
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`The data folder on the hosts is /data/sealer/edge (spec.dataRoot/metadata.name, ${rooted}:6:13)`);
+    expect(dry.stdout).toContain(`D="\${LADE_NODE_ROOT:-}"/data/sealer/edge; `);
+    const given = await runLade(["--root", store, "run", IMAGE, "-f", rooted, "--data-dir", join(work, "rooted"), ...sshArgs(), "--host-data-dir", "/srv/lade", "--dry-run"]);
+    expect(given.exitCode, given.stderr).toBe(0);
+    expect(given.stderr).toContain(`note: --host-data-dir /srv/lade is used, not /data/sealer/edge of spec.dataRoot (${rooted}:6:13)`);
+    expect(given.stdout).toContain(`D="\${LADE_NODE_ROOT:-}"/srv/lade; `);
+  });
+
   test("a Clusterfile whose only host is another machine installs it over SSH, not here", async () => {
     const single = join(work, "Clusterfile.single");
     write(single, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: one\nspec:\n  hosts:\n  - ips: [${hosts[1]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);

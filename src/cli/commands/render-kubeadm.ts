@@ -12,6 +12,7 @@ import { NODE_ROLES, type NodeRole } from "../../kubeadm/derive-config-layer.ts"
 import { formatKubeadmConfig } from "../../kubeadm/format-kubeadm-config.ts";
 import { parseIpAddress } from "../../kubeadm/ip-address.ts";
 import { resolveKubeadmConfig, type KubeadmConfigSources } from "../../kubeadm/resolve-kubeadm-config.ts";
+import { ROOTFS_ENV_FILE, rootfsRegistry } from "../../kubeadm/rootfs-env.ts";
 import { parseKubefile } from "../../kubefile/parse-kubefile.ts";
 import { hostPlatform, platformsEqual } from "../../oci/platform.ts";
 import { findImage, ImageNotFoundError } from "../../store/find-image.ts";
@@ -82,6 +83,9 @@ async function readRootfsFolder(folder: string): Promise<KubeadmConfigSources> {
     text: present.get(file.path)!,
     file: join(rootfs, file.path),
   }));
+  const rootfsEnv = Bun.file(join(rootfs, ROOTFS_ENV_FILE));
+  const imageRegistry = (await rootfsEnv.exists()) ? rootfsRegistry(await rootfsEnv.text()) : undefined;
+  if (imageRegistry) sources.imageRegistry = imageRegistry;
   const imageClusterfile = Bun.file(join(rootfs, IMAGE_CLUSTERFILE));
   if (await imageClusterfile.exists()) sources.imageClusterfile = { text: await imageClusterfile.text(), file: join(rootfs, IMAGE_CLUSTERFILE) };
   for (const context of [rootfs, dirname(rootfs)]) {
@@ -118,8 +122,9 @@ async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
   const env = imageEnvOf(platform);
   const files = await readLayerFiles(
     platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) })),
-    new Set([...CONFIG_FILES, IMAGE_CLUSTERFILE]),
+    new Set([...CONFIG_FILES, IMAGE_CLUSTERFILE, ROOTFS_ENV_FILE]),
   );
+  const imageRegistry = rootfsRegistry(files.get(ROOTFS_ENV_FILE));
   const imageClusterfile = files.get(IMAGE_CLUSTERFILE);
   const order =
     kubeadmConfigPaths(parseNodeFiles(platform.manifest.annotations)) ??
@@ -129,5 +134,6 @@ async function readStoreImage(name: string): Promise<KubeadmConfigSources> {
     ...(imageClusterfile !== undefined ? { imageClusterfile: { text: imageClusterfile, file: IMAGE_CLUSTERFILE } } : {}),
     imageEnv: env,
     imageLabels: { ...platform.config.config.Labels },
+    ...(imageRegistry ? { imageRegistry } : {}),
   };
 }

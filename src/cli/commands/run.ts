@@ -33,7 +33,10 @@ export const runCommand = defineCommand({
     file: { type: "string", alias: "f", description: "Clusterfile: a sealer.io/v2 Cluster plus kubeadm documents" },
     env: { type: "string", description: "Cluster env KEY=VALUE, above the image's and the Clusterfile's (repeatable)" },
     "host-ip": { type: "string", description: "This machine's address (default: the Clusterfile's master, else the first non-loopback IPv4)" },
-    "data-dir": { type: "string", description: "Where the rootfs, kubeadm config and state live", default: DEFAULT_DATA_DIR },
+    "data-dir": {
+      type: "string",
+      description: `Where the rootfs, kubeadm config and state live (default ${DEFAULT_DATA_DIR}; on this machine, the Clusterfile's spec.dataRoot/NAME when it has one)`,
+    },
     "dry-run": { type: "boolean", description: "Print every step and its commands; change nothing" },
     masters: { type: "string", description: "Install over SSH on these masters (IP,...); the first runs kubeadm init" },
     nodes: { type: "string", description: "Worker hosts (IP,...) joined over SSH" },
@@ -41,7 +44,7 @@ export const runCommand = defineCommand({
     "ssh-key": { type: "string", description: "SSH private key file" },
     "ssh-port": { type: "string", description: "SSH port (default 22)" },
     "ssh-password-stdin": { type: "boolean", description: "Read the SSH password from stdin (one line) and log in with it (ssh's askpass; OpenSSH 8.4+)" },
-    "host-data-dir": { type: "string", description: "The data folder on the hosts over SSH", default: DEFAULT_HOST_DATA_DIR },
+    "host-data-dir": { type: "string", description: `The data folder on the hosts over SSH (default ${DEFAULT_HOST_DATA_DIR}, or the Clusterfile's spec.dataRoot/NAME)` },
     "registry-host": {
       type: "string",
       description: "The hosts that run the cluster's registry (IP,...; default: every master, or master0 when the Clusterfile's localRegistry.ha is false)",
@@ -77,7 +80,7 @@ export const runCommand = defineCommand({
       process.stdout.write(`Loaded ${loaded.images[0]!.name} (${loaded.images[0]!.digest})\n`);
       image = loaded.images[0]!.name;
     }
-    const dataDir = args["data-dir"] as string;
+    const dataDir = (args["data-dir"] as string | undefined) ?? DEFAULT_DATA_DIR;
     const password = args["ssh-password-stdin"] ? await readPasswordFromStdin() : undefined;
     const list = (value: unknown) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter(Boolean) : []);
     const masters = list(args.masters);
@@ -101,7 +104,7 @@ export const runCommand = defineCommand({
         acceptNewHostKeys: Boolean(args["ssh-accept-new-host-keys"]),
         ...(password !== undefined ? { password } : {}),
       },
-      hostDir: args["host-data-dir"] as string,
+      ...(args["host-data-dir"] ? { hostDir: args["host-data-dir"] as string } : {}),
       ...(registryHosts ? { registryHosts } : {}),
       ...(explicit ? { explicit: `--${explicit}` } : {}),
     };
@@ -114,6 +117,7 @@ export const runCommand = defineCommand({
       skipPlugins: Boolean(args["skip-plugins"]),
       image,
       dataDir,
+      dataDirGiven: args["data-dir"] !== undefined,
       env,
       ...(clusterfile ? { clusterfile } : {}),
       ...(args["host-ip"] ? { hostIp: args["host-ip"] } : {}),
@@ -128,7 +132,8 @@ export const runCommand = defineCommand({
           ? `The cluster is up. Its admin kubeconfig is ${ADMIN_KUBECONFIG} on master0 (${master0.address}):\n` +
               `  ssh ${master0.user}@${master0.address} kubectl --kubeconfig ${ADMIN_KUBECONFIG} get nodes\n` +
               `  or copy it here: scp ${master0.user}@${master0.address}:${ADMIN_KUBECONFIG} ./admin.conf && KUBECONFIG=./admin.conf kubectl get nodes\n`
-          : `The cluster is up. To reach it:\n  export KUBECONFIG=${ADMIN_KUBECONFIG}\n  kubectl get nodes\n`,
+          : `The cluster is up. To reach it:\n  export KUBECONFIG=${ADMIN_KUBECONFIG}\n  kubectl get nodes\n` +
+              (installed.dataDir !== DEFAULT_DATA_DIR ? `Its data is in ${installed.dataDir}: remove the cluster with lade delete --data-dir ${installed.dataDir}\n` : ""),
       );
     }
   },

@@ -11,7 +11,9 @@
 # the other nodes (LADE_REGISTRY_CA=FILE for their init.sh).
 # Basic auth: when the rootfs has etc/registry/htpasswd (`lade rootfs --registry-user`), clients
 # need LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD.
-# Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP.
+# Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP, LADE_REGISTRY_SANS
+# (more names for a new certificate, as DNS:name,IP:address: the Clusterfile's
+# localRegistry.cert.subjectAltName).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -81,6 +83,10 @@ new_certificate() {
   fi
   if [[ -n "${LADE_REGISTRY_IP:-}" && "$LADE_REGISTRY_IP" != 127.0.0.1 && "$LADE_REGISTRY_IP" != "$LADE_REGISTRY_DOMAIN" ]]; then
     names="$names,IP:$LADE_REGISTRY_IP"
+  fi
+  if [[ -n "${LADE_REGISTRY_SANS:-}" ]]; then
+    [[ "$LADE_REGISTRY_SANS" =~ ^((DNS|IP):[^,[:space:]]+,?)+$ ]] || die "LADE_REGISTRY_SANS is not a list of DNS:name and IP:address: $LADE_REGISTRY_SANS"
+    names="$names,${LADE_REGISTRY_SANS%,}"
   fi
   make_dir "$COMPONENT" "$REGISTRY_CONFIG_DIR"
   config="$(mktemp)"
