@@ -1,5 +1,6 @@
 import { describeHostAliases, hostAliasesScript, REMOVE_HOST_ALIASES_SCRIPT } from "./host-aliases.ts";
-import { describeNodeMarks, nodeMarksScript, type NodeMarks } from "./node-labels.ts";
+import { describeNodeMarks, nodeMarksScript } from "./node-labels.ts";
+import type { NodeMarks } from "../sealer/node-marks.ts";
 import type { RunFacts, Step } from "./plan-run.ts";
 
 /**

@@ -13,7 +13,7 @@ import { readLayerFiles, readLayerFolder } from "../build/read-layer-files.ts";
 import { REGISTRY_HTPASSWD_FILE, ROOTFS_ENV_FILE, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
 import { registrySettings, type ImageRegistry } from "./registry-requests.ts";
 import { decodeClusterConfigs, type ClusterConfigFile } from "../sealer/cluster-configs.ts";
-import { formatPlugin, readPlugins, type SealerPlugin } from "../sealer/plugins.ts";
+import { formatPlugin, readPlugins, resolveLabelSelectors, type SealerPlugin } from "../sealer/plugins.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
 import { writeClusterConfigs } from "./cluster-config-files.ts";
 import { unappliedRequests } from "./unapplied-requests.ts";
@@ -103,7 +103,7 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
   if (imageClusterfile) {
     output(`The image's ${imageClusterfile.file} is ${options.clusterfile ? `merged under ${options.clusterfile.file} (whose fields win)` : "the Clusterfile (no -f given)"}`, "stdout");
   }
-  const { configs, plugins, imageRegistry, registryEnv } = await checkRequests(store, firstLinux, [
+  const { configs, plugins: allPlugins, imageRegistry, registryEnv } = await checkRequests(store, firstLinux, [
     ...(imageParsed && imageClusterfile ? [{ parsed: imageParsed, source: imageClusterfile }] : []),
     ...(userParsed && options.clusterfile ? [{ parsed: userParsed, source: options.clusterfile }] : []),
   ], cluster, { image: tagged.name, skipPlugins: Boolean(options.skipPlugins), output });
@@ -113,7 +113,7 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
   // over SSH: hosts given, several hosts in the Clusterfile, or its only host is another machine
   const viaSsh =
     (options.remote?.masters.length ?? 0) > 0 || (options.remote?.nodes.length ?? 0) > 0 || hostIps.length > 1 || (hostIps.length === 1 && !options.hostIp && !isLocalAddress(hostIps[0]!));
-  if (viaSsh) return installOnHosts(store, { ...options, configs, plugins, imageRegistry, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
+  if (viaSsh) return installOnHosts(store, { ...options, configs, plugins: allPlugins, imageRegistry, ...(imageClusterfile ? { imageClusterfile } : {}) }, userCluster, tagged, image.platforms);
   if (options.remote?.explicit) throw new RunError(`${options.remote.explicit} applies to hosts over SSH: give --masters IP,... (or a Clusterfile listing the hosts)`);
   const dataDir = chooseDataDir(cluster, options.dataDirGiven ? options.dataDir : undefined, "--data-dir", options.dataDir, output);
 
@@ -136,9 +136,10 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
   if (state.deleted?.length) throw new RunError(`"lade delete" of ${dataDir} did not finish: run it again first`);
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest, platform: platformName, hostIp });
+  const thisHost = cluster?.hosts.find((entry) => entry.ips.includes(hostIp));
+  const plugins = choosePluginHosts(allPlugins, [{ ip: hostIp, labels: thisHost?.labels ?? {} }], output);
   recordCleanPlugins(state, plugins);
   if (cluster?.hostAliases.length) state.hostAliases = true;
-  const thisHost = cluster?.hosts.find((entry) => entry.ips.includes(hostIp));
 
   const extension = parseImageExtension(platformImage.manifest.annotations);
   const rootfs = join(dataDir, "rootfs");
@@ -306,7 +307,8 @@ async function installOnHosts(
   if (!options.dryRun) await noteMadeFolders(state, dataDir);
   if (state.hostDir && state.hostDir !== hostDir) throw new RunError(`${dataDir} installed the hosts with their data in ${state.hostDir}: give --host-data-dir ${state.hostDir}`);
   Object.assign(state, { image: tagged.name, digest: tagged.descriptor.digest });
-  recordCleanPlugins(state, options.plugins);
+  const plugins = choosePluginHosts(options.plugins, targets.map((target) => ({ ip: target.ip, labels: target.marks?.labels ?? {} })), output);
+  recordCleanPlugins(state, plugins);
   if (hostsCluster.hostAliases.length > 0) state.hostAliases = true;
   const linux = new Map(platforms.filter((candidate) => candidate.platform.os === "linux").map((candidate) => [candidate.platform.architecture, candidate]));
   const first = [...linux.values()][0];
@@ -325,7 +327,7 @@ async function installOnHosts(
     hosts: targets,
     applications: extension?.applications ?? [],
     launch,
-    plugins: options.plugins,
+    plugins,
     hostAliases: hostsCluster.hostAliases,
     ladeCommand: options.ladeCommand,
   });
@@ -480,6 +482,14 @@ async function checkRequests(
     if (error instanceof UserInputError) throw new RunError(error.message);
     throw error;
   }
+}
+
+/** The plugins with their label selectors resolved to the hosts; a host they name that is not one stops the run. */
+function choosePluginHosts(plugins: readonly SealerPlugin[], hosts: readonly { ip: string; labels: Readonly<Record<string, string>> }[], output: OutputSink): SealerPlugin[] {
+  const resolved = resolveLabelSelectors(plugins, hosts);
+  if (resolved.problems.length > 0) throw new RunError(`Nothing was changed: ${resolved.problems.join("\n  ")}`);
+  for (const warning of resolved.warnings) output(`warning: ${warning}`, "stderr");
+  return resolved.plugins;
 }
 
 /** lade delete runs the plugins of its points from the state: the image may be gone by then. */

@@ -15,7 +15,7 @@ import { askpassEnv } from "./ssh-password.ts";
 import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
 import { pluginSteps } from "./plugin-steps.ts";
 import { KUBECTL, nodeNameOf } from "./kubectl.ts";
-import { hasNodeMarks, type NodeMarks } from "./node-labels.ts";
+import { hasNodeMarks, type NodeMarks } from "../sealer/node-marks.ts";
 import { hostAliasSteps, nodeMarksStep, removeHostAliasSteps } from "./host-setting-steps.ts";
 
 /** How to reach one host over SSH (the system `ssh`). */

@@ -5,7 +5,7 @@ import { pluginSteps } from "./plugin-steps.ts";
 import { ADMIN_KUBECONFIG } from "./kubectl.ts";
 import { shellQuote } from "./shell-quote.ts";
 import type { HostAlias } from "./host-aliases.ts";
-import { hasNodeMarks, type NodeMarks } from "./node-labels.ts";
+import { hasNodeMarks, type NodeMarks } from "../sealer/node-marks.ts";
 import { hostAliasSteps, nodeMarksStep, removeHostAliasSteps } from "./host-setting-steps.ts";
 
 export { ADMIN_KUBECONFIG, shellQuote };

@@ -2,7 +2,7 @@ import type { Cluster } from "../kubeadm/cluster.ts";
 import { formatLocation } from "../util/source-location.ts";
 import { formatPlugin, type RefusedPlugin } from "../sealer/plugins.ts";
 import { hostAliasProblems } from "./host-aliases.ts";
-import { nodeMarksProblems } from "./node-labels.ts";
+import { nodeMarksProblems } from "../sealer/node-marks.ts";
 import { registryProblems, type ImageRegistry } from "./registry-requests.ts";
 
 /** A Clusterfile as lade run reads it: its Cluster, and where its sealer documents are. */

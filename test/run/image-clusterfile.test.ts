@@ -156,7 +156,7 @@ describe("the image's etc/Clusterfile", () => {
       user,
       [
         "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a b\n      taints: [gpu]\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db, db 2]\n",
-        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: LABEL\n  action: PreGuest\n  data: 10.0.0.5 a=b\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: ETCD\n  action: PostInstall\n",
         "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n",
       ].join("---\n"),
     );
@@ -165,9 +165,9 @@ describe("the image's etc/Clusterfile", () => {
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain("Nothing was changed");
     expect(refused.stderr).toContain(`${user}:10:15: the label zone=a b cannot be set: the value "a b" is not one`);
-    expect(refused.stderr).toContain(`${user}:11:16: the taint "gpu" has no effect: write key=value:Effect or key:Effect`);
+    expect(refused.stderr).toContain(`${user}:11:16: the taint "gpu" names no effect (NoSchedule, PreferNoSchedule or NoExecute): write key=value:Effect or key:Effect`);
     expect(refused.stderr).toContain(`${user}:14:23: "db 2" is not a hostname`);
-    expect(refused.stderr).toContain(`${user}:16: Plugin hello: type LABEL is not run by lade (only SHELL plugins are)`);
+    expect(refused.stderr).toContain(`${user}:16: Plugin hello: an ETCD backup plugin is run by hand with sealer plugin, which lade has no equivalent of`);
     expect(existsSync(dataDir)).toBe(false);
 
     const config = join(tempDir(), "Clusterfile");
@@ -213,13 +213,13 @@ describe("the image's etc/Clusterfile", () => {
       user,
       [
         "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: grow\nspec:\n  action: pre-scaleup\n  data: echo\n",
-        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: zone\nspec:\n  action: PostInstall\n  on: topology.kubernetes.io/zone=a\n  data: echo\n",
+        "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: zone\nspec:\n  type: TAINT\n  action: PostInstall\n  data: 10.0.0.5 zone=a\n",
       ].join("---\n"),
     );
     const refused = await run("with-clusterfile:1", "-f", user).result;
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain(`${user}:1: Plugin grow: pre-scaleup runs when hosts are added to a cluster, which lade cannot do yet (or give --skip-plugins to install without it)`);
-    expect(refused.stderr).toContain(`${user}:9: Plugin zone: spec.on "topology.kubernetes.io/zone=a" selects hosts by a node label`);
+    expect(refused.stderr).toContain(`${user}:9: Plugin zone: spec.data line "10.0.0.5 zone=a": the taint "zone=a" names no effect`);
     const skipped = run("with-clusterfile:1", "-f", user, "--skip-plugins");
     const done = await skipped.result;
     expect(done.exitCode, done.stderr).toBe(0);
@@ -348,5 +348,31 @@ describe("the image's etc/Clusterfile", () => {
     expect(done.exitCode, done.stderr).toBe(0);
     expect(accepted.log()[0]).toBe("init.sh user=ci password=s3cret sans=DNS:reg.corp.example,IP:10.0.0.50");
     expect(accepted.seen()).toContain("imageRepository: reg.corp:5001\n");
+  });
+
+  test("sealer's LABEL and CLUSTERCHECK plugins on this machine, and a SHELL plugin that selects hosts by a Clusterfile label", async () => {
+    const user = join(tempDir(), "Clusterfile");
+    const plugin = (name: string, spec: string) => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+    write(
+      user,
+      [
+        `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [${HOST_IP}]\n      roles: [master]\n      labels: {disk: ssd}\n`,
+        plugin("check", "  type: CLUSTERCHECK\n  action: PreGuest\n"),
+        plugin("tier", `  type: LABEL\n  action: PreGuest\n  data: ${HOST_IP} tier=gold\n`),
+        plugin("fast", '  action: PostInstall\n  on: disk=ssd\n  data: echo "on ssd" >> "$LADE_TEST_ROOT/log"\n'),
+        plugin("slow", '  action: PostInstall\n  on: disk=hdd\n  data: echo "on hdd" >> "$LADE_TEST_ROOT/log"\n'),
+      ].join("---\n"),
+    );
+    const { result, log } = run("with-clusterfile:1", "-f", user);
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(done.stderr).toContain(`${user}:37: Plugin slow: no host has the label disk=hdd in the Clusterfile (hosts[].labels): it runs nowhere`);
+    const k = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+    expect(log().filter((line) => !line.startsWith("init.sh") && !line.startsWith("kubeadm") && !line.includes("get nodes") && !line.startsWith('"}'))).toEqual([
+      `${k} label node this-node --overwrite disk=ssd`,
+      `${k} wait --for=condition=Ready node --all --timeout=600s`,
+      `${k} label node this-node --overwrite tier=gold`,
+      "on ssd",
+    ]);
   });
 });

@@ -280,7 +280,11 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
       marked,
       `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hostAliases:\n  - ip: 10.0.0.9\n    hostnames: [db.corp]\n  hosts:\n` +
         `  - ips: [${hosts[0]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[0]!.port}"}\n    taints: ["node-role.kubernetes.io/control-plane-"]\n` +
-        `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n    labels: {role: db}\n    taints: ["dedicated=db:NoExecute"]\n`,
+        `  - ips: [${hosts[1]!.ip}]\n    roles: [node]\n    ssh: {port: "${hosts[1]!.port}"}\n    labels: {role: db}\n    taints: ["dedicated=db:NoExecute"]\n` +
+        // sealer v0.8 plugins that set names and labels, and one that selects hosts by a label
+        `---\napiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: names\nspec:\n  type: HOSTNAME\n  action: PreInit\n  data: |\n    ${hosts[0]!.ip} master-a\n    ${hosts[1]!.ip} node-b\n` +
+        `---\napiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: zones\nspec:\n  type: LABEL\n  action: PreGuest\n  data: ${hosts[0]!.ip},${hosts[1]!.ip} zone=a\n` +
+        `---\napiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: db-only\nspec:\n  action: PostInstall\n  on: role=db\n  data: echo "db plugin on $HostIP" >> "$LADE_NODE_ROOT/log"\n`,
     );
     for (const host of hosts) write(join(host.root, "etc", "hosts"), "127.0.0.1 localhost\n");
     const marksData = join(work, "data-marks");
@@ -299,7 +303,13 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
       `${k} taint node node-a node-role.kubernetes.io/control-plane- KUBECONFIG=`,
       `${k} label node node-b --overwrite role=db KUBECONFIG=`,
       `${k} taint node node-b --overwrite dedicated=db:NoExecute KUBECONFIG=`,
+      `${k} label node node-a --overwrite zone=a KUBECONFIG=`,
+      `${k} label node node-b --overwrite zone=a KUBECONFIG=`,
     ]);
+    expect(readFileSync(join(hosts[0]!.root, "etc", "hostname"), "utf8")).toBe("master-a\n");
+    expect(readFileSync(join(hosts[1]!.root, "etc", "hostname"), "utf8")).toBe("node-b\n");
+    expect(master0Log.some((line) => line.startsWith("db plugin"))).toBe(false);
+    expect(log(hosts[1]!.root)).toContain(`db plugin on ${hosts[1]!.ip}`);
     expect(master0Log.findIndex((line) => line.includes(" label node "))).toBeGreaterThan(master0Log.findIndex((line) => line.startsWith("kubeadm init")));
     for (const host of hosts) expect(readFileSync(join(host.root, "etc", "hosts"), "utf8")).toBe("127.0.0.1 localhost\n10.0.0.9 db.corp # lade hostAliases\n");
 

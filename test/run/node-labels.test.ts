@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { nodeMarksProblems, nodeMarksScript, parseTaint } from "../../src/run/node-labels.ts";
+import { nodeMarksScript } from "../../src/run/node-labels.ts";
+import { nodeMarksProblems, parseTaint } from "../../src/sealer/node-marks.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 describe("sealer's taint spellings", () => {
@@ -17,7 +18,7 @@ describe("sealer's taint spellings", () => {
   });
 
   test("the wrong ones say why", () => {
-    expect(parseTaint("dedicated=gpu")).toBe('"dedicated=gpu" has no effect: write key=value:Effect or key:Effect (to remove a taint: key- or key:Effect-)');
+    expect(parseTaint("dedicated=gpu")).toBe('"dedicated=gpu" names no effect (NoSchedule, PreferNoSchedule or NoExecute): write key=value:Effect or key:Effect (to remove a taint: key- or key:Effect-)');
     expect(parseTaint("a=b:NoScheduled")).toBe('"a=b:NoScheduled": the effect "NoScheduled" is not one of NoSchedule, PreferNoSchedule, NoExecute');
     expect(parseTaint("a=b:NoSchedule-")).toBe('"a=b:NoSchedule-": a taint to remove is key- or key:Effect- (no value)');
     expect(parseTaint("a=b=c:NoSchedule")).toBe('"a=b=c:NoSchedule": it has more than one "="');
@@ -29,7 +30,7 @@ describe("sealer's taint spellings", () => {
     expect(nodeMarksProblems({ labels: { "disk/type": "ssd", "a b": "1", ok: "x".repeat(64) }, taints: ["x:NoSchedule", "y"] }, at)).toEqual([
       'Clusterfile:labels.a b: the label a b=1 cannot be set: "a b" is not a name: at most 63 letters, digits, "-", "_" or ".", beginning and ending with a letter or digit',
       `Clusterfile:labels.ok: the label ok=${"x".repeat(64)} cannot be set: the value "${"x".repeat(64)}" is not one: at most 63 letters, digits, "-", "_" or ".", beginning and ending with a letter or digit`,
-      'Clusterfile:taints.1: the taint "y" has no effect: write key=value:Effect or key:Effect (to remove a taint: key- or key:Effect-)',
+      'Clusterfile:taints.1: the taint "y" names no effect (NoSchedule, PreferNoSchedule or NoExecute): write key=value:Effect or key:Effect (to remove a taint: key- or key:Effect-)',
     ]);
   });
 });
