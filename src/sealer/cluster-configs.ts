@@ -2,12 +2,13 @@ import { parseAllDocuments, stringify } from "yaml";
 import { isConfigObject, type ConfigObject, type ConfigValue } from "../kubeadm/config-value.ts";
 import type { YamlDocument } from "../kubeadm/parse-config-yaml.ts";
 import { UserInputError, type SourceLocation } from "../util/source-location.ts";
+import { intoSecret, parseProcess, processConfigData } from "./config-process.ts";
 
 /**
  * A Clusterfile's `kind: Config` (sealer's way to change a file of the image before the install):
  * the text of `spec.data` written to `spec.path` of the rootfs (under application/apps/APP/ with
- * `spec.appName`), replacing the file (`strategy: overwrite`, the default) or merged into each of
- * its YAML documents (`strategy: merge`).
+ * `spec.appName`), after its `spec.process` steps (config-process.ts), replacing the file
+ * (`strategy: overwrite`, the default) or merged into each of its YAML documents (`strategy: merge`).
  */
 export interface ClusterConfigFile {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface ClusterConfigFile {
   readonly path: string;
   readonly data: string;
   readonly strategy: "overwrite" | "merge";
+  /** spec.process has toSecret: a file that exists is a Secret the data's entries go into. */
+  readonly secret?: boolean;
   readonly location: SourceLocation;
 }
 
@@ -42,18 +45,26 @@ function decodeConfig(document: SealerDocument): ClusterConfigFile {
   if (strategy !== "overwrite" && strategy !== "merge") {
     throw new UserInputError(document.locate(["spec", "strategy"]), `Config ${name}: spec.strategy must be overwrite or merge, not "${strategy}"`);
   }
-  const process = field("process");
-  if (process !== undefined && process !== "" && process !== "value") {
-    throw new UserInputError(
-      document.locate(["spec", "process"]),
-      `Config ${name}: spec.process "${process}" is not supported by lade (only "value"): write spec.data as the file should read (JSON, base64 or a Secret manifest)`,
-    );
+  const steps = parseProcess(field("process") ?? "");
+  if (typeof steps === "string") throw new UserInputError(document.locate(["spec", "process"]), `Config ${name}: ${steps}`);
+  let processed: string;
+  try {
+    processed = processConfigData(data, steps);
+  } catch (error) {
+    throw new UserInputError(document.locate(["spec", "process"]), `Config ${name}: spec.process ${steps.join("|")}: ${(error as Error).message}`);
   }
   const appName = field("appName");
   if (appName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(appName)) {
     throw new UserInputError(document.locate(["spec", "appName"]), `Config ${name}: spec.appName "${appName}" is not an app name`);
   }
-  return { name, path: appName ? `application/apps/${appName}/${clean}` : clean, data, strategy, location: document.locate(["kind"]) };
+  return {
+    name,
+    path: appName ? `application/apps/${appName}/${clean}` : clean,
+    data: processed,
+    strategy,
+    ...(steps.includes("toSecret") ? { secret: true } : {}),
+    location: document.locate(["kind"]),
+  };
 }
 
 /**
@@ -63,8 +74,17 @@ function decodeConfig(document: SealerDocument): ClusterConfigFile {
  * @throws {UserInputError} when the file or the data is not YAML maps
  */
 export function applyClusterConfig(config: ClusterConfigFile, existing: string | undefined): string {
-  if (config.strategy === "overwrite" || existing === undefined) return config.data;
-  const patch = parseMaps(config.data, config, "spec.data");
+  if (existing === undefined) return config.data;
+  let data = config.data;
+  if (config.secret) {
+    try {
+      data = intoSecret(existing, data);
+    } catch (error) {
+      throw new UserInputError(config.location, `Config ${config.name}: ${config.path}: ${(error as Error).message}`);
+    }
+  }
+  if (config.strategy === "overwrite") return data;
+  const patch = parseMaps(data, config, "spec.data");
   if (patch.length !== 1) throw new UserInputError(config.location, `Config ${config.name}: spec.data must be one YAML document to merge into ${config.path}`);
   const documents = parseMaps(existing, config, config.path);
   return documents.map((document) => stringify(mergeValues(document, patch[0]!), { lineWidth: 0 })).join("---\n");

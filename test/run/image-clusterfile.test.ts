@@ -131,6 +131,7 @@ describe("the image's etc/Clusterfile", () => {
       [
         "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: new-file\nspec:\n  path: etc/app.conf\n  data: |\n    mode=custom\n",
         "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: cm\nspec:\n  path: manifests/cm.yaml\n  strategy: merge\n  data: |\n    data:\n      level: debug\n",
+        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: json\nspec:\n  path: etc/app.json\n  process: toJson\n  data: |\n    b: [1, 2]\n    a: x\n",
       ].join("---\n"),
     );
     const root = tempDir("lade-image-clusterfile-node-");
@@ -142,6 +143,7 @@ describe("the image's etc/Clusterfile", () => {
     expect(done.stdout).toContain(`[config] etc/app.conf written (Config new-file, ${user}:2:7)`);
     expect(done.stdout).toContain(`[config] manifests/cm.yaml merged into the image's file (Config cm, ${user}:11:7)`);
     expect(readFileSync(join(dataDir, "rootfs", "etc", "app.conf"), "utf8")).toBe("mode=custom\n");
+    expect(readFileSync(join(dataDir, "rootfs", "etc", "app.json"), "utf8")).toBe('{"a":"x","b":[1,2]}');
     expect(Bun.YAML.parse(readFileSync(join(dataDir, "rootfs", "manifests", "cm.yaml"), "utf8"))).toEqual({
       apiVersion: "v1",
       kind: "ConfigMap",
@@ -157,7 +159,7 @@ describe("the image's etc/Clusterfile", () => {
       [
         "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  hosts:\n    - ips: [10.0.0.5]\n      roles: [master]\n      labels:\n        zone: a b\n      taints: [gpu]\n  hostAliases:\n    - ip: 10.0.0.9\n      hostnames: [db, db 2]\n",
         "apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: hello\nspec:\n  type: ETCD\n  action: PostInstall\n",
-        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n",
+        "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toYaml\n  data: 'a: b'\n",
       ].join("---\n"),
     );
     const { result, dataDir } = run("with-clusterfile:1", "-f", user);
@@ -171,10 +173,10 @@ describe("the image's etc/Clusterfile", () => {
     expect(existsSync(dataDir)).toBe(false);
 
     const config = join(tempDir(), "Clusterfile");
-    write(config, "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: toSecret\n  data: 'a: b'\n");
+    write(config, "apiVersion: sealer.io/v1\nkind: Config\nmetadata:\n  name: secret\nspec:\n  path: etc/s.yaml\n  process: value|toYaml\n  data: 'a: b'\n");
     const process = await run("with-clusterfile:1", "-f", config).result;
     expect(process.exitCode).not.toBe(0);
-    expect(process.stderr).toContain(`${config}:7:12: Config secret: spec.process "toSecret" is not supported by lade (only "value")`);
+    expect(process.stderr).toContain(`${config}:7:12: Config secret: spec.process step "toYaml" is not one of value, toJson, toBase64, toSecret`);
   });
 
   test("SHELL plugins of the image's plugins/ and the Clusterfile run at their points on the hosts they select, with the cluster env", async () => {
