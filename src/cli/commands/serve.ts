@@ -4,6 +4,10 @@ import { directoryStorage } from "../../registry/serve/directory-storage.ts";
 import { createHtpasswdCheck } from "../../registry/serve/htpasswd.ts";
 import { serveRegistry } from "../../registry/serve/serve-registry.ts";
 import type { RegistryStorage } from "../../registry/serve/registry-storage.ts";
+import { createPushArea } from "../../registry/serve/push/push-area.ts";
+import { layeredStorage } from "../../registry/serve/push/layered-storage.ts";
+import type { PushOptions } from "../../registry/serve/push/push-routes.ts";
+import { parseByteSize } from "../../util/parse-byte-size.ts";
 import { UsageError } from "../global-options.ts";
 import { openStore } from "../command-context.ts";
 
@@ -12,8 +16,8 @@ const registryCommand = defineCommand({
     name: "registry",
     description:
       "Serve a registry folder (distribution's filesystem layout, as `lade mirror` or docker-registry write it) " +
-      "or the registry inside a cluster image in the store, read-only, straight from disk: the OCI distribution " +
-      "pull API with Range, tag lists and the catalog. Stops gracefully on SIGTERM/SIGINT.",
+      "or the registry inside a cluster image in the store, straight from disk: the OCI distribution " +
+      "pull API with Range, tag lists and the catalog; with --push-dir also pushes, kept apart from what it serves. Stops gracefully on SIGTERM/SIGINT.",
   },
   args: {
     dir: { type: "string", description: "Folder holding docker/registry/v2 (e.g. the rootfs's registry/)" },
@@ -23,6 +27,13 @@ const registryCommand = defineCommand({
     "tls-cert": { type: "string", description: "TLS certificate (PEM)" },
     "tls-key": { type: "string", description: "TLS private key (PEM)" },
     htpasswd: { type: "string", description: "Require basic auth from this htpasswd file (bcrypt hashes, as docker-registry)" },
+    "anonymous-read": { type: "boolean", description: "With --htpasswd: pulls need no login (pushes always do)" },
+    "push-dir": {
+      type: "string",
+      description:
+        "Take pushes (login required: needs --htpasswd) into this folder, in distribution's layout, served over what --dir/--image hold, which a push never changes; deletes stay off",
+    },
+    "max-blob-size": { type: "string", description: "With --push-dir: the largest blob a push may upload (e.g. 5G); larger ones are refused before anything is stored" },
     quiet: { type: "boolean", alias: "q", description: "No access log" },
   },
   async run({ args }) {
@@ -42,15 +53,29 @@ const registryCommand = defineCommand({
       storage = await imageStorage(await openStore(), args.image!, args.platform);
     }
     const authorize = args.htpasswd ? createHtpasswdCheck(await readText(args.htpasswd, "htpasswd")) : undefined;
+    if (args["anonymous-read"] && !authorize) throw new UsageError("--anonymous-read goes with --htpasswd: without it every request is anonymous");
+    let push: PushOptions | undefined;
+    if (args["push-dir"]) {
+      if (!authorize) throw new UsageError("--push-dir needs --htpasswd: pushes always need a login");
+      const maxBlobSize = args["max-blob-size"] === undefined ? undefined : parseByteSize(args["max-blob-size"]);
+      if (maxBlobSize === undefined && args["max-blob-size"] !== undefined) throw new UsageError(`--max-blob-size needs a size such as 5G, not "${args["max-blob-size"]}"`);
+      const area = createPushArea(resolve(args["push-dir"]));
+      storage = layeredStorage([area.storage, storage]);
+      push = { area, storage, ...(maxBlobSize !== undefined ? { maxBlobSize } : {}) };
+    } else if (args["max-blob-size"] !== undefined) {
+      throw new UsageError("--max-blob-size goes with --push-dir");
+    }
     const tls = args["tls-cert"] ? { cert: await readText(args["tls-cert"], "certificate"), key: await readText(args["tls-key"]!, "key") } : undefined;
     const server = serveRegistry(storage, {
       hostname: address[1]!.replace(/^\[|\]$/g, "") || "0.0.0.0",
       port: Number(address[2]),
       tls,
       authorize,
+      ...(args["anonymous-read"] ? { anonymousRead: true } : {}),
+      ...(push ? { push } : {}),
       onRequest: args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} info ${line}\n`),
     });
-    process.stderr.write(`Serving ${args.dir ?? args.image} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
+    process.stderr.write(`Serving ${args.dir ?? args.image}${push ? ` and pushes into ${resolve(args["push-dir"]!)}` : ""} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
     await new Promise<void>((done) => {
       const stop = () => {
         process.stderr.write("Stopping: waiting for requests in flight\n");

@@ -2,14 +2,19 @@ import { isDigest } from "../../oci/digest.ts";
 import { MediaTypes } from "../../oci/media-types.ts";
 import { explainLeftOutManifest } from "./left-out-manifest.ts";
 import type { RegistryStorage } from "./registry-storage.ts";
+import { handlePush, type PushOptions } from "./push/push-routes.ts";
+import { NAME } from "./repository-name.ts";
 
 export interface RegistryHandlerOptions {
   /** Checks the Authorization header; absent means no auth. */
   readonly authorize?: (authorization: string | null) => Promise<boolean>;
+  /** With authorize: pulls need no login, pushes still do. */
+  readonly anonymousRead?: boolean;
   readonly realm?: string;
+  /** Take pushes (into their own area); without it the registry is read-only. */
+  readonly push?: PushOptions;
 }
 
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const API_HEADERS = { "Docker-Distribution-Api-Version": "registry/2.0" };
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -23,17 +28,27 @@ export function responseNote(response: Response): string | undefined {
 /**
  * The read-only OCI distribution API over distribution's storage: /v2/, manifests by tag and digest,
  * blobs with Range, tag lists and the catalog. Names, tags and digests are validated before any
- * path is built from them, so nothing outside the storage is ever read. Writes get 405 UNSUPPORTED.
+ * path is built from them, so nothing outside the storage is ever read. Writes get 405 UNSUPPORTED,
+ * unless pushes are on (push-routes.ts); with an htpasswd they always need a login.
  */
 export function createRegistryHandler(storage: RegistryStorage, options: RegistryHandlerOptions = {}): (request: Request) => Promise<Response> {
   return async (request) => {
-    if (options.authorize && !(await options.authorize(request.headers.get("authorization")))) {
-      return errorResponse(401, "UNAUTHORIZED", "authentication required", { "WWW-Authenticate": `Basic realm="${options.realm ?? "lade"}"` });
-    }
     const url = new URL(request.url);
     const path = url.pathname;
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return errorResponse(405, "UNSUPPORTED", "this registry is read-only", { Allow: "GET, HEAD" });
+    const upload = /^\/v2\/(.+)\/blobs\/uploads(\/[^/]*)?$/.exec(path);
+    const write = (request.method !== "GET" && request.method !== "HEAD") || upload !== null;
+    // with anonymous reads, the /v2/ ping still asks for a login: clients only send theirs (for a push) when it does
+    const ping = path === "/v2/" || path === "/v2";
+    if (options.authorize && (write || ping || !options.anonymousRead) && !(await options.authorize(request.headers.get("authorization")))) {
+      return errorResponse(401, "UNAUTHORIZED", "authentication required", { "WWW-Authenticate": `Basic realm="${options.realm ?? "lade"}"` });
+    }
+    if (write) {
+      if (!options.push) return errorResponse(405, "UNSUPPORTED", "this registry is read-only", { Allow: "GET, HEAD" });
+      const target = upload ?? /^\/v2\/(.+)\/(manifests\/[^/]+|blobs\/[^/]+)$/.exec(path);
+      if (!target) return errorResponse(404, "NOT_FOUND", "unknown path");
+      const name = decodePathPart(target[1]!);
+      if (name === undefined || !NAME.test(name) || name.length > 255) return errorResponse(400, "NAME_INVALID", "invalid repository name");
+      return handlePush(name, path.slice(`/v2/${target[1]!}/`.length), request, options.push);
     }
     if (path === "/v2/" || path === "/v2") return json({}, request, {}, ""); // distribution's "{}" has no newline
     if (path === "/v2/_catalog") return catalog(storage, url, request);
