@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cpSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ContainerRuntime } from "../../src/rootfs/component-versions.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -154,12 +154,26 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     mkdirSync(join(rootfs, "registry/docker/registry/v2"), { recursive: true });
     const init = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_USER: "admin", LADE_REGISTRY_PASSWORD: "s3cret" });
     expect(init.code, init.log).toBe(0);
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd\n");
+    // with accounts the registry takes pushes, into a folder of their own
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd --push-dir /var/lib/lade-registry/pushed\n");
+    expect(existsSync(join(root, "var/lib/lade-registry/pushed"))).toBe(true);
     const hosts = Bun.TOML.parse(readFileSync(join(root, "etc/containerd/certs.d/docker.io/hosts.toml"), "utf8")) as any;
     expect(hosts.header.Authorization).toBe(`Basic ${btoa("admin:s3cret")}`);
     expect(hosts.host["https://sea.hub:5000"].header.Authorization).toBe(`Basic ${btoa("admin:s3cret")}`);
     expect(hosts.server).toBe("https://sea.hub:5000");
+    // what the registry made for pushes goes with clean.sh; what was pushed stays
+    mkdirSync(join(root, "var/lib/lade-registry/pushed/docker/registry/v2/blobs"), { recursive: true });
     expect(runScript(rootfs, root, "clean.sh").code).toBe(0);
+    expect(existsSync(join(root, "var/lib/lade-registry"))).toBe(false);
+
+    const again = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_ANONYMOUS_READ: "1" });
+    expect(again.code, again.log).toBe(0);
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read\n");
+    writeFileSync(join(root, "var/lib/lade-registry/pushed/pushed-image"), "data");
+    const cleaned = runScript(rootfs, root, "clean.sh");
+    expect(cleaned.code).toBe(0);
+    expect(cleaned.log).toContain("kept the images pushed to the registry in /var/lib/lade-registry/pushed");
+    expect(existsSync(join(root, "var/lib/lade-registry/pushed/pushed-image"))).toBe(true);
   });
 
   test("refuses to run from a rootfs without binaries, naming what is missing", async () => {

@@ -10,7 +10,9 @@
 # written as /etc/lade/registry/ca.crt, the file every node's container runtime trusts: copy it to
 # the other nodes (LADE_REGISTRY_CA=FILE for their init.sh).
 # Basic auth: when the rootfs has etc/registry/htpasswd (`lade rootfs --registry-user`), clients
-# need LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD.
+# need LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD (pulls need none with
+# LADE_REGISTRY_ANONYMOUS_READ=1), and the registry takes pushes into LADE_REGISTRY_PUSH_DIR
+# (default /var/lib/lade-registry/pushed), which uninstall keeps when something was pushed.
 # Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP, LADE_REGISTRY_SANS
 # (more names for a new certificate, as DNS:name,IP:address: the Clusterfile's
 # localRegistry.cert.subjectAltName).
@@ -23,6 +25,8 @@ readonly COMPONENT=registry
 readonly UNIT=lade-registry.service
 readonly ENV_FILE="$ROOT/etc/lade/registry.env"
 readonly WAIT_SECONDS=30
+# Where pushed images go; clean.sh keeps it when something was pushed.
+readonly PUSH_DIR="${LADE_REGISTRY_PUSH_DIR:-/var/lib/lade-registry/pushed}"
 
 install_registry() {
   require_root
@@ -35,7 +39,17 @@ install_registry() {
   local args=""
   if [[ -f "$ROOTFS/etc/registry/htpasswd" ]]; then
     install_file "$COMPONENT" "$ROOTFS/etc/registry/htpasswd" "$REGISTRY_CONFIG_DIR/htpasswd" 0600
-    args="--htpasswd /etc/lade/registry/htpasswd"
+    # with accounts the registry takes pushes (always with a login), kept apart from the image's content
+    make_dir "$COMPONENT" "$ROOT$PUSH_DIR"
+    args="--htpasswd /etc/lade/registry/htpasswd --push-dir $PUSH_DIR"
+    if [[ "${LADE_REGISTRY_ANONYMOUS_READ:-0}" == 1 ]]; then
+      args="$args --anonymous-read"
+      step "registry: pulls without a login, pushes into $PUSH_DIR with one"
+    else
+      step "registry: pulls and pushes (into $PUSH_DIR) with a login"
+    fi
+  elif [[ "${LADE_REGISTRY_ANONYMOUS_READ:-0}" == 1 ]]; then
+    warn "LADE_REGISTRY_ANONYMOUS_READ=1, but the image's registry has no accounts (etc/registry/htpasswd): every pull is anonymous anyway"
   fi
   step "registry: $UNIT serving $(rootfs_path)/registry on ${LADE_REGISTRY_LISTEN:-0.0.0.0:$LADE_REGISTRY_PORT}"
   install_text "$COMPONENT" "$ENV_FILE" 0644 "# Written by the rootfs's scripts/init-registry.sh for $UNIT.
@@ -130,6 +144,11 @@ uninstall_registry() {
   require_root
   step "registry: stopping and removing $UNIT"
   stop_units "$COMPONENT"
+  # the empty folders the registry made for pushes go; pushed images stay (they are the users')
+  if [[ -d "$ROOT$PUSH_DIR" ]]; then
+    find "$ROOT$PUSH_DIR" -depth -type d -empty -delete
+    [[ -d "$ROOT$PUSH_DIR" ]] && warn "kept the images pushed to the registry in $PUSH_DIR: remove it when they are not needed"
+  fi
   revert "$COMPONENT"
   daemon_reload
   restore_units "$COMPONENT"

@@ -179,7 +179,10 @@ revert() {
         # shellcheck disable=SC2115 # $path is checked above to be an absolute path below /
         rm -rf "$ROOT$path"
         ;;
-      d) rmdir "$ROOT$path" 2>/dev/null || log "kept $path: something else put files in it" ;;
+      d)
+        [[ -d "$ROOT$path" ]] || continue
+        rmdir "$ROOT$path" 2>/dev/null || log "kept $path: something else put files in it"
+        ;;
     esac
   done < <(tac "$list")
   rm -f "$list"
