@@ -1,6 +1,8 @@
 import { registryUrl } from "../kubeadm/cluster-env.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { ROOTFS_ENV_FILE, rootfsEnvValue, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
+import type { RegistryConfig } from "../kubeadm/cluster.ts";
+import { parseRegistryYml, REGISTRY_YML, registryYmlMismatch } from "../sealer/registry-yml.ts";
 import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import { readLayerPaths } from "../store/build-cache.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -45,6 +47,8 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   for (const path of checked) if (path.startsWith("scripts/") || path.startsWith("plugins/")) needed.add(path);
   const imageClusterfile = version(IMAGE_CLUSTERFILE);
   if (imageClusterfile) needed.add(IMAGE_CLUSTERFILE);
+  const registryYml = version(REGISTRY_YML);
+  if (registryYml) needed.add(REGISTRY_YML);
 
   const texts = await readRootfsTexts(state, context, needed);
   const rootfsEnv = texts.get(ROOTFS_ENV_FILE);
@@ -53,6 +57,7 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   const cri = rootfsEnvValue(rootfsEnv, "LADE_CRI");
   const warnings: string[] = [];
   if (imageClusterfile) warnings.push(...checkImageClusterfile(texts.get(IMAGE_CLUSTERFILE) ?? "", imageClusterfile));
+  if (registryYml) warnings.push(...checkRegistryYml(texts.get(REGISTRY_YML) ?? "", registryYml, rootfsRegistryConfig));
   const entries = new Map<string, LayerEntry>();
   for (const decision of decisions) {
     if (cri && decision.role.cri && decision.role.cri !== cri && decision.how !== "as-is") {
@@ -97,6 +102,27 @@ function checkImageClusterfile(text: string, file: RootfsFileVersion): string[] 
     const message = error.message.slice(formatLocation(error.location).length + 2);
     throw new UserInputError(error.location, `${message} (the image's default Clusterfile, from "${file.createdBy}")`);
   }
+}
+
+/**
+ * sealer's etc/registry.yml is read by every `lade run` of the image (its account becomes the
+ * registry's): a mistake in it, or an address the base's nodes were not made for, fails the build.
+ */
+function checkRegistryYml(text: string, file: RootfsFileVersion, madeFor: RegistryConfig | undefined): string[] {
+  const from = ` (from "${file.createdBy}")`;
+  let yml;
+  try {
+    yml = parseRegistryYml(text, REGISTRY_YML);
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    throw new UserInputError(error.location, `${error.message.slice(formatLocation(error.location).length + 2)}${from}`);
+  }
+  const mismatch = madeFor ? registryYmlMismatch(yml, madeFor) : undefined;
+  if (mismatch) throw new UserInputError(yml.locate(mismatch.field), `${mismatch.message}${from}`);
+  if (!yml.password) return [];
+  return [
+    `${formatLocation(yml.locate("password"))}: ${REGISTRY_YML} holds the registry's password in clear text, and whoever has the image can read it: lade run makes the registry's account from it (a bcrypt htpasswd on the nodes); to keep it out of the image, give it at install time instead (the Clusterfile's spec.registry.localRegistry.username/password)${from}`,
+  ];
 }
 
 function translate(decision: NodeFileDecision, text: string, baseText: string | undefined, registry: string | undefined): TranslatedFile {

@@ -11,7 +11,8 @@ import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile, type Clusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { readLayerFiles, readLayerFolder } from "../build/read-layer-files.ts";
 import { REGISTRY_HTPASSWD_FILE, ROOTFS_ENV_FILE, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
-import { registrySettings, type ImageRegistry } from "./registry-requests.ts";
+import { registrySettings, type ImageRegistry, type RegistryAccount } from "./registry-requests.ts";
+import { parseRegistryYml, REGISTRY_YML, type RegistryYml } from "../sealer/registry-yml.ts";
 import { decodeClusterConfigs, type ClusterConfigFile } from "../sealer/cluster-configs.ts";
 import { formatPlugin, readPlugins, resolveLabelSelectors, type SealerPlugin } from "../sealer/plugins.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -452,10 +453,18 @@ async function checkRequests(
   options: { image: string; skipPlugins: boolean; output: OutputSink },
 ): Promise<{ configs: ClusterConfigFile[]; plugins: SealerPlugin[]; imageRegistry: ImageRegistry; registryEnv: string[] }> {
   const layers = platform.manifest.layers.map((layer) => ({ blobPath: store.blobPath(layer.digest) }));
-  const registryFiles = await readLayerFiles(layers, new Set([ROOTFS_ENV_FILE, REGISTRY_HTPASSWD_FILE]));
+  const registryFiles = await readLayerFiles(layers, new Set([ROOTFS_ENV_FILE, REGISTRY_HTPASSWD_FILE, REGISTRY_YML]));
   const madeFor = rootfsRegistry(registryFiles.get(ROOTFS_ENV_FILE));
   const htpasswd = registryFiles.get(REGISTRY_HTPASSWD_FILE);
-  const imageRegistry: ImageRegistry = { ...(madeFor ? { registry: madeFor } : {}), ...(htpasswd !== undefined ? { htpasswd } : {}) };
+  const ymlText = registryFiles.get(REGISTRY_YML);
+  let yml: RegistryYml | undefined;
+  try {
+    yml = ymlText === undefined ? undefined : parseRegistryYml(ymlText, REGISTRY_YML);
+  } catch (error) {
+    if (error instanceof UserInputError) throw new RunError(`The image's ${error.message}`);
+    throw error;
+  }
+  const imageRegistry: ImageRegistry = { ...(madeFor ? { registry: madeFor } : {}), ...(htpasswd !== undefined ? { htpasswd } : {}), ...(yml ? { yml } : {}) };
   const pluginFiles = [...(await readLayerFolder(layers, "plugins"))].filter(([path]) => /\.ya?ml$/.test(path)).sort(([a], [b]) => (a < b ? -1 : 1));
   const read = [...pluginFiles.map(([path, text]) => readPlugins(text, path)), ...clusterfiles.map(({ source }) => readPlugins(source.text, source.file))];
   const refused = read.flatMap((entry) => entry.refused);
@@ -471,13 +480,16 @@ async function checkRequests(
     refused,
     { ...options, imageRegistry },
   );
-  const at = (path: readonly (string | number)[]) => formatLocation(cluster?.locate ? cluster.locate(path) : cluster!.location);
-  const settings = await registrySettings(cluster, imageRegistry, at);
+  const locate = (path: readonly (string | number)[]) => (cluster?.locate ? cluster.locate(path) : cluster!.location);
+  const settings = await registrySettings(cluster, imageRegistry, locate);
   problems.push(...settings.problems);
   if (problems.length > 0) throw new RunError(`Nothing was changed: lade run cannot do all this Clusterfile and image ask for:\n  ${problems.join("\n  ")}`);
   for (const plugin of refused) options.output(`warning: --skip-plugins: installing without ${formatPlugin(plugin)} (${plugin.why})`, "stderr");
   try {
-    return { configs: clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments)), plugins, imageRegistry, registryEnv: settings.env };
+    const configs = clusterfiles.flatMap(({ parsed }) => decodeClusterConfigs(parsed.sealerDocuments));
+    // an account the image has no htpasswd for: the registry gets one (bcrypt), like the Config files
+    if (settings.newAccount) configs.push(await accountConfig(settings.newAccount));
+    return { configs, plugins, imageRegistry, registryEnv: settings.env };
   } catch (error) {
     if (error instanceof UserInputError) throw new RunError(error.message);
     throw error;
@@ -490,6 +502,12 @@ function choosePluginHosts(plugins: readonly SealerPlugin[], hosts: readonly { i
   if (resolved.problems.length > 0) throw new RunError(`Nothing was changed: ${resolved.problems.join("\n  ")}`);
   for (const warning of resolved.warnings) output(`warning: ${warning}`, "stderr");
   return resolved.plugins;
+}
+
+/** The registry's htpasswd for an account asked for at install time, written into the rootfs like a Config file. */
+async function accountConfig(account: RegistryAccount): Promise<ClusterConfigFile> {
+  const hash = await Bun.password.hash(account.password, { algorithm: "bcrypt", cost: 10 });
+  return { name: `registry account ${account.username}`, path: REGISTRY_HTPASSWD_FILE, data: `${account.username}:${hash}\n`, strategy: "overwrite", location: account.location };
 }
 
 /** lade delete runs the plugins of its points from the state: the image may be gone by then. */

@@ -1,6 +1,8 @@
 import type { Cluster, RegistryConfig } from "../kubeadm/cluster.ts";
 import { registryUrl } from "../kubeadm/cluster-env.ts";
 import { parseIpAddress } from "../kubeadm/ip-address.ts";
+import type { RegistryYml } from "../sealer/registry-yml.ts";
+import { formatLocation, type SourceLocation } from "../util/source-location.ts";
 
 /** What the image says about its registry: the one its nodes were made for, and its accounts. */
 export interface ImageRegistry {
@@ -8,6 +10,8 @@ export interface ImageRegistry {
   readonly registry?: RegistryConfig;
   /** The text of etc/registry/htpasswd (`lade rootfs --registry-user`), when the image has one. */
   readonly htpasswd?: string;
+  /** sealer's etc/registry.yml, when the image has one. */
+  readonly yml?: RegistryYml;
 }
 
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -52,31 +56,47 @@ export function registryProblems(cluster: Cluster, image: ImageRegistry, at: (pa
   return problems;
 }
 
+/** The registry account lade run sets up, and where it was asked for. */
+export interface RegistryAccount {
+  readonly username: string;
+  readonly password: string;
+  /** Where the username is written. */
+  readonly location: SourceLocation;
+}
+
 /**
- * The cluster env entries for the node scripts that the merged Clusterfile's localRegistry asks
- * for: its account (checked against the image's htpasswd, which the registry serves: an account
- * the registry would refuse fails now, not on the nodes) and its certificate's extra names.
+ * What the registry account (the merged Clusterfile's localRegistry, else the image's sealer
+ * etc/registry.yml) and certificate names need: cluster env entries for the node scripts, and
+ * the account itself when the image has no htpasswd yet (lade run makes one for the registry).
+ * An account the image's own htpasswd would refuse fails now, not on the nodes.
  */
-export async function registrySettings(cluster: Cluster | undefined, image: ImageRegistry, at: (path: readonly (string | number)[]) => string): Promise<{ env: string[]; problems: string[] }> {
+export async function registrySettings(
+  cluster: Cluster | undefined,
+  image: ImageRegistry,
+  locate: (path: readonly (string | number)[]) => SourceLocation,
+): Promise<{ env: string[]; problems: string[]; newAccount?: RegistryAccount }> {
   const local = cluster?.registry.local;
   const env: string[] = [];
   const problems: string[] = [];
-  if (local?.username !== undefined && local.password !== undefined) {
-    const place = at(["spec", "registry", "localRegistry", "username"]);
-    if (image.htpasswd === undefined) {
-      problems.push(
-        `${place}: localRegistry.username/password: the image's registry has no accounts (etc/registry/htpasswd, made by lade rootfs --registry-user): make the base with one, or leave them out`,
-      );
-    } else if (!(await htpasswdAccepts(image.htpasswd, local.username, local.password))) {
-      problems.push(`${place}: the image's etc/registry/htpasswd does not accept localRegistry.username ${local.username} with this password`);
+  const account: RegistryAccount | undefined =
+    local?.username !== undefined && local.password !== undefined
+      ? { username: local.username, password: local.password, location: locate(["spec", "registry", "localRegistry", "username"]) }
+      : image.yml?.username !== undefined && image.yml.password !== undefined
+        ? { username: image.yml.username, password: image.yml.password, location: image.yml.locate("username") }
+        : undefined;
+  let newAccount: RegistryAccount | undefined;
+  if (account) {
+    if (image.htpasswd !== undefined && !(await htpasswdAccepts(image.htpasswd, account.username, account.password))) {
+      problems.push(`${formatLocation(account.location)}: the image's etc/registry/htpasswd does not accept the registry user ${account.username} with this password`);
     } else {
-      env.push(`LADE_REGISTRY_USER=${local.username}`, `LADE_REGISTRY_PASSWORD=${local.password}`);
+      if (image.htpasswd === undefined) newAccount = account;
+      env.push(`LADE_REGISTRY_USER=${account.username}`, `LADE_REGISTRY_PASSWORD=${account.password}`);
     }
   }
   const names = local?.subjectAltNames;
   const sans = [...(names?.dnsNames ?? []).map((name) => `DNS:${name}`), ...(names?.ips ?? []).map((ip) => `IP:${ip}`)];
   if (sans.length > 0) env.push(`LADE_REGISTRY_SANS=${sans.join(",")}`);
-  return { env, problems };
+  return { env, problems, ...(newAccount ? { newAccount } : {}) };
 }
 
 async function htpasswdAccepts(text: string, user: string, password: string): Promise<boolean> {

@@ -342,7 +342,7 @@ describe("the image's etc/Clusterfile", () => {
     const external = cluster("    externalRegistry: {domain: harbor.corp}\n");
     expect((await run("registry-base:1", "-f", external).result).stderr).toContain(`${external}:7:23: spec.registry.externalRegistry is not supported by lade run yet`);
     const wrong = cluster("    localRegistry: {username: ci, password: guess}\n");
-    expect((await run("registry-base:1", "-f", wrong).result).stderr).toContain(`${wrong}:7:31: the image's etc/registry/htpasswd does not accept localRegistry.username ci with this password`);
+    expect((await run("registry-base:1", "-f", wrong).result).stderr).toContain(`${wrong}:7:31: the image's etc/registry/htpasswd does not accept the registry user ci with this password`);
 
     const right = cluster("    localRegistry:\n      username: ci\n      password: s3cret\n      cert: {subjectAltName: {dnsNames: [reg.corp.example], ips: [10.0.0.50]}}\n");
     const accepted = run("registry-base:1", "-f", right);
@@ -376,5 +376,40 @@ describe("the image's etc/Clusterfile", () => {
       `${k} label node this-node --overwrite tier=gold`,
       "on ssd",
     ]);
+  });
+
+  test("sealer's etc/registry.yml: an address the base was not made for fails the build; its account (a warning: the password is in the image) becomes the registry's, made at install", async () => {
+    const context = join(work, "registry-yml");
+    write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\nCOPY scripts scripts\nCOPY registry.yml etc/\n");
+    write(join(context, "etc", "lade-rootfs.env"), "LADE_CRI=containerd\nLADE_REGISTRY_DOMAIN=sea.hub\nLADE_REGISTRY_PORT=5000\n");
+    write(join(context, "etc", "kubeadm.yml"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
+    write(join(context, "scripts", "init.sh"), 'echo "init.sh user=$LADE_REGISTRY_USER password=$LADE_REGISTRY_PASSWORD" >> "$LADE_TEST_ROOT/log"\n', 0o755);
+    write(join(context, "scripts", "clean.sh"), "true\n", 0o755);
+    write(join(context, "registry.yml"), 'domain: sea.hub\nport: "5001"\nusername: ""\npassword: ""\n');
+    const moved = await runLade(["--root", store, "build", "-q", "-t", "registry-yml:1", context]);
+    expect(moved.exitCode).not.toBe(0);
+    expect(moved.stderr).toContain('etc/registry.yml:2:7: etc/registry.yml puts the registry at sea.hub:5001, but this image\'s nodes were made for sea.hub:5000');
+    expect((await runLade(["--root", store, "images"])).stdout).not.toContain("registry-yml");
+
+    write(join(context, "registry.yml"), 'domain: sea.hub\nport: "5000"\nusername: admin\npassword: "p4ss"\n');
+    const built = await runLade(["--root", store, "build", "-q", "-t", "registry-yml:1", context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect(built.stderr).toContain("etc/registry.yml:4:11: etc/registry.yml holds the registry's password in clear text");
+    expect(built.stderr).not.toContain("does not read it");
+
+    const { result, log, dataDir } = run("registry-yml:1");
+    const done = await result;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(log()[0]).toBe("init.sh user=admin password=p4ss");
+    const [user, hash] = readFileSync(join(dataDir, "rootfs", "etc", "registry", "htpasswd"), "utf8").trim().split(":") as [string, string];
+    expect(user).toBe("admin");
+    expect(await Bun.password.verify("p4ss", hash)).toBe(true);
+
+    // the Clusterfile's account wins over the file's
+    const user2 = join(tempDir(), "Clusterfile");
+    write(user2, "apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: c\nspec:\n  registry:\n    localRegistry: {username: ci, password: other}\n");
+    const other = run("registry-yml:1", "-f", user2);
+    expect((await other.result).exitCode).toBe(0);
+    expect(other.log()[0]).toBe("init.sh user=ci password=other");
   });
 });
