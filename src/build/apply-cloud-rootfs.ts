@@ -3,6 +3,7 @@ import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { ROOTFS_ENV_FILE, rootfsEnvValue, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
 import type { RegistryConfig } from "../kubeadm/cluster.ts";
 import { parseRegistryYml, REGISTRY_YML, registryYmlMismatch } from "../sealer/registry-yml.ts";
+import { parseDistributionConfig, REGISTRY_CONFIG_FILES, type DistributionConfig } from "../sealer/distribution-config.ts";
 import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import { readLayerPaths } from "../store/build-cache.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -49,6 +50,8 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   if (imageClusterfile) needed.add(IMAGE_CLUSTERFILE);
   const registryYml = version(REGISTRY_YML);
   if (registryYml) needed.add(REGISTRY_YML);
+  const registryConfigs = REGISTRY_CONFIG_FILES.map(version).filter((file) => file !== undefined);
+  for (const file of registryConfigs) needed.add(file.path);
 
   const texts = await readRootfsTexts(state, context, needed);
   const rootfsEnv = texts.get(ROOTFS_ENV_FILE);
@@ -58,6 +61,7 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   const warnings: string[] = [];
   if (imageClusterfile) warnings.push(...checkImageClusterfile(texts.get(IMAGE_CLUSTERFILE) ?? "", imageClusterfile));
   if (registryYml) warnings.push(...checkRegistryYml(texts.get(REGISTRY_YML) ?? "", registryYml, rootfsRegistryConfig));
+  for (const file of registryConfigs) warnings.push(...checkRegistryConfig(texts.get(file.path) ?? "", file, rootfsRegistryConfig));
   const entries = new Map<string, LayerEntry>();
   for (const decision of decisions) {
     if (cri && decision.role.cri && decision.role.cri !== cri && decision.how !== "as-is") {
@@ -123,6 +127,31 @@ function checkRegistryYml(text: string, file: RootfsFileVersion, madeFor: Regist
   return [
     `${formatLocation(yml.locate("password"))}: ${REGISTRY_YML} holds the registry's password in clear text, and whoever has the image can read it: lade run makes the registry's account from it (a bcrypt htpasswd on the nodes); to keep it out of the image, give it at install time instead (the Clusterfile's spec.registry.localRegistry.username/password)${from}`,
   ];
+}
+
+/**
+ * sealer's etc/registry_config.yml is read by the nodes' registry (lade serve registry --config):
+ * a mistake or something lade's registry cannot do fails the build; what does not apply is said.
+ */
+function checkRegistryConfig(text: string, file: RootfsFileVersion, madeFor: RegistryConfig | undefined): string[] {
+  const from = ` (from "${file.createdBy}")`;
+  let config: DistributionConfig;
+  try {
+    config = parseDistributionConfig(text, file.path);
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    throw new UserInputError(error.location, `${error.message.slice(formatLocation(error.location).length + 2)}${from}`);
+  }
+  const warnings: string[] = [];
+  if (config.ignored.length > 0) {
+    warnings.push(`${file.path}: ${config.ignored.map((entry) => entry.key).join(", ")} do not apply to lade's registry (${config.ignored.map((entry) => `${entry.key}: ${entry.why}`).join("; ")})${from}`);
+  }
+  // on the nodes the registry's address, certificate and accounts are lade's own
+  const port = config.addr ? Number(config.addr.slice(config.addr.lastIndexOf(":") + 1)) : undefined;
+  if (port !== undefined && madeFor && port !== madeFor.port) warnings.push(`${file.path}: http.addr's port ${port} does not apply: the nodes' registry listens on the image's registry port ${madeFor.port}${from}`);
+  if (config.tls) warnings.push(`${file.path}: http.tls does not apply on the nodes: the registry's certificate is lade's (etc/registry/tls.crt, or made at install)${from}`);
+  if (config.htpasswd) warnings.push(`${file.path}: auth.htpasswd does not apply on the nodes: the registry's accounts are etc/registry/htpasswd${from}`);
+  return warnings;
 }
 
 function translate(decision: NodeFileDecision, text: string, baseText: string | undefined, registry: string | undefined): TranslatedFile {

@@ -25,14 +25,14 @@ const LADE_ETC_FILES: ReadonlyMap<string, string> = new Map([
   ["etc/registry/tls.crt", "the registry's certificate"],
   ["etc/registry/tls.key", "the registry's key"],
   ["etc/registry.yml", "sealer's registry address and account (lade run)"],
+  ["etc/registry_config.yml", "the registry's docker-distribution config (lade serve registry --config)"],
+  ["etc/registry_config.yaml", "the registry's docker-distribution config (lade serve registry --config)"],
   ...NODE_FILE_ROLES.flatMap((role) => [role.ladePath, ...role.sealerPaths].map((path) => [path, role.title] as const)),
   ...KUBEADM_CONFIG_PATHS.map((path) => [path, "the image's kubeadm config"] as const),
 ]);
 
 /** sealer files lade knows but does not act on (yet): each is a warning saying so, never silence. */
 const NOT_APPLIED: ReadonlyMap<string, string> = new Map([
-  ["etc/registry_config.yml", "docker-distribution's config for sealer's registry container: lade serves the registry itself and does not read it"],
-  ["etc/registry_config.yaml", "docker-distribution's config for sealer's registry container: lade serves the registry itself and does not read it"],
   ...[
     "kubeadm-bootstrap.yaml.tmpl",
     "kubeadm-init.yaml.tmpl",

@@ -216,4 +216,34 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     expect((await send("PUT", `${path}?digest=${sha256(blob)}`)).status).toBe(201);
     expect((await send("HEAD", `/v2/cut/blob/blobs/${sha256(blob)}`)).headers.get("content-length")).toBe(String(blob.length));
   });
+
+  test("--config: a docker-distribution config (sealer's registry_config.yml) gives the folder, headers and accounts; --config-only takes some of it", async () => {
+    const dir = tempDir("lade-config-");
+    const htpasswd = writeHtpasswd(USER, PASSWORD);
+    const config = join(dir, "config.yml");
+    await Bun.write(
+      config,
+      `version: 0.1\nlog:\n  fields:\n    service: registry\nstorage:\n  filesystem:\n    rootdirectory: ${imageDir}\nhttp:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]\nauth:\n  htpasswd:\n    realm: corp\n    path: ${htpasswd}\n`,
+    );
+    const full = await startLadeRegistry(["--config", config]);
+    try {
+      expect(full.stderr()).toContain(`warning: ${config}:1:1: version does not apply`);
+      const anonymous = await fetch(`${full.url}/v2/base/tool/tags/list`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get("www-authenticate")).toBe('Basic realm="corp"');
+      const tags = await fetch(`${full.url}/v2/base/tool/tags/list`, { headers: { Authorization: AUTH } });
+      expect(await tags.json()).toEqual({ name: "base/tool", tags: ["v1"] });
+      expect(tags.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      await full.stop();
+    }
+    const headersOnly = await startLadeRegistry(["--dir", imageDir, "--config", config, "--config-only", "headers"]);
+    try {
+      const open = await fetch(`${headersOnly.url}/v2/base/tool/tags/list`);
+      expect(open.status).toBe(200);
+      expect(open.headers.get("x-content-type-options")).toBe("nosniff");
+    } finally {
+      await headersOnly.stop();
+    }
+  });
 });

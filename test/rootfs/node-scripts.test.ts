@@ -152,10 +152,12 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     cpSync(join(dir, "rootfs"), rootfs, { recursive: true });
     cpSync(join(dir, "amd64"), rootfs, { recursive: true });
     mkdirSync(join(rootfs, "registry/docker/registry/v2"), { recursive: true });
+    // sealer's registry config: the node's registry takes its headers
+    writeFileSync(join(rootfs, "etc/registry_config.yml"), "http:\n  headers:\n    X-Content-Type-Options: [nosniff]\n");
     const init = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_USER: "admin", LADE_REGISTRY_PASSWORD: "s3cret" });
     expect(init.code, init.log).toBe(0);
     // with accounts the registry takes pushes, into a folder of their own
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd --push-dir /var/lib/lade-registry/pushed\n");
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd --push-dir /var/lib/lade-registry/pushed --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers\n");
     expect(existsSync(join(root, "var/lib/lade-registry/pushed"))).toBe(true);
     const hosts = Bun.TOML.parse(readFileSync(join(root, "etc/containerd/certs.d/docker.io/hosts.toml"), "utf8")) as any;
     expect(hosts.header.Authorization).toBe(`Basic ${btoa("admin:s3cret")}`);
@@ -168,7 +170,7 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
 
     const again = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_ANONYMOUS_READ: "1" });
     expect(again.code, again.log).toBe(0);
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read\n");
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers\n");
     writeFileSync(join(root, "var/lib/lade-registry/pushed/pushed-image"), "data");
     const cleaned = runScript(rootfs, root, "clean.sh");
     expect(cleaned.code).toBe(0);

@@ -412,4 +412,25 @@ describe("the image's etc/Clusterfile", () => {
     expect((await other.result).exitCode).toBe(0);
     expect(other.log()[0]).toBe("init.sh user=ci password=other");
   });
+
+  test("sealer's etc/registry_config.yml: what does not apply is one warning naming the keys; what lade's registry cannot do fails the build at its line", async () => {
+    const context = join(work, "registry-config");
+    write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\n");
+    write(join(context, "etc", "lade-rootfs.env"), "LADE_CRI=containerd\nLADE_REGISTRY_DOMAIN=sea.hub\nLADE_REGISTRY_PORT=5000\n");
+    write(
+      join(context, "etc", "registry_config.yml"),
+      "version: 0.1\nstorage:\n  cache:\n    blobdescriptor: inmemory\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]\n",
+    );
+    const built = await runLade(["--root", store, "build", "-q", "-t", "registry-config:1", context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect(built.stderr).toContain("etc/registry_config.yml: version, storage.cache do not apply to lade's registry");
+    expect(built.stderr).not.toContain("does not read it");
+    expect(built.stderr).not.toContain("http.addr");
+
+    write(join(context, "etc", "registry_config.yml"), "version: 0.1\nproxy:\n  remoteurl: https://registry-1.docker.io\n");
+    const refused = await runLade(["--root", store, "build", "-q", "-t", "registry-config:2", context]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain("etc/registry_config.yml:2:1: etc/registry_config.yml: proxy (a pull-through cache of another registry) is not supported by lade's registry yet");
+    expect((await runLade(["--root", store, "images"])).stdout).not.toContain("registry-config:2");
+  });
 });

@@ -8,6 +8,8 @@ import { createPushArea } from "../../registry/serve/push/push-area.ts";
 import { layeredStorage } from "../../registry/serve/push/layered-storage.ts";
 import type { PushOptions } from "../../registry/serve/push/push-routes.ts";
 import { parseByteSize } from "../../util/parse-byte-size.ts";
+import { parseDistributionConfig, type DistributionConfig } from "../../sealer/distribution-config.ts";
+import { formatLocation, UserInputError } from "../../util/source-location.ts";
 import { UsageError } from "../global-options.ts";
 import { openStore } from "../command-context.ts";
 
@@ -21,9 +23,18 @@ const registryCommand = defineCommand({
   },
   args: {
     dir: { type: "string", description: "Folder holding docker/registry/v2 (e.g. the rootfs's registry/)" },
+    config: {
+      type: "string",
+      description:
+        "A docker-distribution config file (sealer's etc/registry_config.yml): its http.addr, http.tls, http.headers, storage.filesystem.rootdirectory and auth.htpasswd apply where no option says otherwise; keys that do not apply are warnings, what lade cannot do is an error",
+    },
     image: { type: "string", description: "Serve the registry folder of this cluster image in the store, without copying it" },
     platform: { type: "string", description: "With --image: which platform's manifest to read (default: this machine's)" },
-    addr: { type: "string", description: "HOST:PORT to listen on (port 0 picks a free one)", required: true },
+    "config-only": {
+      type: "string",
+      description: "Take only these parts of --config (comma-separated: addr, tls, headers, storage, auth), e.g. headers on a node whose address, certificate and accounts are lade's",
+    },
+    addr: { type: "string", description: "HOST:PORT to listen on (port 0 picks a free one; default: the --config's http.addr)" },
     "tls-cert": { type: "string", description: "TLS certificate (PEM)" },
     "tls-key": { type: "string", description: "TLS private key (PEM)" },
     htpasswd: { type: "string", description: "Require basic auth from this htpasswd file (bcrypt hashes, as docker-registry)" },
@@ -37,13 +48,24 @@ const registryCommand = defineCommand({
     quiet: { type: "boolean", alias: "q", description: "No access log" },
   },
   async run({ args }) {
-    if (Boolean(args.dir) === Boolean(args.image)) throw new UsageError("Give exactly one of --dir DIR and --image NAME");
-    if (Boolean(args["tls-cert"]) !== Boolean(args["tls-key"])) throw new UsageError("--tls-cert and --tls-key go together");
-    const address = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(args.addr);
-    if (!address) throw new UsageError(`--addr needs HOST:PORT: got "${args.addr}"`);
+    const parts = args["config-only"] === undefined ? CONFIG_PARTS : args["config-only"].split(",").map((part) => part.trim());
+    const unknownPart = parts.find((part) => !(CONFIG_PARTS as readonly string[]).includes(part));
+    if (unknownPart !== undefined) throw new UsageError(`--config-only takes ${CONFIG_PARTS.join(", ")}, not "${unknownPart}"`);
+    if (args["config-only"] !== undefined && !args.config) throw new UsageError("--config-only goes with --config");
+    const config = args.config ? onlyParts(readDistributionConfig(args.config, await readText(args.config, "config")), parts) : undefined;
+    const dirArg = args.dir ?? (args.image ? undefined : config?.rootDirectory);
+    if (Boolean(dirArg) === Boolean(args.image)) throw new UsageError("Give exactly one of --dir DIR and --image NAME (or a --config with storage.filesystem.rootdirectory)");
+    const tlsCert = args["tls-cert"] ?? config?.tls?.certificate;
+    const tlsKey = args["tls-key"] ?? config?.tls?.key;
+    if (Boolean(tlsCert) !== Boolean(tlsKey)) throw new UsageError("--tls-cert and --tls-key go together");
+    const addr = args.addr ?? config?.addr;
+    if (!addr) throw new UsageError("--addr HOST:PORT is needed (or a --config with http.addr)");
+    const address = /^(\[[^\]]+\]|[^:]*):(\d+)$/.exec(addr);
+    if (!address) throw new UsageError(`--addr needs HOST:PORT: got "${addr}"`);
+    const htpasswdFile = args.htpasswd ?? config?.htpasswd?.path;
     let storage: RegistryStorage;
-    if (args.dir) {
-      const dir = resolve(args.dir);
+    if (dirArg) {
+      const dir = resolve(dirArg);
       if (!(await isDirectory(`${dir}/docker/registry/v2`))) {
         throw new UsageError(`"${dir}" holds no docker/registry/v2 folder`);
       }
@@ -52,7 +74,7 @@ const registryCommand = defineCommand({
       const { imageStorage } = await import("../../registry/serve/image-storage.ts");
       storage = await imageStorage(await openStore(), args.image!, args.platform);
     }
-    const authorize = args.htpasswd ? createHtpasswdCheck(await readText(args.htpasswd, "htpasswd")) : undefined;
+    const authorize = htpasswdFile ? createHtpasswdCheck(await readText(htpasswdFile, "htpasswd")) : undefined;
     if (args["anonymous-read"] && !authorize) throw new UsageError("--anonymous-read goes with --htpasswd: without it every request is anonymous");
     let push: PushOptions | undefined;
     if (args["push-dir"]) {
@@ -65,17 +87,19 @@ const registryCommand = defineCommand({
     } else if (args["max-blob-size"] !== undefined) {
       throw new UsageError("--max-blob-size goes with --push-dir");
     }
-    const tls = args["tls-cert"] ? { cert: await readText(args["tls-cert"], "certificate"), key: await readText(args["tls-key"]!, "key") } : undefined;
+    const tls = tlsCert ? { cert: await readText(tlsCert, "certificate"), key: await readText(tlsKey!, "key") } : undefined;
     const server = serveRegistry(storage, {
       hostname: address[1]!.replace(/^\[|\]$/g, "") || "0.0.0.0",
       port: Number(address[2]),
       tls,
       authorize,
       ...(args["anonymous-read"] ? { anonymousRead: true } : {}),
+      ...(config?.htpasswd?.realm && !args.htpasswd ? { realm: config.htpasswd.realm } : {}),
+      ...(config ? { headers: config.headers } : {}),
       ...(push ? { push } : {}),
       onRequest: args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} info ${line}\n`),
     });
-    process.stderr.write(`Serving ${args.dir ?? args.image}${push ? ` and pushes into ${resolve(args["push-dir"]!)}` : ""} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
+    process.stderr.write(`Serving ${dirArg ?? args.image}${push ? ` and pushes into ${resolve(args["push-dir"]!)}` : ""} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
     await new Promise<void>((done) => {
       const stop = () => {
         process.stderr.write("Stopping: waiting for requests in flight\n");
@@ -86,6 +110,32 @@ const registryCommand = defineCommand({
     });
   },
 });
+
+const CONFIG_PARTS = ["addr", "tls", "headers", "storage", "auth"] as const;
+
+/** The parts of a distribution config that were asked for. */
+function onlyParts(config: DistributionConfig, parts: readonly string[]): DistributionConfig {
+  return {
+    ...(parts.includes("addr") && config.addr ? { addr: config.addr } : {}),
+    ...(parts.includes("tls") && config.tls ? { tls: config.tls } : {}),
+    headers: parts.includes("headers") ? config.headers : {},
+    ...(parts.includes("storage") && config.rootDirectory ? { rootDirectory: config.rootDirectory } : {}),
+    ...(parts.includes("auth") && config.htpasswd ? { htpasswd: config.htpasswd } : {}),
+    ignored: config.ignored,
+  };
+}
+
+/** The config file, its keys that do not apply said on stderr; a mistake in it is a usage error at its line. */
+function readDistributionConfig(file: string, text: string): DistributionConfig {
+  try {
+    const config = parseDistributionConfig(text, file);
+    for (const entry of config.ignored) process.stderr.write(`warning: ${formatLocation(entry.location)}: ${entry.key} does not apply: ${entry.why}\n`);
+    return config;
+  } catch (error) {
+    if (error instanceof UserInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 async function isDirectory(path: string): Promise<boolean> {
   const { stat } = await import("node:fs/promises");

@@ -7,6 +7,8 @@ export interface ServeRegistryOptions extends RegistryHandlerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
   /** One line per request, e.g. for the access log. */
   readonly onRequest?: (line: string) => void;
+  /** Added to every response (a distribution config's http.headers). */
+  readonly headers?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Start the read-only registry; `stop()` lets requests in flight finish. */
@@ -25,6 +27,7 @@ export function serveRegistry(storage: RegistryStorage, options: ServeRegistryOp
       } catch (error) {
         response = Response.json({ errors: [{ code: "UNKNOWN", message: (error as Error).message }] }, { status: 500 });
       }
+      for (const [name, values] of Object.entries(options.headers ?? {})) for (const value of values) response.headers.append(name, value);
       if (options.onRequest) {
         const address = server.requestIP(request)?.address ?? "-";
         const { pathname } = new URL(request.url);

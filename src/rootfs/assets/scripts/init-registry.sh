@@ -51,6 +51,14 @@ install_registry() {
   elif [[ "${LADE_REGISTRY_ANONYMOUS_READ:-0}" == 1 ]]; then
     warn "LADE_REGISTRY_ANONYMOUS_READ=1, but the image's registry has no accounts (etc/registry/htpasswd): every pull is anonymous anyway"
   fi
+  local config
+  for config in etc/registry_config.yml etc/registry_config.yaml; do
+    if [[ -f "$ROOTFS/$config" ]]; then
+      # sealer's docker-distribution config: its headers apply, lade's own address, TLS and accounts win
+      args="${args:+$args }--config $(rootfs_path)/$config --config-only headers"
+      break
+    fi
+  done
   step "registry: $UNIT serving $(rootfs_path)/registry on ${LADE_REGISTRY_LISTEN:-0.0.0.0:$LADE_REGISTRY_PORT}"
   install_text "$COMPONENT" "$ENV_FILE" 0644 "# Written by the rootfs's scripts/init-registry.sh for $UNIT.
 LADE_REGISTRY_DIR=$(rootfs_path)/registry
