@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { hasHtpasswd, startLadeRegistry, writeHtpasswd, type LadeRegistry } from "../support/lade-registry.ts";
 import { deterministicBytes, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { snapshotFiles } from "../support/file-snapshot.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /**
@@ -22,19 +23,6 @@ function sha256(bytes: Uint8Array): string {
   return `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
 }
 
-/** Every file below DIR with its sha256: what "unchanged" means. */
-function snapshot(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.push(`${relative(dir, path)} ${sha256(readFileSync(path))}`);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 function errorCode(text: string): string | undefined {
   return (JSON.parse(text) as { errors?: { code: string }[] }).errors?.[0]?.code;
@@ -58,7 +46,7 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     // the image's registry: base/tool only, as a real docker-registry wrote it
     cpSync(origin.storage, imageDir, { recursive: true });
     Bun.spawnSync(["rm", "-rf", join(imageDir, "docker/registry/v2/repositories/apps")]);
-    before = snapshot(imageDir);
+    before = snapshotFiles(imageDir);
     pushDir = join(tempDir("lade-push-area-"), "pushed");
     served = await startLadeRegistry(["--dir", imageDir, "--push-dir", pushDir, "--anonymous-read", "--max-blob-size", String(MAX_BLOB)], {
       htpasswd: writeHtpasswd(USER, PASSWORD),
@@ -88,7 +76,7 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     expect(push.headers.get("www-authenticate")).toBe('Basic realm="lade"');
     const tags = await (await fetch(url("/v2/apps/web/tags/list"))).json();
     expect(tags).toEqual({ name: "apps/web", tags: ["v1"] });
-    expect(snapshot(imageDir)).toEqual(before);
+    expect(snapshotFiles(imageDir)).toEqual(before);
     expect(existsSync(join(pushDir, "docker/registry/v2/repositories/apps/web/_manifests/tags/v1/current/link"))).toBe(true);
   }, 60_000);
 
@@ -156,7 +144,7 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
 
     const deleted = await send("DELETE", "/v2/bad/one/manifests/v1");
     expect(deleted.status).toBe(405);
-    expect(snapshot(imageDir)).toEqual(before);
+    expect(snapshotFiles(imageDir)).toEqual(before);
   });
 
   test("a name with .. is refused; a cross-repository mount of a blob the image has links it without a copy; two pushes of one blob at once both succeed", async () => {
@@ -186,7 +174,7 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     const data = join(pushDir, "docker/registry/v2/blobs/sha256", twiceHex.slice(0, 2), twiceHex, "data");
     expect(statSync(data).size).toBe(400_000);
     expect(readdirSync(join(pushDir, "docker/registry/v2/repositories/twice/blob/_uploads"))).toEqual([]);
-    expect(snapshot(imageDir)).toEqual(before);
+    expect(snapshotFiles(imageDir)).toEqual(before);
   });
 
   test("an upload cut off half-way leaves nothing visible, and can be resumed from what arrived", async () => {

@@ -8,6 +8,9 @@ import { createPushArea } from "../../registry/serve/push/push-area.ts";
 import { layeredStorage } from "../../registry/serve/push/layered-storage.ts";
 import type { PushOptions } from "../../registry/serve/push/push-routes.ts";
 import { parseByteSize } from "../../util/parse-byte-size.ts";
+import { createPullThrough, type PullThrough } from "../../registry/serve/proxy/pull-through.ts";
+import { createRegistryClients } from "../../registry/registry-clients.ts";
+import { repeatedOption } from "../repeated-option.ts";
 import { parseDistributionConfig, type DistributionConfig } from "../../sealer/distribution-config.ts";
 import { formatLocation, UserInputError } from "../../util/source-location.ts";
 import { UsageError } from "../global-options.ts";
@@ -44,10 +47,19 @@ const registryCommand = defineCommand({
       description:
         "Take pushes (login required: needs --htpasswd) into this folder, in distribution's layout, served over what --dir/--image hold, which a push never changes; deletes stay off",
     },
+    proxy: {
+      type: "string",
+      description:
+        "A pull-through cache: URL is the upstream for any repository not found here, DOMAIN=URL the upstream for the repositories of DOMAIN (containerd's ?ns=DOMAIN, or a leading DOMAIN/ in the name); repeatable; needs --cache-dir",
+    },
+    "proxy-authfile": { type: "string", description: "docker config.json with the upstreams' credentials" },
+    "proxy-ca-file": { type: "string", description: "CA certificates (PEM) the upstreams' certificates are checked against, besides the system's" },
+    "cache-dir": { type: "string", description: "With --proxy: where what the upstreams gave is kept (distribution's layout)" },
+    "cache-max-size": { type: "string", description: "With --proxy: the most the cache's blobs may take (e.g. 20G); the least recently used go first, the image's content never" },
     "max-blob-size": { type: "string", description: "With --push-dir: the largest blob a push may upload (e.g. 5G); larger ones are refused before anything is stored" },
     quiet: { type: "boolean", alias: "q", description: "No access log" },
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const parts = args["config-only"] === undefined ? CONFIG_PARTS : args["config-only"].split(",").map((part) => part.trim());
     const unknownPart = parts.find((part) => !(CONFIG_PARTS as readonly string[]).includes(part));
     if (unknownPart !== undefined) throw new UsageError(`--config-only takes ${CONFIG_PARTS.join(", ")}, not "${unknownPart}"`);
@@ -88,6 +100,12 @@ const registryCommand = defineCommand({
       throw new UsageError("--max-blob-size goes with --push-dir");
     }
     const tls = tlsCert ? { cert: await readText(tlsCert, "certificate"), key: await readText(tlsKey!, "key") } : undefined;
+    if (args["push-dir"] && args["cache-dir"] && resolve(args["push-dir"]) === resolve(String(args["cache-dir"]))) {
+      throw new UsageError("--push-dir and --cache-dir must be two folders: the cache evicts what it holds, pushed images must stay");
+    }
+    const proxy = await pullThroughOf(args, rawArgs);
+    if (proxy) storage = layeredStorage([storage, proxy.storage]);
+    if (push) push = { ...push, storage };
     const server = serveRegistry(storage, {
       hostname: address[1]!.replace(/^\[|\]$/g, "") || "0.0.0.0",
       port: Number(address[2]),
@@ -97,6 +115,7 @@ const registryCommand = defineCommand({
       ...(config?.htpasswd?.realm && !args.htpasswd ? { realm: config.htpasswd.realm } : {}),
       ...(config ? { headers: config.headers } : {}),
       ...(push ? { push } : {}),
+      ...(proxy ? { proxy } : {}),
       onRequest: args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} info ${line}\n`),
     });
     process.stderr.write(`Serving ${dirArg ?? args.image}${push ? ` and pushes into ${resolve(args["push-dir"]!)}` : ""} on ${tls ? "https" : "http"}://${server.hostname}:${server.port}\n`);
@@ -110,6 +129,43 @@ const registryCommand = defineCommand({
     });
   },
 });
+
+/** The pull-through cache the --proxy options ask for, or undefined without them. */
+async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly string[]): Promise<PullThrough | undefined> {
+  const proxies = repeatedOption(rawArgs, "proxy");
+  const cacheOptions = ["proxy-authfile", "proxy-ca-file", "cache-dir", "cache-max-size"].filter((name) => args[name] !== undefined);
+  if (proxies.length === 0) {
+    if (cacheOptions.length > 0) throw new UsageError(`--${cacheOptions[0]} goes with --proxy`);
+    return undefined;
+  }
+  if (!args["cache-dir"]) throw new UsageError("--proxy needs --cache-dir DIR: where what the upstreams give is kept");
+  const upstreams = new Map<string, string>();
+  const insecure: string[] = [];
+  for (const value of proxies) {
+    const equals = value.indexOf("=");
+    const [domain, target] = equals > 0 && !value.slice(0, equals).includes("/") ? [value.slice(0, equals), value.slice(equals + 1)] : ["", value];
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new UsageError(`--proxy needs URL or DOMAIN=URL (https://…), not "${value}"`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--proxy ${value}: the upstream is an http(s) URL`);
+    if (upstreams.has(domain)) throw new UsageError(`--proxy ${domain ? `${domain}=` : ""}… is given twice`);
+    // Docker Hub's API host stands for docker.io, whose credentials are saved under that name
+    const registry = url.host === "registry-1.docker.io" ? "docker.io" : url.host;
+    if (url.protocol === "http:") insecure.push(registry);
+    upstreams.set(domain, registry);
+  }
+  const maxSize = args["cache-max-size"] === undefined ? undefined : parseByteSize(String(args["cache-max-size"]));
+  if (args["cache-max-size"] !== undefined && maxSize === undefined) throw new UsageError(`--cache-max-size needs a size such as 20G, not "${args["cache-max-size"]}"`);
+  const clients = createRegistryClients({
+    ...(args["proxy-authfile"] ? { authFile: resolve(String(args["proxy-authfile"])) } : {}),
+    ...(args["proxy-ca-file"] ? { caFile: resolve(String(args["proxy-ca-file"])) } : {}),
+    insecureRegistries: insecure,
+  });
+  return createPullThrough({ cacheDir: resolve(String(args["cache-dir"])), upstreams, clients, ...(maxSize !== undefined ? { maxSize } : {}) });
+}
 
 const CONFIG_PARTS = ["addr", "tls", "headers", "storage", "auth"] as const;
 

@@ -4,6 +4,9 @@ import { explainLeftOutManifest } from "./left-out-manifest.ts";
 import type { RegistryStorage } from "./registry-storage.ts";
 import { handlePush, type PushOptions } from "./push/push-routes.ts";
 import { NAME } from "./repository-name.ts";
+import type { PullThrough } from "./proxy/pull-through.ts";
+import { RegistryError } from "../registry-error.ts";
+import type { Digest } from "../../oci/digest.ts";
 
 export interface RegistryHandlerOptions {
   /** Checks the Authorization header; absent means no auth. */
@@ -13,6 +16,8 @@ export interface RegistryHandlerOptions {
   readonly realm?: string;
   /** Take pushes (into their own area); without it the registry is read-only. */
   readonly push?: PushOptions;
+  /** Fetch what is not here from upstream registries (a pull-through cache). */
+  readonly proxy?: PullThrough;
 }
 
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -56,16 +61,41 @@ export function createRegistryHandler(storage: RegistryStorage, options: Registr
     if (!route) return errorResponse(404, "NOT_FOUND", "unknown path");
     const name = decodePathPart(route[1]!);
     if (name === undefined || !NAME.test(name) || name.length > 255) return errorResponse(400, "NAME_INVALID", "invalid repository name");
-    const entries = await storage.list(`repositories/${name}`);
-    if (!entries?.includes("_manifests") && !entries?.includes("_layers")) {
-      return errorResponse(404, "NAME_UNKNOWN", "repository name not known to registry", {}, { name });
+    const kind = route[2]!;
+    const reference = kind === "tags" ? "" : decodePathPart(route[3]!);
+    const answer = async (): Promise<Response> => {
+      const entries = await storage.list(`repositories/${name}`);
+      if (!entries?.includes("_manifests") && !entries?.includes("_layers")) {
+        return errorResponse(404, "NAME_UNKNOWN", "repository name not known to registry", {}, { name });
+      }
+      if (kind === "tags") return tagList(storage, name, url, request);
+      if (reference === undefined) {
+        return kind === "manifests" ? errorResponse(400, "TAG_INVALID", "invalid tag") : errorResponse(400, "DIGEST_INVALID", "invalid digest");
+      }
+      return kind === "manifests" ? manifest(storage, name, reference, request) : blob(storage, name, reference, request);
+    };
+    const response = await answer();
+    const proxy = options.proxy;
+    if (!proxy || kind === "tags" || reference === undefined) return response;
+    if (response.ok) {
+      if (kind === "blobs") proxy.touch(reference);
+      return response;
     }
-    if (route[2] === "tags") return tagList(storage, name, url, request);
-    const reference = decodePathPart(route[3]!);
-    if (reference === undefined) {
-      return route[2] === "manifests" ? errorResponse(400, "TAG_INVALID", "invalid tag") : errorResponse(400, "DIGEST_INVALID", "invalid digest");
+    if (response.status !== 404) return response;
+    // neither in the image nor pushed: from the upstream for its domain, into the cache
+    const upstream = proxy.upstreamFor(name, url.searchParams.get("ns"));
+    if (!upstream) return response;
+    try {
+      if (kind === "manifests") await proxy.fetchManifest(name, reference, upstream);
+      else await proxy.fetchBlob(name, reference as Digest, upstream);
+    } catch (error) {
+      const status = error instanceof RegistryError && error.status === 404 ? 404 : 502;
+      const code = status === 404 ? (kind === "manifests" ? "MANIFEST_UNKNOWN" : "BLOB_UNKNOWN") : "UNKNOWN";
+      const failed = errorResponse(status, code, `not here, and ${upstream.registry}/${upstream.repository}: ${(error as Error).message}`, {}, { name, reference });
+      responseNotes.set(failed, `upstream ${upstream.registry}: ${(error as Error).message}`);
+      return failed;
     }
-    return route[2] === "manifests" ? manifest(storage, name, reference, request) : blob(storage, name, reference, request);
+    return answer();
   };
 }
 
