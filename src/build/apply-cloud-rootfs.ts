@@ -4,6 +4,10 @@ import { ROOTFS_ENV_FILE, rootfsEnvValue, rootfsRegistry } from "../kubeadm/root
 import type { RegistryConfig } from "../kubeadm/cluster.ts";
 import { parseRegistryYml, REGISTRY_YML, registryYmlMismatch } from "../sealer/registry-yml.ts";
 import { parseDistributionConfig, REGISTRY_CONFIG_FILES, type DistributionConfig } from "../sealer/distribution-config.ts";
+import { renderAsset } from "../rootfs/render-asset.ts";
+
+/** containerd's hosts.toml for every registry that has none of its own. */
+const DEFAULT_HOSTS_TOML = "etc/containerd/certs.d/_default/hosts.toml";
 import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import { readLayerPaths } from "../store/build-cache.ts";
 import { formatLocation, UserInputError } from "../util/source-location.ts";
@@ -61,8 +65,20 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
   const warnings: string[] = [];
   if (imageClusterfile) warnings.push(...checkImageClusterfile(texts.get(IMAGE_CLUSTERFILE) ?? "", imageClusterfile));
   if (registryYml) warnings.push(...checkRegistryYml(texts.get(REGISTRY_YML) ?? "", registryYml, rootfsRegistryConfig));
-  for (const file of registryConfigs) warnings.push(...checkRegistryConfig(texts.get(file.path) ?? "", file, rootfsRegistryConfig));
   const entries = new Map<string, LayerEntry>();
+  for (const file of registryConfigs) {
+    const checked = checkRegistryConfig(texts.get(file.path) ?? "", file, rootfsRegistryConfig);
+    warnings.push(...checked.warnings);
+    if (!checked.proxy || !registry) continue;
+    if (cri === "docker") {
+      warnings.push(`${file.path}: proxy: docker sends only Docker Hub's pulls to its registry-mirrors, so images of other registries are not pulled through the cluster registry's cache on docker nodes (containerd's are)`);
+    } else if (!state.rootfs.get(DEFAULT_HOSTS_TOML)) {
+      // every registry without hosts.toml of its own goes through the cluster's registry, which fetches what it lacks
+      const content = new TextEncoder().encode(renderAsset("containerd/hosts.toml", { UPSTREAM: "any registry without its own folder here", REGISTRY: registry }));
+      entries.set(DEFAULT_HOSTS_TOML, { path: DEFAULT_HOSTS_TOML, type: "file", mode: 0o644, size: content.length, content });
+      context.reporter.log(`[node files] ${DEFAULT_HOSTS_TOML}: pulls from every other registry go through ${registry}, whose proxy fetches what it lacks`);
+    }
+  }
   for (const decision of decisions) {
     if (cri && decision.role.cri && decision.role.cri !== cri && decision.how !== "as-is") {
       warnings.push(`${decision.source.path}: this image's container runtime is ${cri}: ${decision.role.title} has no effect on its nodes`);
@@ -86,7 +102,8 @@ export async function applyCloudRootfs(state: PlatformBuildState, context: Layer
     });
     const layerEntries = [...entries.values()];
     const record = await produceLayer(context, chainKey(state.chainKey, "lade-cloud-rootfs-v1", await hashEntries(layerEntries)), async () => layerEntries);
-    appendLayer(state, record, `lade: sealer CloudRootfs files (${changed.map((decision) => `${decision.source.path} → ${decision.role.ladePath}`).join(", ")})`);
+    const made = [...changed.map((decision) => `${decision.source.path} → ${decision.role.ladePath}`), ...(entries.has(DEFAULT_HOSTS_TOML) ? [DEFAULT_HOSTS_TOML] : [])];
+    appendLayer(state, record, `lade: sealer CloudRootfs files (${made.join(", ")})`);
   }
   state.nodeFiles = nodeFileRecords(decisions, kubeadm);
   state.shadowedTemplates = shadowedTemplates(state);
@@ -133,7 +150,7 @@ function checkRegistryYml(text: string, file: RootfsFileVersion, madeFor: Regist
  * sealer's etc/registry_config.yml is read by the nodes' registry (lade serve registry --config):
  * a mistake or something lade's registry cannot do fails the build; what does not apply is said.
  */
-function checkRegistryConfig(text: string, file: RootfsFileVersion, madeFor: RegistryConfig | undefined): string[] {
+function checkRegistryConfig(text: string, file: RootfsFileVersion, madeFor: RegistryConfig | undefined): { warnings: string[]; proxy: boolean } {
   const from = ` (from "${file.createdBy}")`;
   let config: DistributionConfig;
   try {
@@ -151,7 +168,7 @@ function checkRegistryConfig(text: string, file: RootfsFileVersion, madeFor: Reg
   if (port !== undefined && madeFor && port !== madeFor.port) warnings.push(`${file.path}: http.addr's port ${port} does not apply: the nodes' registry listens on the image's registry port ${madeFor.port}${from}`);
   if (config.tls) warnings.push(`${file.path}: http.tls does not apply on the nodes: the registry's certificate is lade's (etc/registry/tls.crt, or made at install)${from}`);
   if (config.htpasswd) warnings.push(`${file.path}: auth.htpasswd does not apply on the nodes: the registry's accounts are etc/registry/htpasswd${from}`);
-  return warnings;
+  return { warnings, proxy: config.proxy !== undefined };
 }
 
 function translate(decision: NodeFileDecision, text: string, baseText: string | undefined, registry: string | undefined): TranslatedFile {

@@ -1,11 +1,13 @@
 import { loadCredential } from "./auth-file.ts";
-import { RegistryClient, type RegistryClientOptions } from "./registry-client.ts";
+import { RegistryClient, type Credential, type RegistryClientOptions } from "./registry-client.ts";
 import { resolveEndpoint, type EndpointOptions } from "./registry-endpoint.ts";
 
 /** How lade reaches registries: credentials file, extra CAs, plain-HTTP registries. */
 export interface RegistryAccessOptions extends EndpointOptions {
   /** --authfile; default REGISTRY_AUTH_FILE, then ~/.docker/config.json. */
   readonly authFile?: string;
+  /** Credentials by registry name that go before the auth file's (a config file's proxy account). */
+  readonly credentials?: ReadonlyMap<string, Credential>;
   readonly client?: Omit<RegistryClientOptions, "credentials">;
 }
 
@@ -19,7 +21,7 @@ export function createRegistryClients(options: RegistryAccessOptions = {}): (reg
         (endpoint) =>
           new RegistryClient(endpoint, {
             ...options.client,
-            credentials: (name) => loadCredential(name, { authFile: options.authFile }),
+            credentials: async (name) => options.credentials?.get(name) ?? loadCredential(name, { authFile: options.authFile }),
           }),
       );
       clients.set(registry, client);

@@ -15,6 +15,8 @@ export interface DistributionConfig {
   /** storage.filesystem.rootdirectory. */
   readonly rootDirectory?: string;
   readonly htpasswd?: { readonly path: string; readonly realm?: string };
+  /** proxy: the upstream of a pull-through cache, with its account. */
+  readonly proxy?: { readonly remoteUrl: string; readonly username?: string; readonly password?: string };
   /** Keys that do not apply to lade's registry, each with why (warnings). */
   readonly ignored: readonly { readonly key: string; readonly why: string; readonly location: SourceLocation }[];
 }
@@ -36,6 +38,7 @@ const IGNORED: Readonly<Record<string, string>> = {
   "http.prefix": "lade serves /v2/ at the root",
   "http.http2": "Bun decides",
   "http.draintimeout": "lade lets requests in flight finish on SIGTERM",
+  "proxy.ttl": "a cached tag is kept until it is removed from the cache (an air gap has no upstream to ask)",
   health: "lade's registry has no storage driver to check: systemd restarts it",
   notifications: "lade sends no webhooks",
   redis: "lade uses no cache",
@@ -47,9 +50,9 @@ const IGNORED: Readonly<Record<string, string>> = {
 
 /**
  * Read a distribution config (docker-distribution's config.yml) for what `lade serve registry`
- * does with it: listen address, TLS, response headers, the filesystem root, htpasswd auth. A
+ * does with it: listen address, TLS, response headers, the filesystem root, htpasswd auth, a proxy. A
  * key lade leaves aside is listed with why; what lade cannot do as asked (another storage driver,
- * token auth, a pull-through proxy) and wrong types are errors at their line.
+ * token auth) and wrong types are errors at their line. A `proxy` is a pull-through cache.
  *
  * @throws {UserInputError}
  */
@@ -119,8 +122,15 @@ export function parseDistributionConfig(text: string, file: string): Distributio
   const realm = text_(["auth", "htpasswd", "realm"]);
   if (auth?.htpasswd !== undefined && htpasswdPath === undefined) throw new UserInputError(at(["auth", "htpasswd"]), `${file}: auth.htpasswd needs a path`);
 
+  let proxy: DistributionConfig["proxy"];
   if (section(["proxy"]) !== undefined) {
-    throw new UserInputError(atKey(["proxy"]), `${file}: proxy (a pull-through cache of another registry) is not supported by lade's registry yet: leave it out`);
+    sort(["proxy"], ["remoteurl", "username", "password"]);
+    const remoteUrl = text_(["proxy", "remoteurl"]);
+    if (!remoteUrl || !/^https?:\/\/[^/]+/.test(remoteUrl)) throw new UserInputError(at(["proxy", "remoteurl"]), `${file}: proxy.remoteurl is the upstream's http(s) URL`);
+    const username = text_(["proxy", "username"]);
+    const password = text_(["proxy", "password"]);
+    if ((username === undefined) !== (password === undefined)) throw new UserInputError(at(["proxy"]), `${file}: proxy.username and proxy.password go together`);
+    proxy = { remoteUrl, ...(username ? { username } : {}), ...(password ? { password } : {}) };
   }
   return {
     ...(addr ? { addr } : {}),
@@ -128,6 +138,7 @@ export function parseDistributionConfig(text: string, file: string): Distributio
     headers,
     ...(rootDirectory ? { rootDirectory } : {}),
     ...(htpasswdPath ? { htpasswd: { path: htpasswdPath, ...(realm ? { realm } : {}) } } : {}),
+    ...(proxy ? { proxy } : {}),
     ignored,
   };
 }

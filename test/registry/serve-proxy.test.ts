@@ -83,6 +83,15 @@ describe.skipIf(!available)("lade serve registry --proxy (a pull-through cache)"
     expect((await get("/v2/team/big/manifests/v1?ns=elsewhere.corp")).status).toBe(404);
   });
 
+  test("a distribution config's proxy section (sealer's registry_config.yml) is the upstream, with its account", async () => {
+    const config = join(tempDir("lade-proxy-config-"), "config.yml");
+    writeFileSync(config, `version: 0.1\nproxy:\n  remoteurl: ${upstream.url}\n  username: ${UPSTREAM_USER}\n  password: ${UPSTREAM_PASSWORD}\n`);
+    const lade = await serve(["--dir", emptyImageRegistry(), "--config", config, "--config-only", "headers,proxy", "--cache-dir", join(tempDir(), "cache")]);
+    const answer = await fetch(`${lade.url}/v2/team/other/manifests/v1`, { headers: { Accept: ACCEPT } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("docker-content-digest")).toStartWith("sha256:");
+  });
+
   test("wrong upstream credentials: a 502 naming the upstream's answer, nothing cached", async () => {
     const cacheDir = join(tempDir(), "cache");
     const lade = await serve(["--dir", emptyImageRegistry(), "--proxy", upstream.url, "--proxy-authfile", authFile(upstream, "wrong"), "--cache-dir", cacheDir]);

@@ -157,8 +157,10 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     const init = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_USER: "admin", LADE_REGISTRY_PASSWORD: "s3cret" });
     expect(init.code, init.log).toBe(0);
     // with accounts the registry takes pushes, into a folder of their own
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd --push-dir /var/lib/lade-registry/pushed --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers\n");
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("LADE_REGISTRY_ARGS=--htpasswd /etc/lade/registry/htpasswd --push-dir /var/lib/lade-registry/pushed --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers,proxy --cache-dir /var/lib/lade-registry/cache\n");
     expect(existsSync(join(root, "var/lib/lade-registry/pushed"))).toBe(true);
+    expect(existsSync(join(root, "var/lib/lade-registry/cache"))).toBe(true);
+    writeFileSync(join(root, "var/lib/lade-registry/cache/fetched-blob"), "cached");
     const hosts = Bun.TOML.parse(readFileSync(join(root, "etc/containerd/certs.d/docker.io/hosts.toml"), "utf8")) as any;
     expect(hosts.header.Authorization).toBe(`Basic ${btoa("admin:s3cret")}`);
     expect(hosts.host["https://sea.hub:5000"].header.Authorization).toBe(`Basic ${btoa("admin:s3cret")}`);
@@ -170,7 +172,7 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
 
     const again = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_ANONYMOUS_READ: "1" });
     expect(again.code, again.log).toBe(0);
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers\n");
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers,proxy --cache-dir /var/lib/lade-registry/cache\n");
     writeFileSync(join(root, "var/lib/lade-registry/pushed/pushed-image"), "data");
     const cleaned = runScript(rootfs, root, "clean.sh");
     expect(cleaned.code).toBe(0);

@@ -413,24 +413,31 @@ describe("the image's etc/Clusterfile", () => {
     expect(other.log()[0]).toBe("init.sh user=ci password=other");
   });
 
-  test("sealer's etc/registry_config.yml: what does not apply is one warning naming the keys; what lade's registry cannot do fails the build at its line", async () => {
+  test("sealer's etc/registry_config.yml: what does not apply is one warning naming the keys; a proxy routes every other registry through the node registry; what lade's registry cannot do fails the build at its line", async () => {
     const context = join(work, "registry-config");
-    write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\n");
+    write(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\nCOPY scripts scripts\n");
     write(join(context, "etc", "lade-rootfs.env"), "LADE_CRI=containerd\nLADE_REGISTRY_DOMAIN=sea.hub\nLADE_REGISTRY_PORT=5000\n");
+    write(join(context, "etc", "kubeadm.yml"), "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.27.3\n");
+    write(join(context, "scripts", "init.sh"), "true\n", 0o755);
+    write(join(context, "scripts", "clean.sh"), "true\n", 0o755);
     write(
       join(context, "etc", "registry_config.yml"),
-      "version: 0.1\nstorage:\n  cache:\n    blobdescriptor: inmemory\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]\n",
+      "version: 0.1\nstorage:\n  cache:\n    blobdescriptor: inmemory\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n  headers:\n    X-Content-Type-Options: [nosniff]\nproxy:\n  remoteurl: https://harbor.corp\n",
     );
-    const built = await runLade(["--root", store, "build", "-q", "-t", "registry-config:1", context]);
+    const built = await runLade(["--root", store, "build", "-t", "registry-config:1", context]);
     expect(built.exitCode, built.stderr).toBe(0);
     expect(built.stderr).toContain("etc/registry_config.yml: version, storage.cache do not apply to lade's registry");
     expect(built.stderr).not.toContain("does not read it");
     expect(built.stderr).not.toContain("http.addr");
+    const { result, dataDir } = run("registry-config:1");
+    expect((await result).exitCode).toBe(0);
+    const defaultHosts = readFileSync(join(dataDir, "rootfs", "etc", "containerd", "certs.d", "_default", "hosts.toml"), "utf8");
+    expect(Bun.TOML.parse(defaultHosts)).toMatchObject({ server: "https://sea.hub:5000", host: { "https://sea.hub:5000": { capabilities: ["pull", "resolve"] } } });
 
-    write(join(context, "etc", "registry_config.yml"), "version: 0.1\nproxy:\n  remoteurl: https://registry-1.docker.io\n");
+    write(join(context, "etc", "registry_config.yml"), "version: 0.1\nstorage:\n  s3:\n    bucket: images\n");
     const refused = await runLade(["--root", store, "build", "-q", "-t", "registry-config:2", context]);
     expect(refused.exitCode).not.toBe(0);
-    expect(refused.stderr).toContain("etc/registry_config.yml:2:1: etc/registry_config.yml: proxy (a pull-through cache of another registry) is not supported by lade's registry yet");
+    expect(refused.stderr).toContain("etc/registry_config.yml:3:3: etc/registry_config.yml: storage.s3 is a storage driver lade does not have");
     expect((await runLade(["--root", store, "images"])).stdout).not.toContain("registry-config:2");
   });
 });

@@ -34,6 +34,12 @@ describe("docker-distribution's config (sealer's etc/registry_config.yml)", () =
     ]);
   });
 
+  test("a proxy section is a pull-through cache of its remoteurl, with its account", () => {
+    const config = parseDistributionConfig("proxy:\n  remoteurl: https://harbor.corp\n  username: robot\n  password: s3cret\n  ttl: 168h\n", "etc/registry_config.yml");
+    expect(config.proxy).toEqual({ remoteUrl: "https://harbor.corp", username: "robot", password: "s3cret" });
+    expect(config.ignored.map((entry) => entry.key)).toEqual(["proxy.ttl"]);
+  });
+
   test("TLS and htpasswd auth apply; a header that is one string is a list of one", () => {
     const config = parseDistributionConfig(
       "http:\n  addr: 127.0.0.1:5443\n  tls:\n    certificate: /certs/r.crt\n    key: /certs/r.key\n  headers:\n    X-Frame-Options: DENY\nauth:\n  htpasswd:\n    realm: corp\n    path: /auth/htpasswd\n",
@@ -52,7 +58,8 @@ describe("docker-distribution's config (sealer's etc/registry_config.yml)", () =
     const error = (text: string) => () => parseDistributionConfig(text, "etc/registry_config.yml");
     expect(error("storage:\n  s3:\n    bucket: b\n")).toThrow("etc/registry_config.yml:2:3: etc/registry_config.yml: storage.s3 is a storage driver lade does not have");
     expect(error("auth:\n  token:\n    realm: https://auth\n")).toThrow("auth.token is not supported: lade's registry takes basic auth (auth.htpasswd)");
-    expect(error("proxy:\n  remoteurl: https://registry-1.docker.io\n")).toThrow("etc/registry_config.yml:1:1: etc/registry_config.yml: proxy (a pull-through cache of another registry) is not supported by lade's registry yet");
+    expect(error("proxy:\n  username: u\n")).toThrow("etc/registry_config.yml:2:3: etc/registry_config.yml: proxy.remoteurl is the upstream's http(s) URL");
+    expect(error("proxy:\n  remoteurl: https://harbor.corp\n  username: u\n")).toThrow("proxy.username and proxy.password go together");
     expect(error("http:\n  addr: [1]\n")).toThrow("http.addr is a string");
     expect(error("http:\n  tls:\n    certificate: /c\n")).toThrow("http.tls needs both certificate and key");
     expect(error("frobnicate: 1\n")).toThrow("etc/registry_config.yml:1:1: etc/registry_config.yml: frobnicate is not something lade's registry can do");

@@ -10,6 +10,7 @@ import type { PushOptions } from "../../registry/serve/push/push-routes.ts";
 import { parseByteSize } from "../../util/parse-byte-size.ts";
 import { createPullThrough, type PullThrough } from "../../registry/serve/proxy/pull-through.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
+import type { Credential } from "../../registry/registry-client.ts";
 import { repeatedOption } from "../repeated-option.ts";
 import { parseDistributionConfig, type DistributionConfig } from "../../sealer/distribution-config.ts";
 import { formatLocation, UserInputError } from "../../util/source-location.ts";
@@ -35,7 +36,7 @@ const registryCommand = defineCommand({
     platform: { type: "string", description: "With --image: which platform's manifest to read (default: this machine's)" },
     "config-only": {
       type: "string",
-      description: "Take only these parts of --config (comma-separated: addr, tls, headers, storage, auth), e.g. headers on a node whose address, certificate and accounts are lade's",
+      description: "Take only these parts of --config (comma-separated: addr, tls, headers, storage, auth, proxy), e.g. headers on a node whose address, certificate and accounts are lade's",
     },
     addr: { type: "string", description: "HOST:PORT to listen on (port 0 picks a free one; default: the --config's http.addr)" },
     "tls-cert": { type: "string", description: "TLS certificate (PEM)" },
@@ -103,7 +104,7 @@ const registryCommand = defineCommand({
     if (args["push-dir"] && args["cache-dir"] && resolve(args["push-dir"]) === resolve(String(args["cache-dir"]))) {
       throw new UsageError("--push-dir and --cache-dir must be two folders: the cache evicts what it holds, pushed images must stay");
     }
-    const proxy = await pullThroughOf(args, rawArgs);
+    const proxy = await pullThroughOf(args, rawArgs, config);
     if (proxy) storage = layeredStorage([storage, proxy.storage]);
     if (push) push = { ...push, storage };
     const server = serveRegistry(storage, {
@@ -131,11 +132,17 @@ const registryCommand = defineCommand({
 });
 
 /** The pull-through cache the --proxy options ask for, or undefined without them. */
-async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly string[]): Promise<PullThrough | undefined> {
-  const proxies = repeatedOption(rawArgs, "proxy");
+async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly string[], config: DistributionConfig | undefined): Promise<PullThrough | undefined> {
+  const fromConfig = config?.proxy;
+  const proxies = [...repeatedOption(rawArgs, "proxy")];
+  // the config's proxy is the upstream for everything else, unless a --proxy URL says otherwise
+  if (fromConfig && !proxies.some((value) => !/^[^=/]+=/.test(value))) proxies.push(fromConfig.remoteUrl);
   const cacheOptions = ["proxy-authfile", "proxy-ca-file", "cache-dir", "cache-max-size"].filter((name) => args[name] !== undefined);
   if (proxies.length === 0) {
-    if (cacheOptions.length > 0) throw new UsageError(`--${cacheOptions[0]} goes with --proxy`);
+    // a node passes its cache folder whether or not its config has a proxy
+    if (cacheOptions.length > 0 && !(config && cacheOptions.every((name) => name === "cache-dir" || name === "cache-max-size"))) {
+      throw new UsageError(`--${cacheOptions[0]} goes with --proxy`);
+    }
     return undefined;
   }
   if (!args["cache-dir"]) throw new UsageError("--proxy needs --cache-dir DIR: where what the upstreams give is kept");
@@ -159,7 +166,13 @@ async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly st
   }
   const maxSize = args["cache-max-size"] === undefined ? undefined : parseByteSize(String(args["cache-max-size"]));
   if (args["cache-max-size"] !== undefined && maxSize === undefined) throw new UsageError(`--cache-max-size needs a size such as 20G, not "${args["cache-max-size"]}"`);
+  const credentials = new Map<string, Credential>();
+  if (fromConfig?.username && fromConfig.password) {
+    const host = new URL(fromConfig.remoteUrl).host;
+    credentials.set(host === "registry-1.docker.io" ? "docker.io" : host, { username: fromConfig.username, password: fromConfig.password });
+  }
   const clients = createRegistryClients({
+    credentials,
     ...(args["proxy-authfile"] ? { authFile: resolve(String(args["proxy-authfile"])) } : {}),
     ...(args["proxy-ca-file"] ? { caFile: resolve(String(args["proxy-ca-file"])) } : {}),
     insecureRegistries: insecure,
@@ -167,7 +180,7 @@ async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly st
   return createPullThrough({ cacheDir: resolve(String(args["cache-dir"])), upstreams, clients, ...(maxSize !== undefined ? { maxSize } : {}) });
 }
 
-const CONFIG_PARTS = ["addr", "tls", "headers", "storage", "auth"] as const;
+const CONFIG_PARTS = ["addr", "tls", "headers", "storage", "auth", "proxy"] as const;
 
 /** The parts of a distribution config that were asked for. */
 function onlyParts(config: DistributionConfig, parts: readonly string[]): DistributionConfig {
@@ -177,6 +190,7 @@ function onlyParts(config: DistributionConfig, parts: readonly string[]): Distri
     headers: parts.includes("headers") ? config.headers : {},
     ...(parts.includes("storage") && config.rootDirectory ? { rootDirectory: config.rootDirectory } : {}),
     ...(parts.includes("auth") && config.htpasswd ? { htpasswd: config.htpasswd } : {}),
+    ...(parts.includes("proxy") && config.proxy ? { proxy: config.proxy } : {}),
     ignored: config.ignored,
   };
 }

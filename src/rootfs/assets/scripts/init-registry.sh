@@ -15,7 +15,8 @@
 # (default /var/lib/lade-registry/pushed), which uninstall keeps when something was pushed.
 # Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP, LADE_REGISTRY_SANS
 # (more names for a new certificate, as DNS:name,IP:address: the Clusterfile's
-# localRegistry.cert.subjectAltName).
+# localRegistry.cert.subjectAltName), LADE_REGISTRY_CACHE_DIR and LADE_REGISTRY_CACHE_MAX_SIZE (the
+# pull-through cache of etc/registry_config.yml's proxy: default /var/lib/lade-registry/cache, no limit).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -27,6 +28,8 @@ readonly ENV_FILE="$ROOT/etc/lade/registry.env"
 readonly WAIT_SECONDS=30
 # Where pushed images go; clean.sh keeps it when something was pushed.
 readonly PUSH_DIR="${LADE_REGISTRY_PUSH_DIR:-/var/lib/lade-registry/pushed}"
+# What a pull-through cache (etc/registry_config.yml's proxy) fetched; clean.sh removes it.
+readonly CACHE_DIR="${LADE_REGISTRY_CACHE_DIR:-/var/lib/lade-registry/cache}"
 
 install_registry() {
   require_root
@@ -55,7 +58,10 @@ install_registry() {
   for config in etc/registry_config.yml etc/registry_config.yaml; do
     if [[ -f "$ROOTFS/$config" ]]; then
       # sealer's docker-distribution config: its headers apply, lade's own address, TLS and accounts win
-      args="${args:+$args }--config $(rootfs_path)/$config --config-only headers"
+      args="${args:+$args }--config $(rootfs_path)/$config --config-only headers,proxy --cache-dir $CACHE_DIR"
+      [[ -z "${LADE_REGISTRY_CACHE_MAX_SIZE:-}" ]] || args="$args --cache-max-size $LADE_REGISTRY_CACHE_MAX_SIZE"
+      # a pull-through cache (the config's proxy) keeps what it fetched here; clean.sh removes it
+      claim_data_dir "$COMPONENT" "$ROOT$CACHE_DIR"
       break
     fi
   done
