@@ -234,4 +234,17 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
       await headersOnly.stop();
     }
   });
+
+  test("/metrics counts what the registry did, by method, kind of path and status, in Prometheus's text format", async () => {
+    const answer = await fetch(url("/metrics"));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
+    const text = await answer.text();
+    const count = (labels: string) => Number(new RegExp(`^lade_registry_requests_total\\{${labels.replace(/[{}]/g, "\\$&")}\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+    expect(count('method="PUT",kind="manifest",status="201"')).toBeGreaterThanOrEqual(1);
+    expect(count('method="PATCH",kind="upload",status="416"')).toBe(1);
+    expect(count('method="POST",kind="upload",status="401"')).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^lade_registry_sent_bytes_total\{kind="blob"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^lade_registry_request_seconds_count\{kind="manifest"\} [1-9]\d*$/m);
+  });
 });

@@ -1,5 +1,6 @@
 import { createRegistryHandler, responseNote, type RegistryHandlerOptions } from "./registry-handler.ts";
 import type { RegistryStorage } from "./registry-storage.ts";
+import { createRegistryMetrics } from "./registry-metrics.ts";
 
 export interface ServeRegistryOptions extends RegistryHandlerOptions {
   readonly hostname: string;
@@ -11,9 +12,13 @@ export interface ServeRegistryOptions extends RegistryHandlerOptions {
   readonly headers?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Start the read-only registry; `stop()` lets requests in flight finish. */
+/**
+ * Start the registry; `stop()` lets requests in flight finish. `/metrics` gives what it did
+ * (Prometheus's text format), to whoever may pull from it.
+ */
 export function serveRegistry(storage: RegistryStorage, options: ServeRegistryOptions) {
   const handle = createRegistryHandler(storage, options);
+  const metrics = createRegistryMetrics();
   return Bun.serve({
     hostname: options.hostname,
     port: options.port,
@@ -22,20 +27,30 @@ export function serveRegistry(storage: RegistryStorage, options: ServeRegistryOp
     async fetch(request, server) {
       const started = performance.now();
       let response: Response;
+      const { pathname } = new URL(request.url);
       try {
-        response = await handle(request);
+        response = pathname === "/metrics" ? await metricsResponse(request, options, metrics.render) : await handle(request);
       } catch (error) {
         response = Response.json({ errors: [{ code: "UNKNOWN", message: (error as Error).message }] }, { status: 500 });
       }
       for (const [name, values] of Object.entries(options.headers ?? {})) for (const value of values) response.headers.append(name, value);
+      const size = response.headers.get("content-length") ?? "-";
+      const elapsed = performance.now() - started;
+      if (pathname !== "/metrics") metrics.record(request.method, pathname, response.status, request.method === "HEAD" ? 0 : Number(size) || 0, elapsed / 1000);
       if (options.onRequest) {
         const address = server.requestIP(request)?.address ?? "-";
-        const { pathname } = new URL(request.url);
-        const size = response.headers.get("content-length") ?? "-";
         const note = responseNote(response);
-        options.onRequest(`${address} ${request.method} ${pathname} ${response.status} ${size} ${(performance.now() - started).toFixed(1)}ms${note ? ` (${note})` : ""}`);
+        options.onRequest(`${address} ${request.method} ${pathname} ${response.status} ${size} ${elapsed.toFixed(1)}ms${note ? ` (${note})` : ""}`);
       }
       return response;
     },
   });
+}
+
+/** /metrics, for those the registry lets pull (a login, unless reads are anonymous). */
+async function metricsResponse(request: Request, options: ServeRegistryOptions, render: () => string): Promise<Response> {
+  if (options.authorize && !options.anonymousRead && !(await options.authorize(request.headers.get("authorization")))) {
+    return new Response(null, { status: 401, headers: { "WWW-Authenticate": `Basic realm="${options.realm ?? "lade"}"` } });
+  }
+  return new Response(render(), { headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" } });
 }

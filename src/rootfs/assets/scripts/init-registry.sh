@@ -152,6 +152,21 @@ wait_for_port() {
     sleep 1
   done
   log "registry: answering on port $LADE_REGISTRY_PORT"
+  check_api
+}
+
+# The registry API answers over TLS with the certificate the nodes trust: 200, or 401 asking for a login.
+check_api() {
+  local code
+  if ! command -v curl >/dev/null 2>&1; then
+    log "registry: curl is not installed, so only the port was checked"
+    return 0
+  fi
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert "$REGISTRY_CONFIG_DIR/ca.crt" "https://127.0.0.1:$LADE_REGISTRY_PORT/v2/" || true)"
+  case "$code" in
+    200 | 401) log "registry: the API answers ($code) with the certificate the nodes trust" ;;
+    *) die "$UNIT answers on port $LADE_REGISTRY_PORT, but GET /v2/ over TLS gave ${code:-no answer}: see journalctl -u $UNIT" ;;
+  esac
 }
 
 uninstall_registry() {
