@@ -156,6 +156,9 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(failed.exitCode, failed.stdout + failed.stderr).toBe(1);
     expect(failed.stderr).toContain(`[${node.ip}] Step "kubeadm-join" failed`);
     expect(failed.stderr).toContain(`[${node.ip}] [kubeadm-join] kubeadm join broke`);
+    // each registry host's init-registry.sh checked the registry's API over TLS before going on
+    expect(failed.stdout + failed.stderr).toContain(`[${master.ip}] [init-node]`);
+    expect(failed.stdout + failed.stderr).toMatch(new RegExp(`\\[${master.ip.replaceAll(".", "\\.")}\\] \\[init-node\\] .*registry: the API answers \\(200\\) with the certificate the nodes trust`));
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
     expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node"]);
 
