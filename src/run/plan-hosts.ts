@@ -199,6 +199,12 @@ export function planHosts(facts: HostsFacts): Phase[] {
   const isRegistry = (host: ClusterHostTarget) => registries.includes(host);
   const initNode = (host: ClusterHostTarget, before = ""): Step => {
     const settings = [`LADE_REGISTRY_IP=${pullsFrom.get(host.ip)}`, `LADE_WITH_REGISTRY=${isRegistry(host) ? 1 : 0}`];
+    if (registries.length > 1) {
+      // the other registries are mirrors after the host's own, so pulls go on when one registry host is gone
+      settings.push(`LADE_REGISTRY_MIRRORS=${registries.map((other) => other.ip).filter((ip) => ip !== pullsFrom.get(host.ip)).join(",")}`);
+      // the one certificate every registry serves names every registry host
+      if (host === registry) settings.push(`LADE_REGISTRY_SANS=\${LADE_REGISTRY_SANS:+\$LADE_REGISTRY_SANS,}${registries.map((other) => `IP:${other.ip}`).join(",")}`);
+    }
     return {
       id: "init-node",
       description: `Set up the container runtime${isRegistry(host) ? ", the registry" : ` (pulling from the registry on ${pullsFrom.get(host.ip)})`} and the kubelet (scripts/init.sh with the cluster env)`,

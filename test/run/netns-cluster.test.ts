@@ -269,6 +269,18 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(JSON.parse(tagsThere)).toEqual({ name: "pause", tags: ["3.9"] });
     const pulledThere = await criPullImage(`/proc/${second.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/coredns/coredns:v1.10.1");
     expect(pulledThere.status, pulledThere.message).toBe(0);
+
+    // the node's hosts.toml lists the second registry after its own: with the first one gone, pulls go on
+    const hostsToml = Bun.TOML.parse(hostFile(node, "/etc/containerd/certs.d/registry.k8s.io/hosts.toml")) as { host: Record<string, unknown> };
+    expect(Object.keys(hostsToml.host)).toEqual(["https://sea.hub:5000", `https://${second.ip}:5000`]);
+    await master.sh("systemctl stop lade-registry.service");
+    try {
+      expect(await master.sh("curl -s -o /dev/null -w '%{http_code}' --cacert /etc/lade/registry/ca.crt https://127.0.0.1:5000/v2/ || true")).toBe("000");
+      const failedOver = await criPullImage(`/proc/${node.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/kube-proxy:v1.27.3");
+      expect(failedOver.status, failedOver.message).toBe(0);
+    } finally {
+      await master.sh("systemctl start lade-registry.service");
+    }
   });
 
   test("the helm app was rendered for the cluster's version and applied on master0", async () => {

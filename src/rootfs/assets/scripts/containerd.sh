@@ -9,6 +9,7 @@
 #            registry; containerd.service started.
 #   uninstall: stops containerd and removes all of it, /var/lib/containerd and /opt/containerd
 #            included when install created them.
+# LADE_REGISTRY_MIRRORS (the other registry hosts' IPs, joined by ",") are mirrors after it.
 # With LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD the hosts.toml files also send basic auth to
 # the cluster's registry (a [header] table for `server` and for the [host] entry).
 set -euo pipefail
@@ -70,9 +71,24 @@ install_hosts() {
 [host.\"https://$(registry_host)\".header]
   Authorization = \"Basic $auth\""
     fi
+    text="$text$(mirror_hosts "$auth")"
     install_text "$COMPONENT" "$dest" 0600 "$text
 "
   done < <(find "$ROOTFS/etc/containerd/certs.d" -name hosts.toml -type f -print0 | sort -z)
+}
+
+# The other registry hosts (LADE_REGISTRY_MIRRORS, IPs joined by ","), tried after the cluster's
+# registry name in order: when one registry host is gone, pulls go on from the next.
+mirror_hosts() {
+  local auth=$1 ip
+  local -a ips
+  IFS=, read -r -a ips <<<"${LADE_REGISTRY_MIRRORS:-}"
+  for ip in "${ips[@]}"; do
+    [[ -n "$ip" ]] || continue
+    [[ "$ip" == *:* ]] && ip="[$ip]"
+    printf '\n\n[host."https://%s:%s"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/lade/registry/ca.crt"' "$ip" "$LADE_REGISTRY_PORT"
+    [[ -z "$auth" ]] || printf '\n\n[host."https://%s:%s".header]\n  Authorization = "Basic %s"' "$ip" "$LADE_REGISTRY_PORT" "$auth"
+  done
 }
 
 wait_for_containerd() {
