@@ -112,3 +112,22 @@ export async function getManifest(host: string, repository: string, reference: s
   const json = JSON.parse(new TextDecoder().decode(bytes)) as ManifestJson;
   return { digest, mediaType: response.headers.get("content-type") ?? json.mediaType ?? "", bytes, json };
 }
+
+/** One GET of a pull: a path and the bytes it must give. */
+export interface PullFetch {
+  readonly path: string;
+  readonly size: number;
+  readonly digest?: string;
+}
+
+/** What a full pull of every image GETs: the tag, every manifest by digest, every blob. */
+export function pullPlan(images: readonly SeededImage[]): PullFetch[] {
+  const plan: PullFetch[] = [];
+  for (const image of images) {
+    plan.push({ path: `/v2/${image.name}/manifests/v1`, size: image.manifests.get(image.topDigest)!, digest: image.topDigest });
+    for (const [digest, size] of image.manifests) plan.push({ path: `/v2/${image.name}/manifests/${digest}`, size, digest });
+    for (const [digest, size] of image.blobs) plan.push({ path: `/v2/${image.name}/blobs/${digest}`, size, digest });
+  }
+  // largest first, so the last requests are not one big blob alone
+  return plan.sort((a, b) => b.size - a.size);
+}

@@ -168,7 +168,7 @@ export interface Registry {
  * `storage`, and wait until /v2/ answers. Its environment holds only PATH, since REGISTRY_*
  * variables would override the config. Registered for clean-up.
  */
-export async function startRegistry(workDir: string, storage: string, name = "registry"): Promise<Registry> {
+export async function startRegistry(workDir: string, storage: string, name = "registry", extraConfig: Record<string, unknown> = {}): Promise<Registry> {
   mkdirSync(storage, { recursive: true });
   let lastLog = "";
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -183,6 +183,7 @@ export async function startRegistry(workDir: string, storage: string, name = "re
         log: { level: "warn", accesslog: { disabled: true } },
         storage: { filesystem: { rootdirectory: storage }, delete: { enabled: true } },
         http: { addr: host, secret: "lade-bench-secret" },
+        ...extraConfig,
       }),
     );
     const logPath = join(workDir, `${name}-${attempt}.log`);
@@ -230,6 +231,34 @@ async function waitUntilReady(url: string, child: Bun.Subprocess): Promise<boole
     await Bun.sleep(50);
   }
   return false;
+}
+
+/** `lade serve registry ARGS --addr 127.0.0.1:0 -q`, ready once it printed its URL; its stderr goes to LOG_PATH when it stops. */
+export async function startLadeServer(argv: readonly string[], args: readonly string[], logPath: string) {
+  const child = Bun.spawn([...argv, "serve", "registry", ...args, "--addr", "127.0.0.1:0", "-q"], { cwd: REPO_ROOT, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  let stderr = "";
+  const reading = (async () => {
+    for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
+  })();
+  let stopped: Promise<{ code: number; maxRss: number }> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      const code = await terminate(child, 10_000);
+      await reading;
+      writeFileSync(logPath, stderr);
+      return { code, maxRss: child.resourceUsage()?.maxRSS ?? 0 };
+    })();
+    return stopped;
+  };
+  onCleanup(async () => void (await stop()));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const match = /^Serving .* on (https?:\/\/\S+)$/m.exec(stderr);
+    if (match) return { url: match[1]!, pid: child.pid, stop };
+    await Bun.sleep(20);
+  }
+  await stop();
+  throw new Error(`lade serve registry did not start: ${stderr.trim()}`);
 }
 
 // ---------------------------------------------------------------- files and numbers

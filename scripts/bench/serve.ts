@@ -26,8 +26,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ACCEPT, getManifest, PLATFORM_LIST, seedBenchImages, seedSizeOptions, type SeededImage, type SeedSize } from "./_seed.ts";
-import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, inParallel, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, onCleanup, parseBenchOptions, removeTree, REPO_ROOT, requireTools, run, runBenchmark, secondsSince, startRegistry, terminate, verdict, type CommonOptions } from "./_support.ts";
+import { ACCEPT, getManifest, PLATFORM_LIST, pullPlan, seedBenchImages, seedSizeOptions, type PullFetch as Fetch, type SeededImage, type SeedSize } from "./_seed.ts";
+import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, inParallel, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, onCleanup, parseBenchOptions, removeTree, REPO_ROOT, requireTools, run, runBenchmark, secondsSince, startLadeServer, startRegistry, verdict, type CommonOptions } from "./_support.ts";
 
 const TARGET_RATIO = 1;
 const TARGET_RSS_MIB = 200;
@@ -38,13 +38,6 @@ type CacheState = "warm" | "cold";
 interface Options extends CommonOptions, SeedSize {
   readonly runs: number;
   readonly concurrency: number;
-}
-
-/** One GET of a pull: a path and the bytes it must give. */
-interface Fetch {
-  readonly path: string;
-  readonly size: number;
-  readonly digest?: string;
 }
 
 /** A server being measured: where it is and which process to read /proc of. */
@@ -87,7 +80,7 @@ async function main(): Promise<number> {
   log(`lade: ${describeLadeCommand(lade)}`);
 
   // ---- the two servers, same folder
-  const ladeServer = await startLade(lade.argv, folder, join(work, "lade-serve.log"));
+  const ladeServer = await startLadeServer(lade.argv, ["--dir", folder], join(work, "lade-serve.log"));
   const registry = await startRegistry(work, folder, "served");
   const servers: Served[] = [
     { name: "lade", url: ladeServer.url, pid: ladeServer.pid },
@@ -144,47 +137,7 @@ async function main(): Promise<number> {
 
 // ---------------------------------------------------------------- the pull
 
-/** What a full pull of every image GETs: the tag, every manifest by digest, every blob. */
-function pullPlan(images: readonly SeededImage[]): Fetch[] {
-  const plan: Fetch[] = [];
-  for (const image of images) {
-    plan.push({ path: `/v2/${image.name}/manifests/v1`, size: image.manifests.get(image.topDigest)!, digest: image.topDigest });
-    for (const [digest, size] of image.manifests) plan.push({ path: `/v2/${image.name}/manifests/${digest}`, size, digest });
-    for (const [digest, size] of image.blobs) plan.push({ path: `/v2/${image.name}/blobs/${digest}`, size, digest });
-  }
-  // largest first, so the last requests are not one big blob alone
-  return plan.sort((a, b) => b.size - a.size);
-}
-
 // ---------------------------------------------------------------- servers
-
-/** `lade serve registry --dir FOLDER --addr 127.0.0.1:0 -q`, ready once it printed its URL. */
-async function startLade(argv: readonly string[], folder: string, logPath: string) {
-  const child = Bun.spawn([...argv, "serve", "registry", "--dir", folder, "--addr", "127.0.0.1:0", "-q"], { cwd: REPO_ROOT, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-  let stderr = "";
-  const reading = (async () => {
-    for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
-  })();
-  let stopped: Promise<{ code: number; maxRss: number }> | undefined;
-  const stop = () => {
-    stopped ??= (async () => {
-      const code = await terminate(child, 10_000);
-      await reading;
-      writeFileSync(logPath, stderr);
-      return { code, maxRss: child.resourceUsage()?.maxRSS ?? 0 };
-    })();
-    return stopped;
-  };
-  onCleanup(async () => void (await stop()));
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const match = /^Serving .* on (https?:\/\/\S+)$/m.exec(stderr);
-    if (match) return { url: match[1]!, pid: child.pid, stop };
-    await Bun.sleep(20);
-  }
-  await stop();
-  throw new Error(`lade serve registry did not start: ${stderr.trim()}`);
-}
 
 /** user + system CPU seconds of a process so far (/proc/PID/stat, clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
