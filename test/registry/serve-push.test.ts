@@ -6,6 +6,7 @@ import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../
 import { hasHtpasswd, startLadeRegistry, writeHtpasswd, type LadeRegistry } from "../support/lade-registry.ts";
 import { deterministicBytes, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { snapshotFiles } from "../support/file-snapshot.ts";
+import { runLade } from "../support/run-lade.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /**
@@ -246,5 +247,15 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     expect(count('method="POST",kind="upload",status="401"')).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^lade_registry_sent_bytes_total\{kind="blob"\} [1-9]\d*$/m);
     expect(text).toMatch(/^lade_registry_request_seconds_count\{kind="manifest"\} [1-9]\d*$/m);
+  });
+
+  test("lade login against it: the right password is saved, a wrong one is refused and saves nothing", async () => {
+    const authFile = join(tempDir("lade-push-login-"), "auth.json");
+    const wrong = await runLade(["login", served.host, "-u", USER, "--password-stdin", "--authfile", authFile], { stdin: "nope\n" });
+    expect(wrong.exitCode).not.toBe(0);
+    expect(existsSync(authFile)).toBe(false);
+    const right = await runLade(["login", served.host, "-u", USER, "--password-stdin", "--authfile", authFile], { stdin: `${PASSWORD}\n` });
+    expect(right.exitCode, right.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(authFile, "utf8")).auths[served.host].auth).toBe(btoa(`${USER}:${PASSWORD}`));
   });
 });
