@@ -202,6 +202,8 @@ export function planHosts(facts: HostsFacts): Phase[] {
     if (registries.length > 1) {
       // the other registries are mirrors after the host's own, so pulls go on when one registry host is gone
       settings.push(`LADE_REGISTRY_MIRRORS=${registries.map((other) => other.ip).filter((ip) => ip !== pullsFrom.get(host.ip)).join(",")}`);
+      // a push to one registry host is sent on to the others
+      if (isRegistry(host)) settings.push(`LADE_REGISTRY_PEERS=${registries.filter((other) => other !== host).map((other) => other.ip).join(",")}`);
       // the one certificate every registry serves names every registry host
       if (host === registry) settings.push(`LADE_REGISTRY_SANS=\${LADE_REGISTRY_SANS:+\$LADE_REGISTRY_SANS,}${registries.map((other) => `IP:${other.ip}`).join(",")}`);
     }

@@ -3,7 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs
 import { connect } from "node:net";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
-import { hasHtpasswd, startLadeRegistry, writeHtpasswd, type LadeRegistry } from "../support/lade-registry.ts";
+import { freeLoopbackPort, hasHtpasswd, startLadeRegistry, writeHtpasswd, type LadeRegistry } from "../support/lade-registry.ts";
 import { deterministicBytes, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { snapshotFiles } from "../support/file-snapshot.ts";
 import { runLade } from "../support/run-lade.ts";
@@ -258,4 +258,38 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     expect(right.exitCode, right.stderr).toBe(0);
     expect(JSON.parse(readFileSync(authFile, "utf8")).auths[served.host].auth).toBe(btoa(`${USER}:${PASSWORD}`));
   });
+
+  test("--replicate-to: a push to one registry host is pulled from the other, also when that one was down during the push", async () => {
+    const [portA, portB] = [freeLoopbackPort(), freeLoopbackPort()];
+    const htpasswd = writeHtpasswd(USER, PASSWORD);
+    const start = (port: number, peer: number, dir: string) =>
+      startLadeRegistry(["--dir", imageDir, "--push-dir", dir, "--replicate-to", `http://127.0.0.1:${peer}`], { htpasswd, addr: `127.0.0.1:${port}` });
+    const [dirA, dirB] = [join(tempDir(), "a"), join(tempDir(), "b")];
+    const a = await start(portA, portB, dirA);
+    let b = await start(portB, portA, dirB);
+    const source = `docker://${origin.host}/apps/web:v1`;
+    const push = (port: number, tag: string) =>
+      skopeo(["copy", "--quiet", "--all", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", `${USER}:${PASSWORD}`, source, `docker://127.0.0.1:${port}/apps/web:${tag}`]);
+    const raw = (port: number, tag: string) => skopeo(["inspect", "--raw", "--tls-verify=false", "--creds", `${USER}:${PASSWORD}`, `docker://127.0.0.1:${port}/apps/web:${tag}`]);
+    const eventually = async (check: () => Promise<boolean>) => {
+      for (let tries = 0; tries < 100 && !(await check()); tries++) await Bun.sleep(200);
+      return check();
+    };
+    try {
+      await push(portA, "one");
+      expect(await eventually(async () => (await raw(portB, "one").catch(() => "")) === (await raw(portA, "one")))).toBe(true);
+      await skopeo(["copy", "--quiet", "--all", "--src-tls-verify=false", "--src-creds", `${USER}:${PASSWORD}`, `docker://127.0.0.1:${portB}/apps/web:one`, `oci:${tempDir()}:web`]);
+      // B's copy came from A: B sends nothing back
+      expect(b.stderr()).not.toContain("replicated apps/web:one");
+
+      await b.stop();
+      await push(portA, "two");
+      b = await start(portB, portA, dirB);
+      expect(await eventually(async () => (await raw(portB, "two").catch(() => "")) === (await raw(portA, "two")))).toBe(true);
+      expect(a.stderr()).toContain(`replication to http://127.0.0.1:${portB} of apps/web`);
+      expect(readdirSync(join(dirA, "replication", readdirSync(join(dirA, "replication"))[0]!))).toEqual([]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
 });

@@ -170,9 +170,13 @@ describe.skipIf(!available)("node scripts on a machine tree (LADE_NODE_ROOT)", (
     expect(runScript(rootfs, root, "clean.sh").code).toBe(0);
     expect(existsSync(join(root, "var/lib/lade-registry"))).toBe(false);
 
-    const again = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_ANONYMOUS_READ: "1" });
+    const again = runScript(rootfs, root, "init.sh", { LADE_REGISTRY_ANONYMOUS_READ: "1", LADE_REGISTRY_PEERS: "10.0.0.3,fd00::4" });
     expect(again.code, again.log).toBe(0);
-    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--push-dir /var/lib/lade-registry/pushed --anonymous-read --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers,proxy --cache-dir /var/lib/lade-registry/cache\n");
+    // pushes go on to the other registry hosts
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain(
+      "--push-dir /var/lib/lade-registry/pushed --replicate-to https://10.0.0.3:5000 --replicate-to https://[fd00::4]:5000 --replicate-ca-file /etc/lade/registry/ca.crt --anonymous-read",
+    );
+    expect(readFileSync(join(root, "etc/lade/registry.env"), "utf8")).toContain("--anonymous-read --config /var/lib/lade/rootfs/etc/registry_config.yml --config-only headers,proxy --cache-dir /var/lib/lade-registry/cache\n");
     writeFileSync(join(root, "var/lib/lade-registry/pushed/pushed-image"), "data");
     const cleaned = runScript(rootfs, root, "clean.sh");
     expect(cleaned.code).toBe(0);

@@ -26,6 +26,8 @@ export interface LadeRegistryOptions {
   readonly quiet?: boolean;
   /** Options before `serve` (e.g. `--root STORE`). */
   readonly globalArgs?: readonly string[];
+  /** `--addr` (default 127.0.0.1:0: a port the kernel picks). */
+  readonly addr?: string;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -39,7 +41,7 @@ let exitHookInstalled = false;
  * process exits are killed.
  */
 export async function startLadeRegistry(source: readonly string[], options: LadeRegistryOptions = {}): Promise<LadeRegistry> {
-  const args = [...(options.globalArgs ?? []), "serve", "registry", ...source, "--addr", "127.0.0.1:0"];
+  const args = [...(options.globalArgs ?? []), "serve", "registry", ...source, "--addr", options.addr ?? "127.0.0.1:0"];
   if (options.tls) args.push("--tls-cert", options.tls.certificate, "--tls-key", options.tls.key);
   if (options.htpasswd) args.push("--htpasswd", options.htpasswd);
   if (options.quiet) args.push("-q");
@@ -136,4 +138,12 @@ function track(child: Bun.Subprocess): void {
   process.on("exit", () => {
     for (const server of running) server.kill("SIGKILL");
   });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a server that must be reachable at a known address before it starts). */
+export function freeLoopbackPort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
 }

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { directoryStorage } from "../../registry/serve/directory-storage.ts";
 import { createHtpasswdCheck } from "../../registry/serve/htpasswd.ts";
 import { serveRegistry } from "../../registry/serve/serve-registry.ts";
@@ -11,6 +11,8 @@ import { parseByteSize } from "../../util/parse-byte-size.ts";
 import { createPullThrough, type PullThrough } from "../../registry/serve/proxy/pull-through.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import type { Credential } from "../../registry/registry-client.ts";
+import { createReplicator, type Replicator } from "../../registry/serve/push/replicate.ts";
+import { rootCertificates } from "node:tls";
 import { repeatedOption } from "../repeated-option.ts";
 import { parseDistributionConfig, type DistributionConfig } from "../../sealer/distribution-config.ts";
 import { formatLocation, UserInputError } from "../../util/source-location.ts";
@@ -57,6 +59,11 @@ const registryCommand = defineCommand({
     "proxy-ca-file": { type: "string", description: "CA certificates (PEM) the upstreams' certificates are checked against, besides the system's" },
     "cache-dir": { type: "string", description: "With --proxy: where what the upstreams gave is kept (distribution's layout)" },
     "cache-max-size": { type: "string", description: "With --proxy: the most the cache's blobs may take (e.g. 20G); the least recently used go first, the image's content never" },
+    "replicate-to": {
+      type: "string",
+      description: "With --push-dir: send every push on to this other registry (its base URL, e.g. https://10.0.0.3:5000; repeatable), with the pusher's credentials; queued on disk while it is down",
+    },
+    "replicate-ca-file": { type: "string", description: "CA certificates (PEM) the --replicate-to registries' certificates are checked against" },
     "max-blob-size": { type: "string", description: "With --push-dir: the largest blob a push may upload (e.g. 5G); larger ones are refused before anything is stored" },
     quiet: { type: "boolean", alias: "q", description: "No access log" },
   },
@@ -97,8 +104,8 @@ const registryCommand = defineCommand({
       const area = createPushArea(resolve(args["push-dir"]));
       storage = layeredStorage([area.storage, storage]);
       push = { area, storage, ...(maxBlobSize !== undefined ? { maxBlobSize } : {}) };
-    } else if (args["max-blob-size"] !== undefined) {
-      throw new UsageError("--max-blob-size goes with --push-dir");
+    } else if (args["max-blob-size"] !== undefined || args["replicate-to"] !== undefined) {
+      throw new UsageError(`--${args["max-blob-size"] !== undefined ? "max-blob-size" : "replicate-to"} goes with --push-dir`);
     }
     const tls = tlsCert ? { cert: await readText(tlsCert, "certificate"), key: await readText(tlsKey!, "key") } : undefined;
     if (args["push-dir"] && args["cache-dir"] && resolve(args["push-dir"]) === resolve(String(args["cache-dir"]))) {
@@ -106,7 +113,7 @@ const registryCommand = defineCommand({
     }
     const proxy = await pullThroughOf(args, rawArgs, config);
     if (proxy) storage = layeredStorage([storage, proxy.storage]);
-    if (push) push = { ...push, storage };
+    if (push) push = { ...push, storage, ...(await replicatorOf(args, rawArgs, storage, resolve(args["push-dir"]!), args.quiet ? undefined : (line) => process.stderr.write(`${new Date().toISOString()} info ${line}\n`))) };
     const server = serveRegistry(storage, {
       hostname: address[1]!.replace(/^\[|\]$/g, "") || "0.0.0.0",
       port: Number(address[2]),
@@ -130,6 +137,28 @@ const registryCommand = defineCommand({
     });
   },
 });
+
+/** The replicator the --replicate-to options ask for (queued under the push folder), none without them. */
+async function replicatorOf(args: Record<string, unknown>, rawArgs: readonly string[], storage: RegistryStorage, pushDir: string, log: ((line: string) => void) | undefined): Promise<{ replicator?: Replicator }> {
+  const peers = repeatedOption(rawArgs, "replicate-to").map((value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new UsageError(`--replicate-to needs a registry's base URL (https://HOST:PORT), not "${value}"`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--replicate-to ${value}: an http(s) URL`);
+    return url.origin;
+  });
+  if (peers.length === 0) {
+    if (args["replicate-ca-file"]) throw new UsageError("--replicate-ca-file goes with --replicate-to");
+    return {};
+  }
+  const ca = args["replicate-ca-file"] ? [...rootCertificates, await readText(String(args["replicate-ca-file"]), "CA")] : undefined;
+  const replicator = createReplicator({ peers, storage, queueDir: join(pushDir, "replication"), ...(ca ? { ca } : {}), ...(log ? { log } : {}) });
+  replicator.resume();
+  return { replicator };
+}
 
 /** The pull-through cache the --proxy options ask for, or undefined without them. */
 async function pullThroughOf(args: Record<string, unknown>, rawArgs: readonly string[], config: DistributionConfig | undefined): Promise<PullThrough | undefined> {

@@ -3,6 +3,7 @@ import { NAME } from "../repository-name.ts";
 import type { RegistryStorage } from "../registry-storage.ts";
 import { manifestReferences } from "./manifest-references.ts";
 import { PushError, type PushArea } from "./push-area.ts";
+import { REPLICA_HEADER, type Replicator } from "./replicate.ts";
 
 /** The largest manifest taken, as distribution's default (4 MiB). */
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
@@ -14,6 +15,8 @@ export interface PushOptions {
   readonly storage: RegistryStorage;
   /** The largest blob an upload may reach, in bytes (a larger Content-Length is refused up front). */
   readonly maxBlobSize?: number;
+  /** Sends pushes on to the other registry hosts. */
+  readonly replicator?: Replicator;
 }
 
 /**
@@ -109,6 +112,10 @@ async function putManifest(name: string, reference: string, request: Request, op
     }
   }
   await options.area.putManifest(name, digest, bytes, isReferenceDigest ? undefined : reference);
+  // a push a peer sent on is not sent back
+  if (options.replicator && !request.headers.get(REPLICA_HEADER)) {
+    await options.replicator.enqueue(name, digest, isReferenceDigest ? undefined : reference, request.headers.get("authorization"));
+  }
   return created(request, `/v2/${name}/manifests/${digest}`, digest);
 }
 

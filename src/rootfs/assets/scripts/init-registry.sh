@@ -12,7 +12,8 @@
 # Basic auth: when the rootfs has etc/registry/htpasswd (`lade rootfs --registry-user`), clients
 # need LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD (pulls need none with
 # LADE_REGISTRY_ANONYMOUS_READ=1), and the registry takes pushes into LADE_REGISTRY_PUSH_DIR
-# (default /var/lib/lade-registry/pushed), which uninstall keeps when something was pushed.
+# (default /var/lib/lade-registry/pushed), which uninstall keeps when something was pushed, and
+# sends on to the other registry hosts (LADE_REGISTRY_PEERS: their IPs, joined by ",").
 # Environment: LADE_REGISTRY_LISTEN (default 0.0.0.0:<port>), LADE_REGISTRY_IP, LADE_REGISTRY_SANS
 # (more names for a new certificate, as DNS:name,IP:address: the Clusterfile's
 # localRegistry.cert.subjectAltName), LADE_REGISTRY_CACHE_DIR and LADE_REGISTRY_CACHE_MAX_SIZE (the
@@ -44,7 +45,7 @@ install_registry() {
     install_file "$COMPONENT" "$ROOTFS/etc/registry/htpasswd" "$REGISTRY_CONFIG_DIR/htpasswd" 0600
     # with accounts the registry takes pushes (always with a login), kept apart from the image's content
     make_dir "$COMPONENT" "$ROOT$PUSH_DIR"
-    args="--htpasswd /etc/lade/registry/htpasswd --push-dir $PUSH_DIR"
+    args="--htpasswd /etc/lade/registry/htpasswd --push-dir $PUSH_DIR$(replicate_args)"
     if [[ "${LADE_REGISTRY_ANONYMOUS_READ:-0}" == 1 ]]; then
       args="$args --anonymous-read"
       step "registry: pulls without a login, pushes into $PUSH_DIR with one"
@@ -77,6 +78,19 @@ LADE_REGISTRY_ARGS=$args
   start_unit "$UNIT"
   live && wait_for_port
   return 0
+}
+
+# The other registry hosts (LADE_REGISTRY_PEERS, IPs joined by ","), which every push here is sent on to.
+replicate_args() {
+  local ip
+  local -a ips
+  IFS=, read -r -a ips <<<"${LADE_REGISTRY_PEERS:-}"
+  for ip in "${ips[@]}"; do
+    [[ -n "$ip" ]] || continue
+    [[ "$ip" == *:* ]] && ip="[$ip]"
+    printf ' --replicate-to https://%s:%s' "$ip" "$LADE_REGISTRY_PORT"
+  done
+  ((${#ips[@]} == 0)) || printf ' --replicate-ca-file /etc/lade/registry/ca.crt'
 }
 
 # The rootfs folder as the node sees it (without LADE_NODE_ROOT).
