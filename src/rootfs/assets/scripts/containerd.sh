@@ -81,14 +81,10 @@ install_hosts() {
 # registry name in order: when one registry host is gone, pulls go on from the next.
 mirror_hosts() {
   local auth=$1 ip
-  local -a ips
-  IFS=, read -r -a ips <<<"${LADE_REGISTRY_MIRRORS:-}"
-  for ip in "${ips[@]}"; do
-    [[ -n "$ip" ]] || continue
-    [[ "$ip" == *:* ]] && ip="[$ip]"
+  while read -r ip; do
     printf '\n\n[host."https://%s:%s"]\n  capabilities = ["pull", "resolve"]\n  ca = "/etc/lade/registry/ca.crt"' "$ip" "$LADE_REGISTRY_PORT"
     [[ -z "$auth" ]] || printf '\n\n[host."https://%s:%s".header]\n  Authorization = "Basic %s"' "$ip" "$LADE_REGISTRY_PORT" "$auth"
-  done
+  done < <(host_list "${LADE_REGISTRY_MIRRORS:-}")
 }
 
 wait_for_containerd() {

@@ -82,15 +82,12 @@ LADE_REGISTRY_ARGS=$args
 
 # The other registry hosts (LADE_REGISTRY_PEERS, IPs joined by ","), which every push here is sent on to.
 replicate_args() {
-  local ip
-  local -a ips
-  IFS=, read -r -a ips <<<"${LADE_REGISTRY_PEERS:-}"
-  for ip in "${ips[@]}"; do
-    [[ -n "$ip" ]] || continue
-    [[ "$ip" == *:* ]] && ip="[$ip]"
+  local ip any=""
+  while read -r ip; do
     printf ' --replicate-to https://%s:%s' "$ip" "$LADE_REGISTRY_PORT"
-  done
-  ((${#ips[@]} == 0)) || printf ' --replicate-ca-file /etc/lade/registry/ca.crt'
+    any=1
+  done < <(host_list "${LADE_REGISTRY_PEERS:-}")
+  [[ -z "$any" ]] || printf ' --replicate-ca-file /etc/lade/registry/ca.crt'
 }
 
 # The rootfs folder as the node sees it (without LADE_NODE_ROOT).

@@ -295,6 +295,18 @@ daemon_reload() {
 # The registry as clients name it: DOMAIN:PORT.
 registry_host() { printf '%s:%s' "$LADE_REGISTRY_DOMAIN" "$LADE_REGISTRY_PORT"; }
 
+# host_list LIST: the IPs of LIST (joined by ","), one per line, an IPv6 one in brackets (for URLs).
+host_list() {
+  local ip
+  local -a ips
+  IFS=, read -r -a ips <<<"$1"
+  for ip in "${ips[@]}"; do
+    [[ -n "$ip" ]] || continue
+    [[ "$ip" == *:* ]] && ip="[$ip]"
+    printf '%s\n' "$ip"
+  done
+}
+
 # Where the registry's certificate (its own CA) lives on every node.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 readonly REGISTRY_CONFIG_DIR="$ROOT/etc/lade/registry"
