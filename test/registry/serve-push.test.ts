@@ -142,6 +142,16 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
     expect(over.status).toBe(413);
     expect(errorCode(await over.text())).toBe("SIZE_INVALID");
     expect((await send("GET", bigPath)).headers.get("range")).toBe("0-0");
+    // without a Content-Length (a streamed chunk) the limit holds as the bytes arrive
+    const half = new Uint8Array(MAX_BLOB / 2);
+    const streamed = (count: number) => {
+      let left = count;
+      return new ReadableStream<Uint8Array>({ pull: (controller) => (left-- > 0 ? controller.enqueue(half) : controller.close()) });
+    };
+    expect((await send("PATCH", bigPath, { body: streamed(1), duplex: "half" } as RequestInit)).status).toBe(202);
+    const streamedOver = await send("PATCH", bigPath, { body: streamed(2), duplex: "half" } as RequestInit);
+    expect(streamedOver.status).toBe(413);
+    expect((await send("GET", bigPath)).headers.get("range")).toBe(`0-${MAX_BLOB / 2 - 1}`);
 
     const deleted = await send("DELETE", "/v2/bad/one/manifests/v1");
     expect(deleted.status).toBe(405);
@@ -157,6 +167,23 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
       socket.on("close", () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
     });
     expect([400, 404]).toContain(raw);
+
+    // a 5 GiB upload announced by Content-Length is refused before a byte is read
+    const announced = await new Promise<string>((resolve, reject) => {
+      const socket = connect(served.port, "127.0.0.1", () =>
+        socket.write(`POST /v2/huge/blob/blobs/uploads/?digest=sha256:${"0".repeat(64)} HTTP/1.1\r\nHost: x\r\nAuthorization: ${AUTH}\r\nContent-Length: ${5 * 1024 ** 3}\r\n\r\n`),
+      );
+      let text = "";
+      socket.on("data", (chunk: Buffer) => {
+        text += chunk.toString("latin1");
+        if (text.includes("\r\n\r\n") && text.includes("}")) socket.destroy();
+      });
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    expect(announced).toStartWith("HTTP/1.1 413");
+    expect(announced).toContain("SIZE_INVALID");
+    expect(existsSync(join(pushDir, "docker/registry/v2/repositories/huge"))).toBe(false);
 
     const baseIndex = await (await fetch(url("/v2/base/tool/manifests/v1"), { headers: { Accept: "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json" } })).json();
     const child = (baseIndex as { manifests?: { digest: string }[] }).manifests?.[0]?.digest;
@@ -292,4 +319,34 @@ describe.skipIf(!available)("lade serve registry --push-dir", () => {
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 60_000);
+
+  test("a layer bigger than any request buffer (300 MiB in one streamed PATCH) is taken, hashed as it arrives, never held in memory", async () => {
+    const unlimited = await startLadeRegistry(["--dir", imageDir, "--push-dir", join(tempDir(), "pushed"), "-q"], { htpasswd: writeHtpasswd(USER, PASSWORD) });
+    const send = (method: string, path: string, init: RequestInit = {}) =>
+      fetch(`${unlimited.url}${path}`, { ...init, method, headers: { Authorization: AUTH, ...(init.headers as Record<string, string>) } });
+    const started = await send("POST", "/v2/big/layer/blobs/uploads/");
+    const path = new URL(started.headers.get("location")!).pathname;
+    const chunk = deterministicBytes("big", 1024 * 1024);
+    const hasher = new Bun.CryptoHasher("sha256");
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 300) return controller.close();
+        hasher.update(chunk);
+        controller.enqueue(chunk);
+        sent += 1;
+      },
+    });
+    const patched = await send("PATCH", path, { body, duplex: "half" } as RequestInit);
+    expect(patched.status).toBe(202);
+    expect(patched.headers.get("range")).toBe(`0-${300 * 1024 * 1024 - 1}`);
+    const digest = `sha256:${hasher.digest("hex")}`;
+    const done = await send("PUT", `${path}?digest=${digest}`);
+    expect(done.status).toBe(201);
+    expect((await send("HEAD", `/v2/big/layer/blobs/${digest}`)).headers.get("content-length")).toBe(String(300 * 1024 * 1024));
+    // the server's peak memory stayed far below the 300 MiB it took in
+    const peak = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${unlimited.process.pid}/status`, "utf8"))![1]) * 1024;
+    expect(peak).toBeLessThan(200 * 1024 * 1024);
+    await unlimited.stop();
+  }, 120_000);
 });

@@ -24,6 +24,8 @@ export function serveRegistry(storage: RegistryStorage, options: ServeRegistryOp
     port: options.port,
     ...(options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {}),
     idleTimeout: 60,
+    // blobs are streamed to disk: no limit here (Bun's default is 128 MiB); --max-blob-size is checked by the push routes
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     async fetch(request, server) {
       const started = performance.now();
       let response: Response;

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { dirname, join } from "node:path";
 import { directoryStorage } from "../directory-storage.ts";
@@ -31,10 +31,10 @@ export interface PushArea {
   startUpload(name: string): Promise<string>;
   /** The bytes an upload has so far, or undefined when there is no such upload. */
   uploadSize(name: string, id: string): Promise<number | undefined>;
-  /** Add BODY to an upload at OFFSET (its size so far, when given); the new size. */
-  append(name: string, id: string, body: ReadableStream<Uint8Array> | null, offset?: number): Promise<number>;
+  /** Add BODY to an upload at OFFSET (its size so far, when given); the new size. More than LIMIT bytes in all is refused, and what the body added taken back. */
+  append(name: string, id: string, body: ReadableStream<Uint8Array> | null, offset?: number, limit?: number): Promise<number>;
   /** Add BODY, check the whole upload against DIGEST and make it the blob, linked to the repository. */
-  finish(name: string, id: string, digest: string, body: ReadableStream<Uint8Array> | null): Promise<void>;
+  finish(name: string, id: string, digest: string, body: ReadableStream<Uint8Array> | null, limit?: number): Promise<void>;
   cancel(name: string, id: string): Promise<boolean>;
   /** Make a blob that is there (in any layer) part of the repository (cross-repository mount). */
   linkBlob(name: string, digest: string): Promise<void>;
@@ -73,7 +73,7 @@ export function createPushArea(dir: string): PushArea {
       const info = await stat(join(uploadDir(name, id), "data")).catch(() => undefined);
       return info?.isFile() ? info.size : undefined;
     },
-    async append(name, id, body, offset) {
+    async append(name, id, body, offset, limit) {
       const size = await area.uploadSize(name, id);
       if (size === undefined) throw new PushError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry", { uuid: id });
       if (offset !== undefined && offset !== size) {
@@ -82,12 +82,21 @@ export function createPushArea(dir: string): PushArea {
       const state = hashes.get(id);
       const running = state && state.size === size ? state : undefined;
       if (!running) hashes.delete(id);
-      const written = await guardDisk(() => appendStream(join(uploadDir(name, id), "data"), body, running?.hasher));
+      const data = join(uploadDir(name, id), "data");
+      let written: number;
+      try {
+        written = await guardDisk(() => appendStream(data, body, running?.hasher, limit === undefined ? undefined : limit - size));
+      } catch (error) {
+        if (!(error instanceof PushError) || error.status !== 413) throw error;
+        await truncate(data, size); // the upload is as it was before this chunk
+        hashes.delete(id);
+        throw new PushError(413, "SIZE_INVALID", `a blob is at most ${limit} bytes on this registry: the chunk was refused, nothing of it stored`, { uuid: id, size });
+      }
       if (running) running.size += written;
       return size + written;
     },
-    async finish(name, id, digest, body) {
-      const size = await area.append(name, id, body);
+    async finish(name, id, digest, body, limit) {
+      const size = await area.append(name, id, body, undefined, limit);
       const data = join(uploadDir(name, id), "data");
       const [algorithm, hex] = digest.split(":") as [string, string];
       const state = hashes.get(id);
@@ -144,13 +153,14 @@ async function writeLink(path: string, digest: string): Promise<void> {
   await rename(partial, path);
 }
 
-/** Append a request body to a file, streamed, feeding HASHER on the way; the bytes written. */
-async function appendStream(path: string, body: ReadableStream<Uint8Array> | null, hasher?: Bun.CryptoHasher): Promise<number> {
+/** Append a request body to a file, streamed, feeding HASHER on the way; the bytes written. More than ROOM bytes is a 413. */
+async function appendStream(path: string, body: ReadableStream<Uint8Array> | null, hasher?: Bun.CryptoHasher, room?: number): Promise<number> {
   if (!body) return 0;
   const out = createWriteStream(path, { flags: "a" });
   let written = 0;
   try {
     for await (const chunk of body) {
+      if (room !== undefined && written + chunk.length > room) throw new PushError(413, "SIZE_INVALID", "too big");
       hasher?.update(chunk);
       written += chunk.length;
       if (!out.write(chunk)) await Promise.race([once(out, "drain"), once(out, "error").then(([error]) => Promise.reject(error))]);

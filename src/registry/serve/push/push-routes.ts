@@ -55,7 +55,11 @@ async function route(name: string, rest: string, request: Request, options: Push
     const id = await area.startUpload(name);
     if (digest) {
       if (!isDigest(digest)) throw new PushError(400, "DIGEST_INVALID", "invalid digest", { digest });
-      await area.finish(name, id, digest, request.body);
+      // a monolithic upload that fails leaves no session behind
+      await area.finish(name, id, digest, request.body, options.maxBlobSize).catch(async (error: unknown) => {
+        await area.cancel(name, id);
+        throw error;
+      });
       return created(request, `/v2/${name}/blobs/${digest}`, digest);
     }
     return uploadStatus(request, name, id, 0, 202);
@@ -74,13 +78,13 @@ async function route(name: string, rest: string, request: Request, options: Push
     }
     checkSize(request, options, (await area.uploadSize(name, id)) ?? 0);
     if (method === "PATCH") {
-      const size = await area.append(name, id, request.body, chunkStart(request));
+      const size = await area.append(name, id, request.body, chunkStart(request), options.maxBlobSize);
       return uploadStatus(request, name, id, size, 202);
     }
     if (method === "PUT") {
       const digest = url.searchParams.get("digest");
       if (!digest || !isDigest(digest)) throw new PushError(400, "DIGEST_INVALID", "the upload needs ?digest= with a valid digest", { digest });
-      await area.finish(name, id, digest, request.body);
+      await area.finish(name, id, digest, request.body, options.maxBlobSize);
       return created(request, `/v2/${name}/blobs/${digest}`, digest);
     }
     throw new PushError(405, "UNSUPPORTED", `${method} is not taken here`);
