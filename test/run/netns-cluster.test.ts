@@ -23,6 +23,9 @@ const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 const IMAGE = "cluster:v1.27.3";
 const HOST_DIR = "/var/lib/lade/node";
 const PASSWORD = "n0de-secret";
+/** The cluster registry's account (lade rootfs --registry-user), given to lade run in the Clusterfile. */
+const REGISTRY_USER = "puller";
+const REGISTRY_PASSWORD = "Reg1stry-pw";
 /** Written by the machine, not by lade: logins (sshd) and the stand-ins' logs. */
 const NOT_LADES = ["/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"];
 
@@ -95,7 +98,11 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
       },
     });
     const context = join(work, "context");
-    const generated = await runLade(["--root", store, "rootfs", "--k8s-version", "v1.27.3", "--cri", "containerd", "--arch", "amd64", "--cni", "none", "--bin-source", binSource, "-o", context]);
+    // the registry has an account: every pull logs in, every push too
+    const generated = await runLade(
+      ["--root", store, "rootfs", "--k8s-version", "v1.27.3", "--cri", "containerd", "--arch", "amd64", "--cni", "none", "--bin-source", binSource, "--registry-user", REGISTRY_USER, "--registry-password-stdin", "-o", context],
+      { stdin: `${REGISTRY_PASSWORD}\n` },
+    );
     expect(generated.exitCode, generated.stderr).toBe(0);
     // a helm app, launched over SSH: rendered by lade on the operator, applied on master0
     const chart = join(context, "charts", "web");
@@ -136,6 +143,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
         `  - ips: [${node.ip}]`,
         "    roles: [node]",
         `    ssh: {passwd: ${PASSWORD}}`,
+        "  registry:",
+        `    localRegistry: {username: ${REGISTRY_USER}, password: ${REGISTRY_PASSWORD}}`,
         "",
       ].join("\n"),
     );
@@ -156,9 +165,9 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(failed.exitCode, failed.stdout + failed.stderr).toBe(1);
     expect(failed.stderr).toContain(`[${node.ip}] Step "kubeadm-join" failed`);
     expect(failed.stderr).toContain(`[${node.ip}] [kubeadm-join] kubeadm join broke`);
-    // each registry host's init-registry.sh checked the registry's API over TLS before going on
+    // each registry host's init-registry.sh checked the registry's API over TLS before going on (401: it has an account)
     expect(failed.stdout + failed.stderr).toContain(`[${master.ip}] [init-node]`);
-    expect(failed.stdout + failed.stderr).toMatch(new RegExp(`\\[${master.ip.replaceAll(".", "\\.")}\\] \\[init-node\\] .*registry: the API answers \\(200\\) with the certificate the nodes trust`));
+    expect(failed.stdout + failed.stderr).toMatch(new RegExp(`\\[${master.ip.replaceAll(".", "\\.")}\\] \\[init-node\\] .*registry: the API answers \\(401\\) with the certificate the nodes trust`));
     const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
     expect(state.hosts[node.ip].done).toEqual(["check-host", "copy-rootfs", "render-templates", "registry-ca", "init-node"]);
 
@@ -251,10 +260,13 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     const certs = join(work, "certs");
     mkdirSync(certs, { recursive: true });
     copyFileSync(`/proc/${master.pid}/root/etc/lade/registry/ca.crt`, join(certs, "ca.crt"));
-    const tags = await lab.exec(["skopeo", "list-tags", "--cert-dir", certs, `docker://${master.ip}:5000/pause`]);
+    const anonymous = await lab.exec(["skopeo", "list-tags", "--cert-dir", certs, `docker://${master.ip}:5000/pause`]);
+    expect(anonymous.exitCode).not.toBe(0);
+    const creds = ["--creds", `${REGISTRY_USER}:${REGISTRY_PASSWORD}`];
+    const tags = await lab.exec(["skopeo", "list-tags", "--cert-dir", certs, ...creds, `docker://${master.ip}:5000/pause`]);
     expect(tags.exitCode, tags.stderr).toBe(0);
     expect(JSON.parse(tags.stdout).Tags).toEqual(["3.9"]);
-    const served = await lab.exec(["skopeo", "inspect", "--raw", "--cert-dir", certs, `docker://${master.ip}:5000/kube-apiserver:v1.27.3`]);
+    const served = await lab.exec(["skopeo", "inspect", "--raw", "--cert-dir", certs, ...creds, `docker://${master.ip}:5000/kube-apiserver:v1.27.3`]);
     expect(served.exitCode, served.stderr).toBe(0);
     const upstream = await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${origin.host}/kube-apiserver:v1.27.3`]);
     expect(served.stdout).toBe(upstream);
@@ -265,7 +277,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(await node.sh("ctr -n k8s.io images ls -q")).toContain("registry.k8s.io/pause:3.9");
 
     // the second master's registry, under the cluster's name, with the shared certificate; its containerd pulls from it
-    const tagsThere = await second.sh("curl -sf --cacert /etc/lade/registry/ca.crt https://sea.hub:5000/v2/pause/tags/list");
+    const tagsThere = await second.sh(`curl -sf -u ${REGISTRY_USER}:${REGISTRY_PASSWORD} --cacert /etc/lade/registry/ca.crt https://sea.hub:5000/v2/pause/tags/list`);
     expect(JSON.parse(tagsThere)).toEqual({ name: "pause", tags: ["3.9"] });
     const pulledThere = await criPullImage(`/proc/${second.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/coredns/coredns:v1.10.1");
     expect(pulledThere.status, pulledThere.message).toBe(0);
@@ -329,7 +341,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     const saved = await runLade(["--root", store, "save", "-o", archive, IMAGE]);
     expect(saved.exitCode, saved.stderr).toBe(0);
     const onSolo = (args: readonly string[]) => solo.exec([process.execPath, MAIN, "--root", join(work, "solo-store"), ...args]);
-    const installed = await onSolo(["run", archive]);
+    const installed = await onSolo(["run", archive, "--env", `LADE_REGISTRY_USER=${REGISTRY_USER}`, "--env", `LADE_REGISTRY_PASSWORD=${REGISTRY_PASSWORD}`]);
     expect(installed.exitCode, installed.stderr.slice(-3000)).toBe(0);
     expect(installed.stdout).toContain(`address ${solo.ip}; swap off; ports 6443, 2379, 2380, 10250, 10257, 10259, 5000 free`); // eth0's address, found
     const state = JSON.parse(hostFile(solo, "/var/lib/lade/clusters/default/state.json"));
