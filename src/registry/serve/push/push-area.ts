@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, mkdirSync } from "node:fs";
 import { mkdir, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { once } from "node:events";
+import { finished } from "node:stream/promises";
 import { dirname, join } from "node:path";
 import { directoryStorage } from "../directory-storage.ts";
 import type { RegistryStorage } from "../registry-storage.ts";
@@ -87,9 +88,10 @@ export function createPushArea(dir: string): PushArea {
       try {
         written = await guardDisk(() => appendStream(data, body, running?.hasher, limit === undefined ? undefined : limit - size));
       } catch (error) {
-        if (!(error instanceof PushError) || error.status !== 413) throw error;
+        if (!(error instanceof PushError) || (error.status !== 413 && error.status !== 507)) throw error;
         await truncate(data, size); // the upload is as it was before this chunk
         hashes.delete(id);
+        if (error.status === 507) throw new PushError(507, "UNKNOWN", `${DISK_FULL}: the chunk was refused, the upload keeps its ${size} bytes`, { uuid: id, size });
         throw new PushError(413, "SIZE_INVALID", `a blob is at most ${limit} bytes on this registry: the chunk was refused, nothing of it stored`, { uuid: id, size });
       }
       if (running) running.size += written;
@@ -157,17 +159,22 @@ async function writeLink(path: string, digest: string): Promise<void> {
 async function appendStream(path: string, body: ReadableStream<Uint8Array> | null, hasher?: Bun.CryptoHasher, room?: number): Promise<number> {
   if (!body) return 0;
   const out = createWriteStream(path, { flags: "a" });
+  // a write error (a full disk) may come between two chunks, when nothing waits for "drain"
+  let failure: Error | undefined;
+  out.on("error", (error) => (failure ??= error));
   let written = 0;
   try {
     for await (const chunk of body) {
+      if (failure) throw failure;
       if (room !== undefined && written + chunk.length > room) throw new PushError(413, "SIZE_INVALID", "too big");
       hasher?.update(chunk);
       written += chunk.length;
-      if (!out.write(chunk)) await Promise.race([once(out, "drain"), once(out, "error").then(([error]) => Promise.reject(error))]);
+      if (!out.write(chunk)) await once(out, "drain"); // rejects on an error
     }
+    if (failure) throw failure;
   } finally {
     out.end();
-    await once(out, "close").catch(() => undefined);
+    await finished(out).catch(() => undefined); // also when it closed already, on an error
   }
   if (out.errored) throw out.errored;
   return written;
@@ -179,13 +186,15 @@ async function hashFile(path: string, algorithm: "sha256" | "sha512"): Promise<s
   return hasher.digest("hex");
 }
 
+const DISK_FULL = "the registry's disk is full";
+
 /** A full disk as the clear 5xx the spec allows, not a stack trace. */
 async function guardDisk<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOSPC" || code === "EDQUOT") throw new PushError(507, "UNKNOWN", "the registry's disk is full: nothing was stored");
+    if (code === "ENOSPC" || code === "EDQUOT") throw new PushError(507, "UNKNOWN", `${DISK_FULL}: nothing was stored`);
     throw error;
   }
 }

@@ -58,6 +58,7 @@ async function route(name: string, rest: string, request: Request, options: Push
       // a monolithic upload that fails leaves no session behind
       await area.finish(name, id, digest, request.body, options.maxBlobSize).catch(async (error: unknown) => {
         await area.cancel(name, id);
+        if (error instanceof PushError && error.status === 507) throw new PushError(507, "UNKNOWN", "the registry's disk is full: nothing was stored");
         throw error;
       });
       return created(request, `/v2/${name}/blobs/${digest}`, digest);
