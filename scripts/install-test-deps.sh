@@ -14,6 +14,8 @@ readonly APT_PACKAGES=(
   systemd # systemd-analyze verify for the rootfs's units (test/rootfs)
   openssh-server # sshd on loopback addresses: the hosts of lade run over SSH (test/run/multi-host.test.ts)
   iproute2 # network namespaces, veth pairs and a bridge: the lab hosts of test/run/netns-*.test.ts
+  docker.io iptables # a real dockerd 20.10 (and its iptables) on lab hosts: test/run/netns-docker.test.ts
+  gcc libc6-dev # a static program for the image that docker runs there
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

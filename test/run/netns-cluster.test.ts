@@ -10,6 +10,7 @@ import { tempDir } from "../support/temp-dir.ts";
 import { criPullImage } from "../rootfs/cri-client.ts";
 import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
 import { KUBEADM_V1_27_3_IMAGES, plan } from "../rootfs/rootfs-fixtures.ts";
+import { FAKE_KUBEADM, FAKE_KUBECTL } from "../support/kube-stand-ins.ts";
 
 /**
  * `lade run` and `lade delete` on hosts that are network namespaces with their own sshd and
@@ -30,27 +31,6 @@ const REGISTRY_PASSWORD = "Reg1stry-pw";
 const NOT_LADES = ["/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog"];
 
 const reason = labUnavailableReason() ?? (!hasDockerRegistry() || !hasSkopeo() || !Bun.which("containerd") || !Bun.which("runc") ? "needs docker-registry, skopeo, containerd, runc" : undefined);
-
-/** Stand-ins for the Kubernetes programs: they log to $LADE_FAKE_KUBE/calls (a folder outside the host's tree). */
-const FAKE_KUBEADM = `#!/bin/sh
-log="\${LADE_FAKE_KUBE:?}"
-echo "kubeadm $*" >> "$log/calls"
-case "$1 $2" in
-  "init phase") echo "[upload-certs] Using certificate key:"; echo "${"b".repeat(64)}" ;;
-  init*) cp "$3" "$log/init-config.yaml"; mkdir -p /etc/kubernetes; echo "apiVersion: v1" > /etc/kubernetes/admin.conf ;;
-  join*) if [ -e "$log/fail-join" ]; then echo "kubeadm join broke" >&2; exit 4; fi; cp "$3" "$log/join-config.yaml"; echo "apiVersion: v1" > /etc/kubernetes/kubelet.conf ;;
-  token*) t="abcdef.$(printf '%016d' "$(wc -l < "$log/calls")")"; echo "$t" >> "$log/tokens"
-    echo "kubeadm join 127.77.0.11:6443 --token $t --discovery-token-ca-cert-hash sha256:${"a".repeat(64)}" ;;
-  reset*) rm -f /etc/kubernetes/admin.conf /etc/kubernetes/kubelet.conf ;;
-esac
-`;
-const FAKE_KUBECTL = `#!/bin/sh
-echo "kubectl $*" | tr '\\n' ' ' >> "\${LADE_FAKE_KUBE:?}/calls"; echo >> "$LADE_FAKE_KUBE/calls"
-case "$*" in
-  *"get nodes"*) printf 'master-a 127.77.0.11\\nmaster-b 127.77.0.12\\nnode-c 127.77.0.13\\n' ;;
-  *"-f -"*) cat > "$LADE_FAKE_KUBE/applied.yaml" ;;
-esac
-`;
 
 describe.skipIf(reason !== undefined)("lade run / delete on network-namespace hosts over SSH", () => {
   let origin: DockerRegistry;

@@ -19,6 +19,8 @@ export interface LabHostOptions {
   readonly password?: string;
   /** More variables for SSH sessions (sshd SetEnv) and `exec`, besides PATH. */
   readonly env?: Record<string, string>;
+  /** Machine files under /etc, /usr or /root the host must not see (e.g. a program a fresh host would not have): whiteouts in its overlay. */
+  readonly hide?: readonly string[];
 }
 
 export interface CommandResult {
@@ -160,7 +162,7 @@ export async function startLab(hosts: readonly LabHostOptions[]): Promise<Lab> {
     const labHosts: LabHost[] = [];
     for (const [index, spec] of specs.entries()) {
       const dir = hostDirs[index]!;
-      prepareHostDir(dir);
+      prepareHostDir(dir, spec.options.hide ?? []);
       const config = writeSshdConfig(dir, spec.ip, `${clientKey}.pub`, spec.options);
       const child = startHost(spec.ns, dir, config);
       children.push(child);
@@ -243,14 +245,12 @@ function publicKey(path: string): string {
  * machine's modes, since an overlay's root takes its upper's), the fake systemctl in
  * usr-upper/local/sbin (so only the host has it), and a fresh machine's /var and /opt.
  */
-function prepareHostDir(dir: string): void {
+function prepareHostDir(dir: string, hide: readonly string[]): void {
   for (const overlay of OVERLAYS) {
     mkdirSync(join(dir, overlay.work));
     mkdirAs(join(dir, overlay.upper), overlay.path);
   }
-  mkdirAs(join(dir, "usr-upper", "local"), "/usr/local");
-  mkdirAs(join(dir, "usr-upper", "local", "sbin"), "/usr/local/sbin");
-  const systemctl = join(dir, "usr-upper", "local", "sbin", "systemctl");
+  const systemctl = upperPath(dir, "/usr/local/sbin/systemctl");
   copyFileSync(FAKE_SYSTEMCTL, systemctl);
   chmodSync(systemctl, 0o755);
   const varDir = join(dir, "var");
@@ -259,6 +259,26 @@ function prepareHostDir(dir: string): void {
   symlinkSync("/run", join(varDir, "run"));
   symlinkSync("/run/lock", join(varDir, "lock"));
   mkdirSync(join(dir, "opt"));
+  for (const path of hide) {
+    // an overlay whiteout: a character device 0/0 in the upper folder
+    const made = Bun.spawnSync(["mknod", upperPath(dir, path), "c", "0", "0"], { stderr: "pipe" });
+    if (made.exitCode !== 0) throw new Error(`Cannot hide ${path} in a lab host: ${made.stderr.toString().trim()}`);
+  }
+}
+
+/** Where PATH (under an overlay) lives in the host's upper folder, its parent folders made with the machine's modes. */
+function upperPath(dir: string, path: string): string {
+  const overlay = OVERLAYS.find((candidate) => path.startsWith(`${candidate.path}/`));
+  if (!overlay) throw new Error(`${path} is not under ${OVERLAYS.map((candidate) => candidate.path).join(", ")}`);
+  const parts = path.slice(overlay.path.length + 1).split("/");
+  let upper = join(dir, overlay.upper);
+  let machine: string = overlay.path;
+  for (const part of parts.slice(0, -1)) {
+    upper = join(upper, part);
+    machine = join(machine, part);
+    if (!existsSync(upper)) mkdirAs(upper, machine);
+  }
+  return join(upper, parts.at(-1)!);
 }
 
 function mkdirAs(path: string, like: string): void {
@@ -319,6 +339,7 @@ function startHost(ns: string, dir: string, config: string): Bun.Subprocess {
     'mount --bind "$dir/var" /var',
     'mount --bind "$dir/opt" /opt',
     "mount -t tmpfs -o mode=0755,nosuid,nodev lab-run /run",
+    ...cgroupMounts(),
     "mkdir -m 0755 /run/sshd",
     "mkdir -m 1777 /run/lock",
     `exec ${SSHD} -D -e -f "$config"`,
@@ -331,6 +352,26 @@ function startHost(ns: string, dir: string, config: string): Bun.Subprocess {
   });
   closeSync(log);
   return child;
+}
+
+/** Mount options that are not a filesystem's own (the rest name cgroup controllers and such). */
+const GENERIC_MOUNT_OPTIONS = new Set(["rw", "ro", "nosuid", "nodev", "noexec", "relatime", "noatime", "strictatime", "nodiratime", "seclabel"]);
+
+/**
+ * The machine's cgroup mounts made again in a host: `ip netns exec` gives each namespace a fresh
+ * /sys without them, and dockerd and runc need them (the same hierarchies: a host's containers
+ * are the machine's cgroups, as on any machine).
+ */
+function cgroupMounts(): string[] {
+  const commands: string[] = [];
+  for (const line of readFileSync("/proc/self/mounts", "utf8").split("\n")) {
+    const [, target, type, options = ""] = line.split(" ");
+    if (target === undefined || !(target === "/sys/fs/cgroup" || target.startsWith("/sys/fs/cgroup/"))) continue;
+    const own = options.split(",").filter((option) => !GENERIC_MOUNT_OPTIONS.has(option));
+    if (type === "tmpfs") commands.push(`mount -t tmpfs -o mode=0755,nosuid,nodev,noexec lab-cgroup ${target}`);
+    else if (type === "cgroup" || type === "cgroup2") commands.push(`mkdir -p ${target}`, `mount -t ${type} ${own.length > 0 ? `-o ${own.join(",")} ` : ""}lab-cgroup ${target}`);
+  }
+  return commands;
 }
 
 /** Wait until every sshd accepts TCP connections, seen from the operator namespace. */

@@ -11,8 +11,8 @@
 #            and tagged with its upstream name (quay.io/…, registry.k8s.io/…), so pods that name
 #            it start without a pull. Images already there are skipped; images named by digest
 #            only are left to the registry mirror.
-#   uninstall: stops docker and removes all of it, /var/lib/docker included when install
-#            created it.
+#   uninstall: stops docker and removes all of it, /var/lib/docker and /opt/containerd included
+#            when install created them, the docker0 bridge and the iptables chains and rules dockerd added.
 # With LADE_REGISTRY_USER and LADE_REGISTRY_PASSWORD docker logs in to the cluster's registry.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -38,6 +38,8 @@ install_docker() {
   fi
   install_file "$COMPONENT" "$ROOTFS/etc/systemd/docker.service" "$ROOT/etc/systemd/system/docker.service"
   claim_data_dir "$COMPONENT" "$ROOT/var/lib/docker"
+  # the containerd dockerd starts keeps its plugins' files there
+  claim_data_dir "$COMPONENT" "$ROOT/opt/containerd"
   if [[ "$LADE_CRI_DOCKERD" == 1 ]]; then
     step "docker: cri-dockerd (pod sandbox image $LADE_PAUSE_IMAGE)"
     install_file "$COMPONENT" "$ROOTFS/etc/systemd/cri-docker.service" "$ROOT/etc/systemd/system/cri-docker.service"
@@ -48,6 +50,10 @@ install_docker() {
   fi
   daemon_reload
   enable_unit "$COMPONENT" docker.service
+  # dockerd turns FORWARD's policy to DROP when it finds forwarding off: uninstall puts it back
+  if live && command -v iptables >/dev/null 2>&1; then
+    save_once docker-forward-policy "$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')"
+  fi
   start_unit docker.service
   if [[ "$LADE_CRI_DOCKERD" == 1 ]]; then
     enable_unit "$COMPONENT" cri-docker.socket
@@ -148,6 +154,32 @@ pull_images() {
   log "images: $count listed, $pulled pulled, $((count - pulled)) present already"
 }
 
+# The chains dockerd made and its rules in the built-in chains (dockerd leaves them when it
+# stops), and FORWARD's policy as it was before docker started.
+readonly DOCKER_CHAINS=(DOCKER DOCKER-ISOLATION-STAGE-1 DOCKER-ISOLATION-STAGE-2 DOCKER-USER)
+remove_docker_iptables() {
+  command -v iptables >/dev/null 2>&1 || return 0
+  local table chain rule policy
+  local -a words
+  for table in filter nat; do
+    while IFS= read -r rule; do
+      read -ra words <<<"$rule"
+      words[0]=-D
+      iptables -t "$table" "${words[@]}" || warn "cannot delete docker's iptables rule: $rule (table $table)"
+    done < <(iptables -t "$table" -S 2>/dev/null | grep -E '^-A (INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) ' | grep -E -- '-j DOCKER|docker0' || true)
+    # flushed first: the chains jump to each other
+    local -a present=()
+    for chain in "${DOCKER_CHAINS[@]}"; do
+      if iptables -t "$table" -S "$chain" >/dev/null 2>&1; then present+=("$chain"); fi
+    done
+    for chain in "${present[@]}"; do iptables -t "$table" -F "$chain" || warn "cannot flush docker's iptables chain $chain (table $table)"; done
+    for chain in "${present[@]}"; do iptables -t "$table" -X "$chain" || warn "cannot delete docker's iptables chain $chain (table $table)"; done
+  done
+  policy="$(saved docker-forward-policy)"
+  if [[ "$policy" == ACCEPT || "$policy" == DROP ]]; then iptables -P FORWARD "$policy" || warn "cannot set FORWARD's policy back to $policy"; fi
+  forget docker-forward-policy
+}
+
 uninstall_docker() {
   require_root
   step "docker: stopping and removing"
@@ -157,6 +189,7 @@ uninstall_docker() {
   forget docker-login
   stop_units "$COMPONENT"
   if live && ip link show docker0 >/dev/null 2>&1; then ip link delete docker0 || warn "cannot delete the docker0 bridge"; fi
+  if live; then remove_docker_iptables; fi
   unmount_under "$ROOT/run/docker"
   revert "$COMPONENT"
   daemon_reload
