@@ -36,6 +36,9 @@ export function checkConfigValue(value: ConfigValue, schema: FieldSchema, contex
     case "int":
       if (typeof value !== "number" || !Number.isInteger(value)) context.fail(path, `"${name}" must be a whole number, not ${describe(value)}`);
       return;
+    case "number":
+      if (typeof value !== "number") context.fail(path, `"${name}" must be a number, not ${describe(value)}`);
+      return;
     case "duration":
       if (typeof value !== "string" || !GO_DURATION.test(value)) {
         context.fail(path, `"${name}" must be a duration such as "5m0s" or "1h", not ${describe(value)}`);

@@ -1,3 +1,4 @@
+import { componentConfigSchema } from "./component-config-schema.ts";
 import type { ConfigKind, KubeadmApiVersion } from "./kubeadm-api.ts";
 
 /**
@@ -5,7 +6,7 @@ import type { ConfigKind, KubeadmApiVersion } from "./kubeadm-api.ts";
  * wrong types) at the line the user wrote, before anything is merged.
  */
 export type FieldSchema =
-  | { readonly type: "string" | "bool" | "int" | "duration" | "any" | "scalar" }
+  | { readonly type: "string" | "bool" | "int" | "number" | "duration" | "any" | "scalar" }
   | { readonly type: "list"; readonly items: FieldSchema }
   | { readonly type: "map"; readonly values: FieldSchema }
   | StructSchema;
@@ -133,34 +134,15 @@ function kubeadmSchemas(api: KubeadmApiVersion): Record<"InitConfiguration" | "C
   };
 }
 
-/** Only the fields lade reads or derives are typed; everything else passes through. */
-const KUBELET_SCHEMA = struct(
-  {
-    cgroupDriver: STRING,
-    clusterDomain: STRING,
-    clusterDNS: list(STRING),
-    containerRuntimeEndpoint: STRING,
-    failSwapOn: BOOL,
-    maxPods: INT,
-  },
-  true,
-);
-
-const KUBE_PROXY_SCHEMA = struct(
-  {
-    mode: STRING,
-    clusterCIDR: STRING,
-    ipvs: struct({ excludeCIDRs: list(STRING), strictARP: BOOL, scheduler: STRING }, true),
-  },
-  true,
-);
-
 const CACHE = new Map<KubeadmApiVersion, ReturnType<typeof kubeadmSchemas>>();
 
-/** The schema of a kind; kubeadm's own kinds depend on the API version. */
-export function configSchema(kind: ConfigKind, api: KubeadmApiVersion): StructSchema {
-  if (kind === "KubeletConfiguration") return KUBELET_SCHEMA;
-  if (kind === "KubeProxyConfiguration") return KUBE_PROXY_SCHEMA;
+/**
+ * The schema of a kind; kubeadm's own kinds depend on the API version, the kubelet's and
+ * kube-proxy's (upstream's types, generated) on the Kubernetes minor — every field any supported
+ * minor has when the minor is not known yet.
+ */
+export function configSchema(kind: ConfigKind, api: KubeadmApiVersion, kubernetesMinor?: number): StructSchema {
+  if (kind === "KubeletConfiguration" || kind === "KubeProxyConfiguration") return componentConfigSchema(kind, kubernetesMinor);
   let schemas = CACHE.get(api);
   if (!schemas) CACHE.set(api, (schemas = kubeadmSchemas(api)));
   return schemas[kind];

@@ -133,6 +133,13 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
     );
   }
 
+  // the kubelet's and kube-proxy's fields depend on the minor, known only now
+  for (const parsed of [...images.map(({ parsed }) => parsed), imageClusterfile, clusterfile]) {
+    for (const document of parsed?.documents ?? []) {
+      if (document.kind === "KubeletConfiguration" || document.kind === "KubeProxyConfiguration") validateConfigDocument(document, info.kubeadmApi, { kubernetesMinor: info.minor });
+    }
+  }
+
   const target = info.kubeadmApi;
   const imageLayers = images.map(({ parsed }) => convertConfigDocuments(parsed.documents, target));
   const imageClusterLayer = convertConfigDocuments(imageClusterfile?.documents ?? [], target);
@@ -151,9 +158,9 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
   const documents = kindsFor(role)
     .filter((kind) => merged.has(kind))
     .map((kind) => {
-      const body = orderBySchema(merged.get(kind)!, configSchema(kind, target)) as ConfigObject;
+      const body = orderBySchema(merged.get(kind)!, configSchema(kind, target, info.minor)) as ConfigObject;
       const document: ConfigDocument = { kind, apiVersion: apiVersionOf(kind, target), body };
-      validateConfigDocument(document, target);
+      validateConfigDocument(document, target, { kubernetesMinor: info.minor });
       return document;
     });
   return {

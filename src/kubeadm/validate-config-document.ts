@@ -1,5 +1,6 @@
 import { UserInputError } from "../util/source-location.ts";
 import { checkConfigValue } from "./check-config-value.ts";
+import { componentFieldHint } from "./component-config-schema.ts";
 import type { ConfigDocument } from "./config-document.ts";
 import { configSchema, fieldSchemaAt } from "./config-schema.ts";
 import { formatConfigPath, getConfigValue, isConfigObject, type ConfigPath } from "./config-value.ts";
@@ -16,23 +17,24 @@ const ARGUMENT_LISTS = [
 
 /**
  * Check a document against its kind's schema in API version `api` (its own version when read,
- * the target version once merged): no unknown fields, and the types kubeadm's decoder needs.
+ * the target version once merged) and, for the kubelet's and kube-proxy's kinds, Kubernetes
+ * minor `kubernetesMinor` once it is known: no unknown fields, and the types the decoders need.
  * `null` is accepted anywhere but in lists (it deletes the field in a merge).
  *
  * @throws {UserInputError} at the field: `file:line:column: Unknown field "apiServer.extraArg" in …`
  * @throws {TypeError} when a document without a source (built in, or the merged result) is invalid
  */
-export function validateConfigDocument(document: ConfigDocument, api: KubeadmApiVersion): void {
+export function validateConfigDocument(document: ConfigDocument, api: KubeadmApiVersion, options: { readonly kubernetesMinor?: number } = {}): void {
   const label = `${document.apiVersion} ${document.kind}`;
   const fail = (path: ConfigPath, message: string, part: "key" | "value" = "value"): never => {
     if (!document.source) throw new TypeError(`Invalid ${label} at ${formatConfigPath(path)}: ${message}`);
     throw new UserInputError(document.source.locate(path, part), message);
   };
-  const kubeadmKind = document.kind !== "KubeletConfiguration" && document.kind !== "KubeProxyConfiguration";
-  checkConfigValue(document.body, configSchema(document.kind, api), {
+  const component = document.kind === "KubeletConfiguration" || document.kind === "KubeProxyConfiguration" ? document.kind : undefined;
+  checkConfigValue(document.body, configSchema(document.kind, api, options.kubernetesMinor), {
     label,
     fail,
-    unknownFieldHint: (path) => (kubeadmKind ? otherVersions(document, path, api) : ""),
+    unknownFieldHint: (path) => (component ? componentFieldHint(component, path, options.kubernetesMinor) : otherVersions(document, path, api)),
   });
   if (api !== "v1beta4") return;
   for (const path of ARGUMENT_LISTS) {

@@ -124,10 +124,10 @@ controllerManager:
   });
 
   test("an empty value is not written; null is kept to delete", () => {
-    const { documents } = parseConfigFile("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver:\nmaxPods: null\nx: ~\n", "f", {
+    const { documents } = parseConfigFile("apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\ncgroupDriver:\nmaxPods: null\npodPidsLimit: ~\n", "f", {
       allowCluster: false,
     });
-    expect(documents[0]!.body).toEqual({ maxPods: null, x: null });
+    expect(documents[0]!.body).toEqual({ maxPods: null, podPidsLimit: null });
   });
 });
 
