@@ -45,11 +45,12 @@ export function addressInCidr(cidr: string, index: number): string | undefined {
   const width = ip.family === 4 ? 32 : 128;
   if (bits < 0 || bits > width || 2n ** BigInt(width - bits) <= BigInt(index)) return undefined;
   const mask = ((1n << BigInt(width)) - 1n) ^ ((1n << BigInt(width - bits)) - 1n);
-  const value = (toBigInt(ip) & mask) + BigInt(index);
+  const value = (ipToBigInt(ip) & mask) + BigInt(index);
   return fromBigInt(value, ip.family);
 }
 
-function toBigInt(ip: IpAddress): bigint {
+/** An address as a number (for ranges and masks). */
+export function ipToBigInt(ip: IpAddress): bigint {
   if (ip.family === 4) return ip.address.split(".").reduce((sum, part) => (sum << 8n) + BigInt(part), 0n);
   const [head = "", tail = ""] = ip.address.split("::");
   const left = head ? head.split(":") : [];

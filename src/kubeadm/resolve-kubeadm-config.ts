@@ -3,12 +3,13 @@ import { hostsWithRole, type Cluster, type RegistryConfig } from "./cluster.ts";
 import { envList, envValue, resolveClusterEnv, type ClusterEnv } from "./cluster-env.ts";
 import type { ConfigDocument } from "./config-document.ts";
 import { configSchema } from "./config-schema.ts";
-import type { ConfigObject } from "./config-value.ts";
+import { formatConfigPath, getConfigValue, type ConfigObject, type ConfigValue } from "./config-value.ts";
 import { convertConfigDocuments } from "./convert-config-documents.ts";
 import { addRequiredValues, deriveConfigLayer, type ClusterFacts, type NodeRole } from "./derive-config-layer.ts";
 import { parseIpAddress } from "./ip-address.ts";
 import { apiVersionOf, CONFIG_KINDS, kubeadmApiVersion, type ConfigKind } from "./kubeadm-api.ts";
 import { kubeadmDefaults } from "./kubeadm-defaults.ts";
+import { kubeadmRuleViolations, type RuleViolation } from "./kubeadm-rules.ts";
 import { lookupKubernetesVersion, type KubernetesVersionInfo } from "./kubernetes-version.ts";
 import { layerClusters } from "./merge-clusters.ts";
 import { mergeConfigLayers } from "./merge-config-values.ts";
@@ -163,6 +164,8 @@ export function resolveKubeadmConfig(sources: KubeadmConfigSources, options: Kub
       validateConfigDocument(document, target, { kubernetesMinor: info.minor });
       return document;
     });
+  const violation = kubeadmRuleViolations(new Map(documents.map((document) => [document.kind, document.body])))[0];
+  if (violation) throw ruleError(violation, getConfigValue(merged.get(violation.kind as ConfigKind), violation.path), [clusterfile, imageClusterfile, ...images.map(({ parsed }) => parsed).reverse()]);
   return {
     kubernetesVersion: info.version,
     kubeadmApiVersion: kubeadmApiVersion(target),
@@ -292,4 +295,26 @@ function clusterFacts(
     ...(place.role ? { role: place.role } : {}),
     ...(place.node ? { node: place.node } : {}),
   };
+}
+
+/**
+ * A rule kubeadm would enforce, at the line of the highest layer that wrote VALUE (a list item
+ * by its place in that layer's list: lade adds items of its own), else without a line.
+ */
+function ruleError(violation: RuleViolation, value: ConfigValue | undefined, layers: readonly ({ documents: readonly ConfigDocument[] } | undefined)[]): Error {
+  const last = violation.path.at(-1);
+  for (const layer of layers) {
+    for (const document of layer?.documents ?? []) {
+      if (document.kind !== violation.kind || !document.source) continue;
+      let path = violation.path;
+      if (typeof last === "number") {
+        const list = getConfigValue(document.body, path.slice(0, -1));
+        const index = Array.isArray(list) ? list.findIndex((item) => Bun.deepEquals(item, value)) : -1;
+        if (index < 0) continue;
+        path = [...path.slice(0, -1), index];
+      } else if (getConfigValue(document.body, path) === undefined) continue;
+      return new UserInputError(document.source.locate(path), `${formatConfigPath(path)}: ${violation.message}`);
+    }
+  }
+  return new KubeadmConfigError(`${violation.kind} ${formatConfigPath(violation.path)}: ${violation.message}`);
 }
