@@ -27,7 +27,8 @@ export interface GoFile {
   readonly named: ReadonlyMap<string, GoType>;
 }
 
-export function parseGoFile(source: string): GoFile {
+/** TAG is the struct tag that names fields: `json` (Kubernetes' types), `toml` (containerd's). */
+export function parseGoFile(source: string, tag = "json"): GoFile {
   const text = stripComments(source);
   const imports = new Map<string, string>();
   for (const block of text.matchAll(/^import\s*\(([\s\S]*?)\)/gm)) {
@@ -42,7 +43,7 @@ export function parseGoFile(source: string): GoFile {
     const name = match[1]!;
     if (match[2]!.startsWith("struct")) {
       const start = match.index! + match[0].length;
-      structs.set(name, parseFields(text.slice(start, closingBrace(text, start))));
+      structs.set(name, parseFields(text.slice(start, closingBrace(text, start)), tag));
     } else {
       named.set(name, parseType(match[2]!.trim().replace(/^=\s*/, "")).type);
     }
@@ -92,12 +93,12 @@ function closingBrace(text: string, start: number): number {
   throw new Error("unbalanced braces in a struct");
 }
 
-function parseFields(body: string): GoField[] {
+function parseFields(body: string, tag: string): GoField[] {
   const fields: GoField[] = [];
   for (const raw of body.split("\n")) {
     const line = raw.trim();
     if (!line) continue;
-    const json = /`[^`]*json:"([^"]*)"[^`]*`/.exec(line)?.[1];
+    const json = new RegExp(`\`[^\`]*\\b${tag}:"([^"]*)"[^\`]*\``).exec(line)?.[1];
     const words = line.replace(/`[^`]*`/, "").trim().split(/\s+/);
     const embedded = words.length === 1;
     // an untagged named field is not part of the JSON shape of API types
