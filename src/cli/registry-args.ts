@@ -8,6 +8,7 @@ export const registryArgs = {
   "ca-file": { type: "string", description: "Extra CA certificate (PEM) to trust for registries" },
   "insecure-registry": { type: "string", description: "Registry HOST[:PORT] that may be reached over plain HTTP (repeatable; loopback always may)" },
   "registry-mirror": { type: "string", description: "Fetch REGISTRY's images from MIRROR instead (same paths), REGISTRY=MIRROR, e.g. docker.io=mirror.local:5000 (repeatable)" },
+  timeout: { type: "string", description: "Drop a transfer that gets no byte for SECONDS and retry it (blobs resume where they stopped); default 30" },
 } as const;
 
 export function registryAccess(args: Record<string, unknown>, rawArgs: readonly string[]): RegistryAccessOptions {
@@ -16,7 +17,14 @@ export function registryAccess(args: Record<string, unknown>, rawArgs: readonly 
     ...(typeof args["ca-file"] === "string" ? { caFile: args["ca-file"] } : {}),
     insecureRegistries: repeatedOption(rawArgs, "insecure-registry"),
     mirrors: registryMirrors(rawArgs),
+    ...(typeof args.timeout === "string" ? { client: { idleTimeoutMilliseconds: idleTimeout(args.timeout) } } : {}),
   };
+}
+
+function idleTimeout(text: string): number {
+  const seconds = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(seconds > 0)) throw new UsageError(`Option "--timeout" needs a number of seconds above 0: got "${text}"`);
+  return seconds * 1000;
 }
 
 function registryMirrors(rawArgs: readonly string[]): Record<string, string> {

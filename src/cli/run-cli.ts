@@ -1,4 +1,5 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { describeNetworkError } from "../registry/network-fetch.ts";
 import { UserInputError } from "../util/source-location.ts";
 import { setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";
@@ -101,7 +102,8 @@ async function checkKnownFlags(verb: string, command: CommandDef<any>, rawArgs: 
 
 /**
  * Located user errors print compiler-style (`Kubefile:3:1: …`), usage errors as `lade: …` with
- * exit 2, anything else as `Error: …` with its causes; stacks only with --debug.
+ * exit 2, anything else as `Error: …` with the causes it does not say already; every cause and
+ * the stacks only with --debug.
  */
 function reportError(error: unknown, global: GlobalOptions): number {
   const isUsage = error instanceof UsageError || (error instanceof Error && error.name === "CLIError");
@@ -112,7 +114,8 @@ function reportError(error: unknown, global: GlobalOptions): number {
     process.stderr.write(`Error: ${message}\n`);
     let shown = message;
     for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
-      if (shown.includes(cause.message)) continue; // already part of the message above
+      // already said above, perhaps in lade's words (a network error's runtime text is for --debug)
+      if (!global.debug && (shown.includes(cause.message) || shown.includes(describeNetworkError(cause)))) continue;
       process.stderr.write(`  caused by: ${cause.message}\n`);
       shown += cause.message;
     }

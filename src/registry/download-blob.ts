@@ -2,7 +2,9 @@ import { open, rename, rm, stat, truncate } from "node:fs/promises";
 import type { Digest } from "../oci/digest.ts";
 import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
 import { acquireLock } from "../store/store-lock.ts";
+import { describeNetworkError } from "./network-fetch.ts";
 import type { RegistryClient } from "./registry-client.ts";
+import { RegistryError } from "./registry-error.ts";
 
 export interface BlobDownload {
   readonly client: RegistryClient;
@@ -43,7 +45,11 @@ export async function downloadBlob(download: BlobDownload): Promise<"downloaded"
         if (corruptSeen) throw new DigestMismatchError(download.digest, actual, `${download.client.endpoint.registry}/${download.repository}@${download.digest}`);
         corruptSeen = true; // fetch it once more from the start
       } else {
-        if (attempt >= attempts || !isResumable(outcome)) throw outcome;
+        if (!isResumable(outcome)) throw outcome;
+        if (attempt >= attempts) {
+          const what = `blob ${download.digest} of ${download.repository} from ${download.client.endpoint.registry}`;
+          throw new RegistryError(`Cannot get ${what}: ${describeNetworkError(outcome)} (${attempt} attempts, each resumed where the last stopped)`, 0, [], { cause: outcome });
+        }
         await Bun.sleep(100 * attempt);
       }
     }

@@ -4,6 +4,7 @@ import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
 import { MediaTypes } from "../oci/media-types.ts";
 import { parseWwwAuthenticate, type AuthChallenge } from "./parse-www-authenticate.ts";
 import { readErrorDetails, RegistryError } from "./registry-error.ts";
+import { describeNetworkError, fetchWithIdleTimeout } from "./network-fetch.ts";
 import { isCertificateError, type RegistryEndpoint } from "./registry-endpoint.ts";
 
 /** What a registry needs to let us in: a password, or an identity token (OAuth refresh token). */
@@ -18,6 +19,8 @@ export interface RegistryClientOptions {
   readonly backoffMilliseconds?: number;
   /** Longest wait lade accepts from a Retry-After header. Default 60 s. */
   readonly maxRetryAfterMilliseconds?: number;
+  /** A transfer that gets no byte for this long is dropped and retried (resumed, for blobs). Default 30 s. */
+  readonly idleTimeoutMilliseconds?: number;
 }
 
 export interface RequestOptions {
@@ -75,27 +78,25 @@ export class RegistryClient {
       attempts: 5,
       backoffMilliseconds: 250,
       maxRetryAfterMilliseconds: 60_000,
+      idleTimeoutMilliseconds: 30_000,
       ...options,
     };
   }
 
   /** GET a manifest by tag or digest; a digest reference is verified against the bytes. */
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
-    const response = await this.request("GET", `/v2/${repository}/manifests/${reference}`, {
-      scope: `repository:${repository}:pull`,
-      headers: { Accept: MANIFEST_ACCEPT },
-      what: `manifest ${repository}:${reference}`,
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const byDigest = reference.includes(":");
+    const { response, bytes } = await this.readWhole(
+      "GET",
+      `/v2/${repository}/manifests/${reference}`,
+      { scope: `repository:${repository}:pull`, headers: { Accept: MANIFEST_ACCEPT }, what: `manifest ${repository}:${reference}` },
+      byDigest ? { digest: reference as Digest, name: `${this.endpoint.registry}/${repository}@${reference}` } : undefined,
+    );
     const mediaType = manifestMediaType(response.headers.get("content-type"), bytes);
     if (SCHEMA1_TYPES.has(mediaType)) {
       throw new RegistryError(`Cannot use ${this.endpoint.registry}/${repository}:${reference}: Docker schema 1 manifests are unsupported (push the image again with a current client)`, 415);
     }
-    const digest = sha256Digest(bytes);
-    if (reference.includes(":") && reference !== digest) {
-      throw new DigestMismatchError(reference, digest, `${this.endpoint.registry}/${repository}@${reference}`);
-    }
-    return { bytes, mediaType, digest };
+    return { bytes, mediaType, digest: sha256Digest(bytes) };
   }
 
   /**
@@ -119,11 +120,44 @@ export class RegistryClient {
     if (descriptor.size > SMALL_BLOB_LIMIT) {
       throw new RegistryError(`Cannot read blob ${descriptor.digest} of ${repository} in memory: it has ${descriptor.size} bytes`, 0);
     }
-    const { body } = await this.getBlob(repository, descriptor.digest);
-    const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-    const digest = sha256Digest(bytes);
-    if (digest !== descriptor.digest) throw new DigestMismatchError(descriptor.digest, digest, `${this.endpoint.registry}/${repository}@${descriptor.digest}`);
+    const { bytes } = await this.readWhole(
+      "GET",
+      `/v2/${repository}/blobs/${descriptor.digest}`,
+      { scope: `repository:${repository}:pull`, what: `blob ${descriptor.digest} of ${repository}`, followRedirectsWithoutAuth: true },
+      { digest: descriptor.digest, name: `${this.endpoint.registry}/${repository}@${descriptor.digest}` },
+    );
     return bytes;
+  }
+
+  /**
+   * A request whose body is read whole (manifests, configs): a connection that drops or stalls
+   * while the body comes is retried like one that fails before, and a body that does not match
+   * `expected` is fetched once more from the start before DigestMismatchError names both digests.
+   */
+  private async readWhole(
+    method: string,
+    path: string,
+    options: RequestOptions,
+    expected?: { readonly digest: Digest; readonly name: string },
+  ): Promise<{ response: Response; bytes: Uint8Array }> {
+    let mismatches = 0;
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.request(method, path, options);
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        if (attempt >= this.#options.attempts) {
+          throw new RegistryError(`Cannot get ${options.what} from ${this.endpoint.registry}: ${describeNetworkError(error)} while it was sent (${attempt} attempts)`, 0, [], { cause: error });
+        }
+        await Bun.sleep(this.backoff(attempt));
+        continue;
+      }
+      if (!expected) return { response, bytes };
+      const actual = sha256Digest(bytes);
+      if (actual === expected.digest) return { response, bytes };
+      if (++mismatches >= 2) throw new DigestMismatchError(expected.digest, actual, expected.name);
+    }
   }
 
   /** Check that the registry answers the API (and that we may use it). */
@@ -156,7 +190,8 @@ export class RegistryClient {
           throw new RegistryError(`Cannot trust the certificate of ${this.endpoint.registry} for ${options.what}: ${(error as Error).message} (trust its CA with --ca-file or ${where})`, 0, [], { cause: error });
         }
         if (final) {
-          throw new RegistryError(`Cannot reach ${this.endpoint.registry} for ${options.what}: ${(error as Error).message}`, 0, [], { cause: error });
+          const tries = attempt > 1 ? ` (${attempt} attempts)` : "";
+          throw new RegistryError(`Cannot reach ${this.endpoint.registry} for ${options.what}: ${describeNetworkError(error)}${tries}`, 0, [], { cause: error });
         }
         await Bun.sleep(this.backoff(attempt));
         continue;
@@ -198,7 +233,8 @@ export class RegistryClient {
       redirect: options.followRedirectsWithoutAuth ? ("manual" as const) : ("follow" as const),
       ...(this.endpoint.ca ? { tls: { ca: [...this.endpoint.ca] } } : {}),
     };
-    const response = await fetch(url, init);
+    const idle = this.#options.idleTimeoutMilliseconds;
+    const response = await fetchWithIdleTimeout(url, init, idle);
     const location = response.headers.get("location");
     if (options.followRedirectsWithoutAuth && response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
@@ -207,7 +243,7 @@ export class RegistryClient {
       const sameOrigin = target.origin === new URL(url).origin;
       const redirected = { ...headers };
       if (!sameOrigin) delete redirected.Authorization;
-      return { response: await fetch(target, { ...init, headers: redirected, redirect: "follow" }), ...(token ? { token } : {}) };
+      return { response: await fetchWithIdleTimeout(target, { ...init, headers: redirected, redirect: "follow" }, idle), ...(token ? { token } : {}) };
     }
     return { response, ...(token ? { token } : {}) };
   }
@@ -251,7 +287,7 @@ export class RegistryClient {
       const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credential.identityToken, client_id: USER_AGENT });
       if (service) form.set("service", service);
       for (const part of wantedScope?.split(" ").filter(Boolean) ?? []) form.append("scope", part);
-      response = await fetch(realm, { method: "POST", body: form, headers: { "User-Agent": USER_AGENT }, ...tls });
+      response = await fetchWithIdleTimeout(realm, { method: "POST", body: form, headers: { "User-Agent": USER_AGENT }, ...tls }, this.#options.idleTimeoutMilliseconds);
     } else {
       const url = new URL(realm);
       if (service) url.searchParams.set("service", service);
@@ -261,7 +297,7 @@ export class RegistryClient {
         url.searchParams.set("account", credential.username);
         headers.Authorization = `Basic ${btoa(`${credential.username}:${credential.password}`)}`;
       }
-      response = await fetch(url, { headers, ...tls });
+      response = await fetchWithIdleTimeout(url, { headers, ...tls }, this.#options.idleTimeoutMilliseconds);
     }
     if (!response.ok) {
       await response.body?.cancel();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { corruptBlobFiles, fileSize, largestBlob, originBlobs, sha256File, verifyMirror, type Origin } from "../support/mirror-checks.ts";
+import { configBlob, corruptBlobFiles, fileSize, largestBlob, originBlobs, sha256File, verifyMirror, type Origin } from "../support/mirror-checks.ts";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { blobPath, startFaultProxy, type FaultProxy } from "../support/fault-proxy.ts";
 import { runLade, spawnLade } from "../support/run-lade.ts";
@@ -212,6 +212,83 @@ describe.skipIf(skip)(`lade mirror through a faulty network${skip ? ` (skipped: 
     expect(existsSync(join(run.dir, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex))).toBe(false);
     expect(corruptCacheFiles(run)).toEqual([]);
     expect(corruptBlobFiles(run.dir)).toEqual([]);
+  });
+
+  test("a config blob whose connection drops half-way, and a manifest cut short, are fetched again", async () => {
+    const config = await configBlob(origin, MULTI);
+    const configPath = blobPath("seed/multi", config.digest);
+    const manifest = "/v2/seed/docker/manifests/1";
+    proxy.addRule({ method: "GET", path: configPath, fault: { dropAfter: Math.floor(config.size / 2) } });
+    proxy.addRule({ method: "GET", path: manifest, fault: { dropAfter: 100 } });
+    const run = newRun();
+    const result = await lade(mirrorArgs(run, proxy, [MULTI, DOCKER]));
+    expect(result.stderr).not.toContain("Error");
+    expect(result.exitCode).toBe(0);
+    expect(proxy.requestCount(configPath, "GET")).toBe(2);
+    expect(proxy.requestCount(manifest, "GET")).toBe(2);
+    await verifyMirror(run.dir, origin, [MULTI, DOCKER]);
+  });
+
+  test("a config blob with a flipped byte is fetched again; corrupt on every fetch, it fails naming both digests and the registry", async () => {
+    const config = await configBlob(origin, MULTI);
+    const path = blobPath("seed/multi", config.digest);
+    proxy.addRule({ method: "GET", path, fault: { flipByte: 10 } });
+    const run = newRun();
+    const once = await lade(mirrorArgs(run, proxy, [MULTI]));
+    expect(once.exitCode, once.stderr).toBe(0);
+    expect(proxy.requestCount(path, "GET")).toBe(2);
+    await verifyMirror(run.dir, origin, [MULTI]);
+
+    proxy.reset();
+    proxy.addRule({ method: "GET", path, times: Infinity, fault: { flipByte: 10 } });
+    const always = newRun();
+    const failed = await lade(mirrorArgs(always, proxy, [MULTI]));
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain(`Cannot mirror ${proxy.host}/${MULTI}`);
+    expect(failed.stderr).toContain(`${proxy.host}/seed/multi@${config.digest}`);
+    expect(failed.stderr).toContain("does not match its digest");
+    expect(failed.stderr).toMatch(/sha256:[0-9a-f]{64}[^\n]*sha256:[0-9a-f]{64}/);
+    expect(proxy.requestCount(path, "GET")).toBe(2);
+    expect(existsSync(always.dir)).toBe(false);
+  });
+
+  test("a layer that stalls is dropped after --timeout and resumed with Range", async () => {
+    const blob = await largestBlob(origin, MULTI);
+    const path = blobPath("seed/multi", blob.digest);
+    proxy.addRule({ method: "GET", path, fault: { stallAfter: 1 * MiB, stallMilliseconds: 20_000 } });
+    const run = newRun();
+    const started = performance.now();
+    const result = await lade(mirrorArgs(run, proxy, [MULTI], ["--timeout", "1"]));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(proxy.requestCount(path, "GET")).toBe(2);
+    expect(Number(/^bytes=(\d+)-$/.exec(proxy.ranges(path)[0] ?? "")?.[1])).toBeGreaterThan(0);
+    await verifyMirror(run.dir, origin, [MULTI]);
+  });
+
+  test("a slow but steady layer is not dropped by --timeout: only silence counts", async () => {
+    const blobs = await originBlobs(origin, MULTI);
+    const small = blobs.filter((blob) => blob.size >= 1 * MiB).sort((a, b) => a.size - b.size)[0]!;
+    const path = blobPath("seed/multi", small.digest);
+    proxy.addRule({ method: "GET", path, fault: { throttle: 1 * MiB } });
+    const run = newRun();
+    const result = await lade(mirrorArgs(run, proxy, [MULTI], ["--timeout", "0.5"]));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(proxy.requestCount(path, "GET")).toBe(1);
+    await verifyMirror(run.dir, origin, [MULTI]);
+  });
+
+  test("a blob whose connection drops on every attempt fails in one line of lade's words, with the attempts", async () => {
+    const blob = await largestBlob(origin, DOCKER);
+    const path = blobPath("seed/docker", blob.digest);
+    proxy.addRule({ method: "GET", path, times: Infinity, fault: { dropAfter: 64 * 1024 } });
+    const run = newRun();
+    const result = await lade(mirrorArgs(run, proxy, [DOCKER]));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).not.toContain("verbose");
+    expect(result.stderr).toContain(`blob ${blob.digest} of seed/docker from ${proxy.host}`);
+    expect(result.stderr).toMatch(/\(5 attempts, each resumed where the last stopped\)/);
+    expect(fileSize(cachePath(run, blob.digest))).toBeUndefined();
   });
 
   test("names an image that does not exist; --skip-missing leaves it out and lists it", async () => {

@@ -1,7 +1,7 @@
 /**
  * A reverse proxy on 127.0.0.1 in front of a real registry that injects the faults a real registry
  * cannot produce on demand: error statuses (with Retry-After), connections dropped mid-body,
- * corrupt bytes and slow links. It can also act as a bearer-token front (`/token` + challenges),
+ * corrupt bytes, stalls and slow links. It can also act as a bearer-token front (`/token` + challenges),
  * and it counts what it saw: requests, Range headers and body bytes per path, token requests.
  *
  * Bodies are streamed piece by piece, never buffered whole. Bun.serve re-frames streamed bodies
@@ -20,6 +20,9 @@ export interface Fault {
   readonly flipByte?: number;
   /** Send the body at this many bytes per second. */
   readonly throttle?: number;
+  /** After this many bytes of the body, send nothing for `stallMilliseconds` (a link that hangs). */
+  readonly stallAfter?: number;
+  readonly stallMilliseconds?: number;
 }
 
 /** A rule of the fault queue: the first rule that matches a request (and has uses left) applies. */
@@ -194,6 +197,7 @@ export function startFaultProxy(options: FaultProxyOptions): FaultProxy {
     const pieceBytes = fault.throttle ? Math.max(1024, Math.min(PIECE_BYTES, Math.floor(fault.throttle / 20))) : PIECE_BYTES;
     let pending: Uint8Array | undefined;
     let started = 0;
+    let stalled = false;
     const finish = () => {
       active.delete(reader);
       reader.cancel().catch(() => {});
@@ -215,8 +219,13 @@ export function startFaultProxy(options: FaultProxyOptions): FaultProxy {
           }
           pending = value;
         }
+        if (fault.stallAfter !== undefined && !stalled && record.bytes >= fault.stallAfter) {
+          stalled = true;
+          await Bun.sleep(fault.stallMilliseconds ?? 60_000);
+        }
         let size = Math.min(pending.length, pieceBytes);
         if (fault.dropAfter !== undefined) size = Math.min(size, fault.dropAfter - record.bytes);
+        if (fault.stallAfter !== undefined && !stalled && record.bytes < fault.stallAfter) size = Math.min(size, fault.stallAfter - record.bytes);
         let piece = pending.subarray(0, size);
         pending = pending.subarray(size);
         const position = blobOffset + record.bytes;

@@ -46,6 +46,19 @@ export async function originBlobs(origin: Origin, name: string): Promise<OriginB
   return [...blobs.values()];
 }
 
+/** The config blob of an image's first manifest (read whole by lade, not streamed). */
+export async function configBlob(origin: Origin, name: string): Promise<OriginBlob> {
+  const [repository, tag] = name.split(":") as [string, string];
+  const get = async (reference: string) => {
+    const response = await fetch(`${origin.registry.url}/v2/${repository}/manifests/${reference}`, { headers: { Accept: ACCEPT } });
+    if (!response.ok) throw new Error(`GET manifest ${name}@${reference}: ${response.status}`);
+    return (await response.json()) as { manifests?: { digest: string }[]; config?: OriginBlob };
+  };
+  const top = await get(tag);
+  const manifest = top.manifests ? await get(top.manifests[0]!.digest) : top;
+  return { digest: manifest.config!.digest, size: manifest.config!.size };
+}
+
 /** The largest layer of an image (where faults land mid-blob). */
 export async function largestBlob(origin: Origin, name: string): Promise<OriginBlob> {
   return (await originBlobs(origin, name)).sort((a, b) => b.size - a.size)[0]!;
