@@ -27,22 +27,31 @@ export async function fetchWithIdleTimeout(url: string | URL, init: RequestInit,
     stop();
   }
   if (!response.body) return response;
+  // one coarse timer for the body, not one per piece: silence counts only while a read waits
   const reader = response.body.getReader();
+  let waitingSince: number | undefined;
+  const watch = setInterval(() => {
+    if (waitingSince !== undefined && performance.now() - waitingSince >= idleMilliseconds) controller.abort(idle);
+  }, Math.max(50, Math.floor(idleMilliseconds / 4)));
+  // a body nobody reads to the end must not keep the process alive
+  watch.unref();
   const body = new ReadableStream<Uint8Array>({
     async pull(stream) {
-      timer = setTimeout(() => controller.abort(idle), idleMilliseconds);
+      waitingSince = performance.now();
       try {
         const { done, value } = await reader.read();
-        if (done) stream.close();
-        else stream.enqueue(value);
+        waitingSince = undefined;
+        if (done) {
+          clearInterval(watch);
+          stream.close();
+        } else stream.enqueue(value);
       } catch (error) {
+        clearInterval(watch);
         stream.error(controller.signal.aborted ? idle : error);
-      } finally {
-        stop();
       }
     },
     cancel(reason) {
-      stop();
+      clearInterval(watch);
       return reader.cancel(reason);
     },
   });
