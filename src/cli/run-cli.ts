@@ -1,5 +1,5 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
-import { describeNetworkError } from "../registry/network-fetch.ts";
+import { describeNetworkError } from "../util/network-fetch.ts";
 import { UserInputError } from "../util/source-location.ts";
 import { setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";

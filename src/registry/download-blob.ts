@@ -2,7 +2,7 @@ import { open, rename, rm, stat, truncate } from "node:fs/promises";
 import type { Digest } from "../oci/digest.ts";
 import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
 import { acquireLock } from "../store/store-lock.ts";
-import { describeNetworkError } from "./network-fetch.ts";
+import { describeNetworkError } from "../util/network-fetch.ts";
 import type { RegistryClient } from "./registry-client.ts";
 import { RegistryError } from "./registry-error.ts";
 

@@ -4,7 +4,7 @@ import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
 import { MediaTypes } from "../oci/media-types.ts";
 import { parseWwwAuthenticate, type AuthChallenge } from "./parse-www-authenticate.ts";
 import { readErrorDetails, RegistryError } from "./registry-error.ts";
-import { describeNetworkError, fetchWithIdleTimeout } from "./network-fetch.ts";
+import { describeNetworkError, fetchWithIdleTimeout } from "../util/network-fetch.ts";
 import { isCertificateError, type RegistryEndpoint } from "./registry-endpoint.ts";
 
 /** What a registry needs to let us in: a password, or an identity token (OAuth refresh token). */

@@ -1,8 +1,9 @@
 import { statSync } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { mirrorPathOf, type BinaryDownload } from "./binary-downloads.ts";
 import type { RootfsArch } from "./component-versions.ts";
+import { describeNetworkError, fetchWithIdleTimeout } from "../util/network-fetch.ts";
 import { sha256OfFile } from "../util/sha256-file.ts";
 import type { RootfsReporter } from "./rootfs-reporter.ts";
 
@@ -77,7 +78,9 @@ export class MissingBinariesError extends Error {
   }
 }
 
-const ATTEMPTS = 3;
+const ATTEMPTS = 5;
+/** A download that gets no byte for this long is dropped and resumed. */
+const IDLE_MILLISECONDS = 30_000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
@@ -132,16 +135,17 @@ async function fetchOne(download: BinaryDownload, arch: RootfsArch, options: Fet
     }
     await rm(cached, { force: true });
   }
-  const outcome = await downloadTo(url, cached, download.name, options);
-  if (outcome !== undefined) {
-    return (download.url ? undefined : fromLadeCandidates(download, arch, options)) ?? outcome;
-  }
-  const actual = await sha256OfFile(cached);
-  if (expected !== undefined && actual !== expected) {
+  // a file whose sha256 is wrong is downloaded once more from the start (a bad byte on the way)
+  for (let fetches = 1; ; fetches++) {
+    const outcome = await downloadTo(url, cached, download.name, options);
+    if (outcome !== undefined) {
+      return (download.url ? undefined : fromLadeCandidates(download, arch, options)) ?? outcome;
+    }
+    const actual = await sha256OfFile(cached);
+    if (expected === undefined || actual === expected) return { path: cached };
     await rm(cached, { force: true });
-    throw new ChecksumMismatchError(download.name, url, expected, actual);
+    if (fetches >= 2) throw new ChecksumMismatchError(download.name, url, expected, actual);
   }
-  return { path: cached };
 }
 
 function fromLadeCandidates(download: BinaryDownload, arch: RootfsArch, options: FetchBinariesOptions): { path: string } | undefined {
@@ -203,10 +207,12 @@ export function parseChecksumFile(text: string, fileName: string): string | unde
 
 /**
  * Download `url` to `path` (through `path.part`, renamed at the end), with retries on network
- * errors, 5xx and 429. Returns undefined when done, or why it is not available.
+ * errors, 5xx and 429; a download that broke off (or stalled for IDLE_MILLISECONDS) resumes with
+ * Range from what `path.part` holds, or starts over where the server ignores Range. Returns
+ * undefined when done, or why it is not available.
  */
 async function downloadTo(url: string, path: string, name: string | undefined, options: FetchBinariesOptions): Promise<string | undefined> {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetchWithIdleTimeout(input as string, init ?? {}, IDLE_MILLISECONDS));
   await mkdir(dirname(path), { recursive: true });
   const partial = `${path}.part`;
   let problem = "";
@@ -214,20 +220,27 @@ async function downloadTo(url: string, path: string, name: string | undefined, o
   const unreachable = options.unreachable?.get(host);
   if (unreachable) return `cannot download ${url}: ${unreachable}`;
   let connected = false;
+  let started = false;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const offset = (await stat(partial).catch(() => undefined))?.size ?? 0;
     let response: Response;
     try {
-      response = await fetchImpl(url, { redirect: "follow" });
+      response = await fetchImpl(url, { redirect: "follow", ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}) });
       connected = true;
     } catch (error) {
-      problem = `cannot download ${url}: ${(error as Error).message}`;
-      if (attempt === ATTEMPTS && !connected) options.unreachable?.set(host, (error as Error).message);
+      problem = `cannot download ${url}: ${describeNetworkError(error)} (${attempt} attempts)`;
+      if (attempt === ATTEMPTS && !connected) options.unreachable?.set(host, describeNetworkError(error));
       else await Bun.sleep(200 * attempt);
       continue;
     }
     if (response.status === 404 || response.status === 410) {
       await response.body?.cancel();
       return `${url} answered ${response.status} (not there)`;
+    }
+    if (response.status === 416 && offset > 0) {
+      await response.body?.cancel();
+      await rm(partial, { force: true }); // what we hold is not a prefix of it: start over
+      continue;
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
@@ -238,20 +251,26 @@ async function downloadTo(url: string, path: string, name: string | undefined, o
       }
       return problem;
     }
-    const total = Number(response.headers.get("content-length") ?? 0);
-    if (name) options.reporter.downloadStarted(name, total);
+    const resumed = offset > 0 && response.status === 206;
+    const length = Number(response.headers.get("content-length") ?? 0);
+    const total = length > 0 ? (resumed ? offset : 0) + length : 0;
+    if (name && !started) {
+      options.reporter.downloadStarted(name, total);
+      started = true;
+    }
+    const file = await open(partial, resumed ? "a" : "w");
     try {
-      const writer = Bun.file(partial).writer();
       for await (const chunk of response.body) {
-        writer.write(chunk);
+        await file.write(chunk);
         if (name) options.reporter.downloadProgress(name, chunk.byteLength);
       }
-      await writer.end();
     } catch (error) {
-      problem = `download of ${url} broke off: ${(error as Error).message}`;
-      await rm(partial, { force: true });
+      // what arrived stays in the partial file: the next attempt asks for the rest
+      problem = `download of ${url} broke off: ${describeNetworkError(error)} (${attempt} attempts, each resumed where the last stopped)`;
       await Bun.sleep(200 * attempt);
       continue;
+    } finally {
+      await file.close();
     }
     if (total > 0 && (await stat(partial)).size !== total) {
       problem = `download of ${url} is shorter than its Content-Length`;

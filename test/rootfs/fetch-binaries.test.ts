@@ -116,6 +116,51 @@ describe("binary downloads", () => {
     }
   });
 
+  test("a download that breaks off resumes with Range; one with a bad byte is downloaded once more", async () => {
+    const kubelet = "/dl.k8s.io/release/v1.27.3/bin/linux/amd64/kubelet";
+    const kubectl = "/dl.k8s.io/release/v1.27.3/bin/linux/amd64/kubectl";
+    const seen: { path: string; range: string | null }[] = [];
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch(request) {
+        const path = new URL(request.url).pathname;
+        const range = request.headers.get("range");
+        seen.push({ path, range });
+        const bytes = new Uint8Array(readFileSync(join(mirror, path)));
+        const count = seen.filter((entry) => entry.path === path).length;
+        if (path === kubelet && count === 1) {
+          // half of it, then the connection drops
+          return new Response(new ReadableStream({ start: (controller) => { controller.enqueue(bytes.slice(0, Math.floor(bytes.length / 2))); setTimeout(() => controller.error(undefined), 50); /* a reset nobody prints */ } }), { headers: { "Content-Length": String(bytes.length) } });
+        }
+        if (path === kubectl && count === 1) {
+          const bad = bytes.slice();
+          bad[3]! ^= 0xff;
+          return new Response(bad);
+        }
+        const from = Number(/^bytes=(\d+)-$/.exec(range ?? "")?.[1] ?? 0);
+        return from > 0 ? new Response(bytes.slice(from), { status: 206, headers: { "Content-Range": `bytes ${from}-${bytes.length - 1}/${bytes.length}` } }) : new Response(bytes);
+      },
+    });
+    const flakyFetch = ((input: string | URL | Request, init?: RequestInit) => {
+      const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+      return fetch(`http://127.0.0.1:${server.port}/${url.host}${url.pathname}`, init);
+    }) as typeof fetch;
+    try {
+      const downloads = planBinaries(containerdPlan, "amd64").filter((download) => download.name.startsWith("kubelet") || download.name.startsWith("kubectl"));
+      const cacheDir = tempDir();
+      const result = await fetchBinaries(downloads, "amd64", { source: { kind: "upstream" }, cacheDir, reporter: collectingReporter().reporter, fetch: flakyFetch });
+      expect(result.missing).toEqual([]);
+      const of = (path: string) => seen.filter((entry) => entry.path === path);
+      const half = Math.floor(readFileSync(join(mirror, kubelet)).length / 2);
+      expect(of(kubelet).map((entry) => entry.range)).toEqual([null, `bytes=${half}-`]);
+      expect(of(kubectl).map((entry) => entry.range)).toEqual([null, null]);
+      for (const path of [kubelet, kubectl]) expect(readFileSync(join(cacheDir, path.slice(1)))).toEqual(readFileSync(join(mirror, path)));
+    } finally {
+      server.stop(true);
+    }
+  });
+
   test("docker and cri-dockerd publish no checksum: their pinned sha256 is enforced", async () => {
     const downloads = planBinaries(dockerPlan, "arm64").filter((download) => download.checksum.kind === "pinned");
     expect(downloads.map((download) => download.url)).toEqual([
