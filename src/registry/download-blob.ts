@@ -17,7 +17,7 @@ export interface BlobDownload {
   readonly partial: string;
   /** Called with the number of new bytes as they arrive. */
   readonly onProgress?: (bytes: number) => void;
-  /** Attempts after a dropped connection; each resumes where the last one stopped. Default 5. */
+  /** Attempts in a row that bring no byte before giving up; each resumes where the last one stopped. Default 5. */
   readonly attempts?: number;
 }
 
@@ -33,7 +33,10 @@ export async function downloadBlob(download: BlobDownload): Promise<"downloaded"
     if (await hasSize(download.target, download.size)) return "present";
     const attempts = download.attempts ?? 5;
     let corruptSeen = false;
+    // attempts count failures in a row that brought no byte: a long blob over a link that drops
+    // every few MiB goes on as long as each connection brings more of it
     for (let attempt = 1; ; attempt++) {
+      const before = await partialSize(download.partial);
       const outcome = await fetchRemainder(download).catch((error: unknown) => error as Error);
       if (!(outcome instanceof Error)) {
         const actual = outcome;
@@ -46,9 +49,13 @@ export async function downloadBlob(download: BlobDownload): Promise<"downloaded"
         corruptSeen = true; // fetch it once more from the start
       } else {
         if (!isResumable(outcome)) throw outcome;
+        if ((await partialSize(download.partial)) > before) {
+          attempt = 0;
+          continue;
+        }
         if (attempt >= attempts) {
           const what = `blob ${download.digest} of ${download.repository} from ${download.client.endpoint.registry}`;
-          throw new RegistryError(`Cannot get ${what}: ${describeNetworkError(outcome)} (${attempt} attempts, each resumed where the last stopped)`, 0, [], { cause: outcome });
+          throw new RegistryError(`Cannot get ${what}: ${describeNetworkError(outcome)} (${attempt} attempts in a row without a byte)`, 0, [], { cause: outcome });
         }
         await Bun.sleep(100 * attempt);
       }
@@ -108,6 +115,10 @@ class TruncatedDownloadError extends Error {
 /** Connection drops and short reads are worth resuming; HTTP errors were already retried. */
 function isResumable(error: Error): boolean {
   return !("status" in error) || (error as { status: number }).status === 0;
+}
+
+async function partialSize(path: string): Promise<number> {
+  return (await stat(path).catch(() => undefined))?.size ?? 0;
 }
 
 async function hasSize(path: string, size: number): Promise<boolean> {

@@ -278,16 +278,27 @@ describe.skipIf(skip)(`lade mirror through a faulty network${skip ? ` (skipped: 
     await verifyMirror(run.dir, origin, [MULTI]);
   });
 
-  test("a blob whose connection drops on every attempt fails in one line of lade's words, with the attempts", async () => {
+  test("a blob whose connection drops every 256 KiB still arrives: each connection brings more of it", async () => {
     const blob = await largestBlob(origin, DOCKER);
     const path = blobPath("seed/docker", blob.digest);
-    proxy.addRule({ method: "GET", path, times: Infinity, fault: { dropAfter: 64 * 1024 } });
+    proxy.setPlan((request) => (new URL(request.url).pathname === path ? { dropAfter: 256 * 1024 } : undefined));
+    const run = newRun();
+    const result = await lade(mirrorArgs(run, proxy, [DOCKER]));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(proxy.requestCount(path, "GET")).toBe(Math.ceil(blob.size / (256 * 1024)));
+    await verifyMirror(run.dir, origin, [DOCKER]);
+  });
+
+  test("a blob whose connection drops before any byte, every time, fails in one line of lade's words, with the attempts", async () => {
+    const blob = await largestBlob(origin, DOCKER);
+    const path = blobPath("seed/docker", blob.digest);
+    proxy.addRule({ method: "GET", path, times: Infinity, fault: { dropAfter: 0 } });
     const run = newRun();
     const result = await lade(mirrorArgs(run, proxy, [DOCKER]));
     expect(result.exitCode).toBe(1);
     expect(result.stderr).not.toContain("verbose");
     expect(result.stderr).toContain(`blob ${blob.digest} of seed/docker from ${proxy.host}`);
-    expect(result.stderr).toMatch(/\(5 attempts, each resumed where the last stopped\)/);
+    expect(result.stderr).toMatch(/\(5 attempts in a row without a byte\)/);
     expect(fileSize(cachePath(run, blob.digest))).toBeUndefined();
   });
 
