@@ -9,8 +9,9 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  cli: ["day2", "run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   run: ["build", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
+  day2: ["run", "kubeadm", "util"],
   build: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],

@@ -19,6 +19,8 @@ export interface RunState {
   hostIp?: string;
   /** lade run wrote the Clusterfile's hostAliases into the hosts' /etc/hosts (kept once set: lade delete takes them out). */
   hostAliases?: boolean;
+  /** When lade run finished every step (ISO time); absent while an install is unfinished. */
+  installedAt?: string;
 }
 
 export class StepFailedError extends Error {
@@ -129,7 +131,7 @@ export function hideJoinSecrets(line: string): string {
   return line.replace(/(--token|--certificate-key)(\s+|=)\S+/g, "$1$2<hidden>").replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "<hidden token>");
 }
 
-async function streamLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+export async function streamLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
   const decoder = new TextDecoder();
   let pending = "";
   for await (const chunk of stream) {

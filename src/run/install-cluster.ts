@@ -25,7 +25,7 @@ import type { OciStore } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { chooseLaunch, LaunchError, type LaunchRequest } from "./choose-launch.ts";
 import { readImageClusterfile } from "./image-clusterfile.ts";
-import { executeSteps, readState, StepFailedError, type OutputSink, type RunState } from "./execute-steps.ts";
+import { executeSteps, readState, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { HOST_CHECK_SCRIPT, judgeHost, parseHostReport } from "./host-report.ts";
 import { imageEnvOf } from "./image-env.ts";
 import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
@@ -203,6 +203,7 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
       },
     },
   });
+  await markInstalled(statePath, state, options.dryRun);
   return { dataDir };
 }
 
@@ -358,8 +359,16 @@ async function installOnHosts(
     dryRun: options.dryRun,
     output,
   });
+  await markInstalled(statePath, state, options.dryRun);
   const master0 = targets.find((target) => target.role === "master0")!;
   return { master0: { address: master0.ip, user: master0.ssh.user } };
+}
+
+/** Every step done: the state says when (lade status tells a finished install from a stopped one). */
+async function markInstalled(statePath: string, state: RunState, dryRun: boolean): Promise<void> {
+  if (dryRun || state.installedAt) return;
+  state.installedAt = new Date().toISOString();
+  await writeState(statePath, state);
 }
 
 /** `lade delete`: reset kubeadm, run clean.sh, remove the data folder; each step recorded. */

@@ -240,6 +240,44 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
 
+  test("lade status tells the installed cluster from its state; lade exec runs a command on the chosen hosts at once, each line prefixed", async () => {
+    const day2 = join(work, "data-day2");
+    const none = await runLade(["status", "--data-dir", day2]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain(`No cluster in ${day2}: lade run writes its state.json there`);
+    const installed = await runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", day2, ...sshArgs()]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+
+    const status = await runLade(["status", "--data-dir", day2]);
+    expect(status.exitCode, status.stderr).toBe(0);
+    const [a, b] = [hosts[0]!.ip, hosts[1]!.ip];
+    expect(status.stdout).toMatch(new RegExp(`^Cluster of ${day2}: installed \\d{4}-\\d\\d-\\d\\dT`));
+    expect(status.stdout).toContain(`  image     docker.io/library/${IMAGE} sha256:`);
+    expect(status.stdout).toContain(`  registry  ${a}\n`);
+    expect(status.stdout).toMatch(new RegExp(`    ${a.replaceAll(".", "\\.")}  master0, registry  amd64  \\d+ steps done, last `));
+    expect(status.stdout).toMatch(new RegExp(`    ${b.replaceAll(".", "\\.")}  node  arm64  \\d+ steps done, last kubeadm-join`));
+    const json = JSON.parse((await runLade(["status", "--data-dir", day2, "--json"])).stdout);
+    expect(json).toMatchObject({ dataDir: day2, phase: "installed", registryHosts: [a], hosts: [{ ip: a, role: "master0", arch: "amd64", registry: true }, { ip: b, role: "node", arch: "arm64", registry: false }] });
+
+    const every = await runLade(["exec", "--data-dir", day2, "--", 'echo "root is $LADE_NODE_ROOT"']);
+    expect(every.exitCode, every.stderr).toBe(0);
+    expect(every.stdout.split("\n").filter(Boolean).sort()).toEqual([`[${a}] root is ${hosts[0]!.root}`, `[${b}] root is ${hosts[1]!.root}`]);
+    expect(every.stderr).toContain(`${a}: ok, ${b}: ok`);
+    // several words are one command, each passed as it is
+    const words = await runLade(["exec", "--data-dir", day2, "--roles", "node", "--", "printf", "%s|", "a b", "$HOME"]);
+    expect(words.stdout).toBe(`[${b}] a b|$HOME|\n`);
+    const failing = await runLade(["exec", "--data-dir", day2, "--hosts", a, "--", "echo oops >&2; exit 3"]);
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stderr).toContain(`[${a}] oops`);
+    expect(failing.stderr).toContain(`${a}: exit 3`);
+    const stranger = await runLade(["exec", "--data-dir", day2, "--hosts", "10.9.9.9", "--", "true"]);
+    expect(stranger.exitCode).toBe(2);
+    expect(stranger.stderr).toContain(`10.9.9.9 is not a host of this cluster: its hosts are ${a}, ${b}`);
+
+    const deleted = await runLade(["delete", "--data-dir", day2, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+  }, 60_000);
+
   test("lade delete runs the clean-time plugins: every host's PreClean before any host is cleaned, PostClean after its clean.sh", async () => {
     const withPlugins = join(work, "Clusterfile.plugins");
     const plugin = (name: string, action: string, data: string, extra = "") => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n  action: ${action}\n${extra}  data: ${data}\n`;

@@ -26,6 +26,8 @@ export const commandLoaders: Record<string, CommandLoader> = {
   render: () => import("./render.ts").then((module) => module.renderCommand),
   run: () => import("./run.ts").then((module) => module.runCommand),
   delete: () => import("./delete.ts").then((module) => module.deleteCommand),
+  status: () => import("./status.ts").then((module) => module.statusCommand),
+  exec: () => import("./exec.ts").then((module) => module.execCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -51,4 +53,6 @@ export const commandSummaries: Record<string, string> = {
   render: "Render a Go template, a Helm chart like helm template, or an image's kubeadm config (render template|chart|kubeadm)",
   run: "Install a cluster from a cluster image, on this machine or over SSH (resumable; --dry-run)",
   delete: "Remove the cluster lade run installed (this machine, or hosts over SSH)",
+  status: "Show the installed cluster: image, hosts, roles, registry hosts, where a run stopped",
+  exec: "Run a command on the installed cluster's hosts over SSH, in parallel, output prefixed by host",
 };
