@@ -73,6 +73,8 @@ beforeAll(async () => {
     ].join("\n"),
     0o755,
   );
+  // crictl answers one container per control-plane component
+  write(join(bin, "crictl"), '#!/bin/sh\necho "crictl $*" >> "$LADE_NODE_ROOT/log"\ncase "$1" in ps) echo "id-$(echo "$*" | sed "s/.*\\^\\(.*\\)\\$.*/\\1/")" ;; esac\n', 0o755);
   write(
     join(bin, "kubectl"),
     // `get nodes` answers like a cluster where node-b has 127.0.0.3
@@ -240,7 +242,7 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);
 
-  test("lade status tells the installed cluster from its state; lade exec runs a command on the chosen hosts at once, each line prefixed", async () => {
+  test("lade status tells the installed cluster from its state; lade exec runs a command on the chosen hosts at once, each line prefixed; lade cert checks and renews on the masters", async () => {
     const day2 = join(work, "data-day2");
     const none = await runLade(["status", "--data-dir", day2]);
     expect(none.exitCode).toBe(2);
@@ -273,6 +275,26 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     const stranger = await runLade(["exec", "--data-dir", day2, "--hosts", "10.9.9.9", "--", "true"]);
     expect(stranger.exitCode).toBe(2);
     expect(stranger.stderr).toContain(`10.9.9.9 is not a host of this cluster: its hosts are ${a}, ${b}`);
+
+    // lade cert: on the master only; check on all masters at once, renew one master at a time
+    const before = log(hosts[0]!.root).length;
+    const check = await runLade(["cert", "--check", "--data-dir", day2]);
+    expect(check.exitCode, check.stderr).toBe(0);
+    const renew = await runLade(["cert", "--renew", "--data-dir", day2]);
+    expect(renew.exitCode, renew.stderr).toBe(0);
+    expect(renew.stdout).toContain(`[${a}] renewed; the control plane restarts with the new certificates`);
+    expect(renew.stdout).toContain(`Renewed the certificates of ${a}`);
+    expect(log(hosts[0]!.root).slice(before)).toEqual([
+      "kubeadm certs --help",
+      "kubeadm certs check-expiration",
+      "kubeadm certs --help",
+      "kubeadm certs renew all",
+      ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"].flatMap((name) => [`crictl ps -q --name ^${name}$`, `crictl rm -f id-${name}`]),
+    ]);
+    expect(log(hosts[1]!.root).filter((line) => line.startsWith("kubeadm certs") || line.startsWith("crictl"))).toEqual([]);
+    const neither = await runLade(["cert", "--data-dir", day2]);
+    expect(neither.exitCode).toBe(2);
+    expect(neither.stderr).toContain("lade cert needs one of --check and --renew");
 
     const deleted = await runLade(["delete", "--data-dir", day2, "--all"]);
     expect(deleted.exitCode, deleted.stderr).toBe(0);

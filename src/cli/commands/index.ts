@@ -28,6 +28,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   delete: () => import("./delete.ts").then((module) => module.deleteCommand),
   status: () => import("./status.ts").then((module) => module.statusCommand),
   exec: () => import("./exec.ts").then((module) => module.execCommand),
+  cert: () => import("./cert.ts").then((module) => module.certCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -55,4 +56,5 @@ export const commandSummaries: Record<string, string> = {
   delete: "Remove the cluster lade run installed (this machine, or hosts over SSH)",
   status: "Show the installed cluster: image, hosts, roles, registry hosts, where a run stopped",
   exec: "Run a command on the installed cluster's hosts over SSH, in parallel, output prefixed by host",
+  cert: "Check or renew kubeadm's certificates on every master (cert --check | --renew)",
 };
