@@ -1,10 +1,7 @@
 import { defineCommand } from "citty";
-import { join } from "node:path";
 import { clusterStatus, formatClusterStatus } from "../../day2/cluster-status.ts";
-import { readState } from "../../run/execute-steps.ts";
-import type { MultiHostState } from "../../run/install-hosts.ts";
 import { DEFAULT_DATA_DIR } from "../../run/install-cluster.ts";
-import { UsageError } from "../global-options.ts";
+import { readInstalledCluster } from "../installed-cluster.ts";
 
 export const statusCommand = defineCommand({
   meta: {
@@ -19,9 +16,7 @@ export const statusCommand = defineCommand({
   },
   async run({ args }) {
     const dataDir = args["data-dir"] as string;
-    const state = (await readState(join(dataDir, "state.json"))) as MultiHostState | undefined;
-    if (!state) throw new UsageError(`No cluster in ${dataDir}: lade run writes its state.json there (give the folder with --data-dir)`);
-    const status = clusterStatus(state);
+    const status = clusterStatus(await readInstalledCluster(dataDir));
     process.stdout.write(args.json ? `${JSON.stringify({ dataDir, ...status }, null, 2)}\n` : `${formatClusterStatus(status, dataDir).join("\n")}\n`);
   },
 });
