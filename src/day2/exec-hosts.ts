@@ -52,14 +52,28 @@ export function remoteScript(words: readonly string[]): string {
   return words.length === 1 ? words[0]! : words.map(shellQuote).join(" ");
 }
 
-/** Run SCRIPT on every target at once; the exit status of each, in the targets' order. */
-export async function execOnHosts(targets: readonly ExecTarget[], script: string, output: OutputSink): Promise<{ ip: string; exitCode: number }[]> {
+/** Run SCRIPT on every target at once (with STDIN's text for each, if given); the exit status of each, in the targets' order. */
+export async function execOnHosts(
+  targets: readonly ExecTarget[],
+  script: string,
+  output: OutputSink,
+  stdin?: (target: ExecTarget) => string,
+): Promise<{ ip: string; exitCode: number }[]> {
   return Promise.all(
     targets.map(async (target) => {
-      const child = Bun.spawn(sshCommand(target.ssh, script), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      const input = stdin ? new TextEncoder().encode(stdin(target)) : "ignore";
+      const child = Bun.spawn(sshCommand(target.ssh, script), { stdin: input, stdout: "pipe", stderr: "pipe" });
       const prefix = (stream: "stdout" | "stderr") => (line: string) => output(`[${target.ip}] ${line}`, stream);
       await Promise.all([streamLines(child.stdout, prefix("stdout")), streamLines(child.stderr, prefix("stderr"))]);
       return { ip: target.ip, exitCode: await child.exited };
     }),
   );
+}
+
+/** What SCRIPT prints on TARGET (its stderr goes to OUTPUT, prefixed); throws when it fails. */
+export async function readFromHost(target: ExecTarget, script: string, output: OutputSink): Promise<string> {
+  const child = Bun.spawn(sshCommand(target.ssh, script), { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [text, , exitCode] = await Promise.all([new Response(child.stdout).text(), streamLines(child.stderr, (line) => output(`[${target.ip}] ${line}`, "stderr")), child.exited]);
+  if (exitCode !== 0) throw new Error(`\`${script}\` on ${target.ip} exited with code ${exitCode}`);
+  return text;
 }

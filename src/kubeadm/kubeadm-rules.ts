@@ -205,7 +205,8 @@ function hostPortProblem(text: string, needPort: boolean): string | undefined {
   return Number.isInteger(number) && number >= 1 && number <= 65535 ? undefined : `${port} is not a port (1 to 65535)`;
 }
 
-function isCertName(name: string): boolean {
+/** An IP address, a DNS name or a wildcard DNS name: what kubeadm takes as a certificate name. */
+export function isCertName(name: string): boolean {
   return DNS_SUBDOMAIN.test(name) || WILDCARD_SUBDOMAIN.test(name) || parseIpAddress(name) !== undefined;
 }
 

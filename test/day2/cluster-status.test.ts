@@ -52,3 +52,15 @@ describe("lade exec, choosing hosts", () => {
     expect(() => remoteScript([])).toThrow("Give the command after --");
   });
 });
+
+describe("lade cert --alt-names, the configuration", () => {
+  test("names are added once, after those the cluster has; each master's config names its own address", async () => {
+    const { withAltNames, masterCertConfig } = await import("../../src/day2/certificates.ts");
+    const updated = withAltNames("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  certSANs: [a.example.com]\n", ["b.example.com", "a.example.com", "b.example.com"]);
+    expect(updated.added).toEqual(["b.example.com"]);
+    expect(masterCertConfig(updated, "10.0.0.3")).toBe(
+      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.3\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\napiServer:\n  certSANs:\n    - a.example.com\n    - b.example.com\n",
+    );
+    expect(() => withAltNames("", ["x"])).toThrow("the cluster's kubeadm-config ConfigMap holds no ClusterConfiguration");
+  });
+});

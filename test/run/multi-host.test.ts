@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
@@ -68,6 +68,7 @@ beforeAll(async () => {
       'case "$*" in',
       '  "token create --print-join-command") echo "kubeadm join 127.0.0.2:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:1111" ;;',
       '  join*) cp "$3" "$LADE_NODE_ROOT/join-config-seen" ;;',
+      '  "init phase certs apiserver"*) [ -e "$LADE_NODE_ROOT/fail-certs" ] && exit 5; cp "$6" "$LADE_NODE_ROOT/cert-config-seen"; echo new > "$LADE_NODE_ROOT/etc/kubernetes/pki/apiserver.crt"; echo new > "$LADE_NODE_ROOT/etc/kubernetes/pki/apiserver.key" ;;',
       "esac",
       "",
     ].join("\n"),
@@ -78,7 +79,7 @@ beforeAll(async () => {
   write(
     join(bin, "kubectl"),
     // `get nodes` answers like a cluster where node-b has 127.0.0.3
-    '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; esac\n',
+    '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; *"kubeadm-config"*) printf "apiVersion: kubeadm.k8s.io/v1beta3\\nkind: ClusterConfiguration\\napiServer:\\n  certSANs: [127.0.0.1]\\n" ;; esac\n',
     0o755,
   );
   origin = await startDockerRegistry();
@@ -294,7 +295,42 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(log(hosts[1]!.root).filter((line) => line.startsWith("kubeadm certs") || line.startsWith("crictl"))).toEqual([]);
     const neither = await runLade(["cert", "--data-dir", day2]);
     expect(neither.exitCode).toBe(2);
-    expect(neither.stderr).toContain("lade cert needs one of --check and --renew");
+    expect(neither.stderr).toContain("lade cert needs one of --check, --renew and --alt-names");
+
+    // --alt-names: the cluster's ClusterConfiguration with the names added, each master's certificate made again from it
+    const pki = join(hosts[0]!.root, "etc", "kubernetes", "pki");
+    write(join(pki, "apiserver.crt"), "old\n");
+    write(join(pki, "apiserver.key"), "old\n");
+    const beforeNames = log(hosts[0]!.root).length;
+    const named = await runLade(["cert", "--alt-names", "api.example.com,10.0.0.100,127.0.0.1", "--data-dir", day2]);
+    expect(named.exitCode, named.stderr).toBe(0);
+    expect(named.stdout).toContain(`The API server certificates of ${a} now also name api.example.com, 10.0.0.100`);
+    const calls = log(hosts[0]!.root).slice(beforeNames);
+    const configPath = /--config (\S+)$/.exec(calls[1] ?? "")?.[1] ?? "";
+    expect(calls).toEqual([
+      "kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get configmap kubeadm-config -o jsonpath={.data.ClusterConfiguration} KUBECONFIG=",
+      `kubeadm init phase certs apiserver --config ${configPath}`,
+      `kubeadm init phase upload-config kubeadm --config ${configPath}`,
+      "crictl ps -q --name ^kube-apiserver$",
+      "crictl rm -f id-kube-apiserver",
+    ]);
+    expect(configPath).toStartWith(join(hosts[0]!.root, "etc", "kubernetes", "lade-cert-"));
+    expect(readFileSync(join(hosts[0]!.root, "cert-config-seen"), "utf8")).toBe(
+      `apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\nlocalAPIEndpoint:\n  advertiseAddress: ${a}\n---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\napiServer:\n  certSANs:\n    - 127.0.0.1\n    - api.example.com\n    - 10.0.0.100\n`,
+    );
+    expect(readFileSync(join(pki, "apiserver.crt"), "utf8")).toBe("new\n");
+    // nothing of it is left behind; a failing kubeadm puts the old certificate back
+    expect(readdirSync(join(hosts[0]!.root, "etc", "kubernetes")).filter((name) => name.startsWith("lade-"))).toEqual([]);
+    expect(readdirSync(pki).sort()).toEqual(["apiserver.crt", "apiserver.key"]);
+    write(join(hosts[0]!.root, "fail-certs"), "");
+    const failed = await runLade(["cert", "--alt-names", "other.example.com", "--data-dir", day2]);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain(`A new API server certificate on ${a} failed (exit 1; the old one is back)`);
+    expect(readFileSync(join(pki, "apiserver.crt"), "utf8")).toBe("new\n");
+    expect(readdirSync(pki).sort()).toEqual(["apiserver.crt", "apiserver.key"]);
+    const bad = await runLade(["cert", "--alt-names", "not a name", "--data-dir", day2]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--alt-names needs DNS names or IP addresses, comma-separated: not "not a name"');
 
     const deleted = await runLade(["delete", "--data-dir", day2, "--all"]);
     expect(deleted.exitCode, deleted.stderr).toBe(0);
