@@ -1,4 +1,5 @@
 import type { MultiHostState } from "../run/install-hosts.ts";
+import { KUBECTL } from "../run/kubectl.ts";
 
 /**
  * What `lade status` says of an installed cluster, from its run state alone: the image, the
@@ -66,4 +67,27 @@ export function formatClusterStatus(status: ClusterStatus, dataDir: string): str
     lines.push(`    ${host.ip.padEnd(width)}  ${host.role}${registry}  ${host.arch ?? "?"}  ${host.steps} steps done${host.lastStep ? `, last ${host.lastStep}` : ""}`);
   }
   return lines;
+}
+
+/** What master0's kubectl says of the nodes: name, Ready, kubelet version, address (one line each). */
+export const NODES_SCRIPT = `${KUBECTL} get nodes --no-headers -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,VERSION:.status.nodeInfo.kubeletVersion,ADDRESS:.status.addresses[?(@.type=="InternalIP")].address'`;
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly ready?: string;
+  readonly version?: string;
+  readonly address?: string;
+}
+
+export function parseNodes(text: string): NodeStatus[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[0])
+    .map(([name, ready, version, address]) => ({ name: name!, ...(ready ? { ready } : {}), ...(version ? { version } : {}), ...(address ? { address } : {}) }));
+}
+
+export function formatNodes(nodes: readonly NodeStatus[] | string): string[] {
+  if (typeof nodes === "string") return [`  nodes: ${nodes}`];
+  return ["  nodes (kubectl on master0):", ...nodes.map((node) => `    ${[node.name, node.ready === "True" ? "Ready" : node.ready ? "NotReady" : "", node.version ?? "", node.address ?? ""].filter(Boolean).join("  ")}`)];
 }

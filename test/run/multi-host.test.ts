@@ -79,7 +79,7 @@ beforeAll(async () => {
   write(
     join(bin, "kubectl"),
     // `get nodes` answers like a cluster where node-b has 127.0.0.3
-    '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; *"kubeadm-config"*) printf "apiVersion: kubeadm.k8s.io/v1beta3\\nkind: ClusterConfiguration\\napiServer:\\n  certSANs: [127.0.0.1]\\n" ;; esac\n',
+    '#!/bin/sh\necho "kubectl $* KUBECONFIG=$KUBECONFIG" >> "$LADE_NODE_ROOT/log"\ncase "$*" in *"custom-columns"*) printf "node-a True v1.27.3 127.0.0.2\\nnode-b False v1.27.3 127.0.0.3\\n" ;; *"get nodes"*) printf "node-a 127.0.0.2\\nnode-b 127.0.0.3\\n" ;; *"kubeadm-config"*) printf "apiVersion: kubeadm.k8s.io/v1beta3\\nkind: ClusterConfiguration\\napiServer:\\n  certSANs: [127.0.0.1]\\n" ;; esac\n',
     0o755,
   );
   origin = await startDockerRegistry();
@@ -259,8 +259,14 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(status.stdout).toContain(`  registry  ${a}\n`);
     expect(status.stdout).toMatch(new RegExp(`    ${a.replaceAll(".", "\\.")}  master0, registry  amd64  \\d+ steps done, last `));
     expect(status.stdout).toMatch(new RegExp(`    ${b.replaceAll(".", "\\.")}  node  arm64  \\d+ steps done, last kubeadm-join`));
+    // then master0's kubectl on the nodes
+    expect(status.stdout).toEndWith("  nodes (kubectl on master0):\n    node-a  Ready  v1.27.3  127.0.0.2\n    node-b  NotReady  v1.27.3  127.0.0.3\n");
+    expect(log(hosts[0]!.root).at(-1)).toStartWith("kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers -o custom-columns=");
+    const offline = await runLade(["status", "--data-dir", day2, "--offline"]);
+    expect(offline.stdout).not.toContain("nodes");
     const json = JSON.parse((await runLade(["status", "--data-dir", day2, "--json"])).stdout);
     expect(json).toMatchObject({ dataDir: day2, phase: "installed", registryHosts: [a], hosts: [{ ip: a, role: "master0", arch: "amd64", registry: true }, { ip: b, role: "node", arch: "arm64", registry: false }] });
+    expect(json.nodes).toEqual([{ name: "node-a", ready: "True", version: "v1.27.3", address: a }, { name: "node-b", ready: "False", version: "v1.27.3", address: b }]);
 
     const every = await runLade(["exec", "--data-dir", day2, "--", 'echo "root is $LADE_NODE_ROOT"']);
     expect(every.exitCode, every.stderr).toBe(0);
