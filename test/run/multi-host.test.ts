@@ -342,6 +342,24 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(deleted.exitCode, deleted.stderr).toBe(0);
   }, 60_000);
 
+  test("a host added to the Clusterfile joins when lade run runs again: what is done is skipped, master0 makes fresh credentials", async () => {
+    const solo = join(work, "Clusterfile.solo");
+    write(solo, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hosts:\n  - ips: [${hosts[0]!.ip}]\n    roles: [master]\n    ssh: {port: "${hosts[0]!.port}"}\n`);
+    const grown = join(work, "data-grown");
+    const first = await runLade(["--root", store, "run", IMAGE, "-f", solo, "--data-dir", grown, ...sshArgs()]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const [masterBefore, nodeBefore] = [log(hosts[0]!.root).length, log(hosts[1]!.root).length];
+    const second = await runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", grown, ...sshArgs()]);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout).toContain(`[${hosts[0]!.ip}] kubeadm-init: Initialize the control plane: done already, skipped`);
+    expect(log(hosts[0]!.root).slice(masterBefore).filter((line) => line.startsWith("kubeadm"))).toEqual(["kubeadm token create --print-join-command"]);
+    expect(log(hosts[1]!.root).slice(nodeBefore).filter((line) => line.startsWith("kubeadm"))).toEqual([`kubeadm join --config ${remote(1)}/kubeadm.yaml`]);
+    const state = JSON.parse(readFileSync(join(grown, "state.json"), "utf8"));
+    expect(Object.keys(state.hosts)).toEqual([hosts[0]!.ip, hosts[1]!.ip]);
+    const deleted = await runLade(["delete", "--data-dir", grown, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+  }, 60_000);
+
   test("lade delete runs the clean-time plugins: every host's PreClean before any host is cleaned, PostClean after its clean.sh", async () => {
     const withPlugins = join(work, "Clusterfile.plugins");
     const plugin = (name: string, action: string, data: string, extra = "") => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n  action: ${action}\n${extra}  data: ${data}\n`;
