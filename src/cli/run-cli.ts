@@ -1,6 +1,7 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { describeNetworkError } from "../util/network-fetch.ts";
 import { UserInputError } from "../util/source-location.ts";
+import { colorWanted, stripAnsi } from "../util/terminal-color.ts";
 import { setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";
 import { extractGlobalOptions, GLOBAL_OPTIONS_HELP, UsageError, type GlobalOptions } from "./global-options.ts";
@@ -76,7 +77,8 @@ async function printCommandHelp(verb: string, loaded?: CommandDef<any>): Promise
   const load = commandLoaders[verb];
   if (!loaded && !load) throw new UsageError(`Unknown command "${verb}": run "lade --help" to list the commands`);
   const command = loaded ?? (await load!());
-  const usage = await renderUsage(command);
+  const rendered = await renderUsage(command);
+  const usage = colorWanted(process.stdout) ? rendered : stripAnsi(rendered);
   process.stdout.write(`${usage}\n\nGLOBAL OPTIONS\n\n${GLOBAL_OPTIONS_HELP}\n`);
   return EXIT_OK;
 }

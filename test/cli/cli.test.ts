@@ -75,6 +75,17 @@ describe("lade CLI", () => {
     }
   });
 
+  test("help carries colour only for a terminal: a pipe gets plain text, FORCE_COLOR forces it, NO_COLOR wins over nothing else", async () => {
+    const ESC = "\u001b[";
+    const piped = await runLade(["build", "--help"], { env: { FORCE_COLOR: undefined, NO_COLOR: undefined, CI: undefined, TEST: undefined } });
+    expect(piped.stdout).toContain("USAGE");
+    expect(piped.stdout).not.toContain(ESC);
+    const forced = await runLade(["build", "--help"], { env: { FORCE_COLOR: "1", NO_COLOR: undefined, CI: undefined, TEST: undefined } });
+    expect(forced.stdout).toContain(ESC);
+    const both = await runLade(["build", "--help"], { env: { FORCE_COLOR: "0", NO_COLOR: "1", CI: undefined, TEST: undefined } });
+    expect(both.stdout).not.toContain(ESC);
+  });
+
   test("version prints version, commit and platform", async () => {
     const result = await runLade(["version", "--json"]);
     const info = JSON.parse(result.stdout);
