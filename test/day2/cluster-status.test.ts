@@ -64,3 +64,14 @@ describe("lade cert --alt-names, the configuration", () => {
     expect(() => withAltNames("", ["x"])).toThrow("the cluster's kubeadm-config ConfigMap holds no ClusterConfiguration");
   });
 });
+
+describe("lade apply's plan", () => {
+  const cluster = (hosts: { ips: string[]; roles: string[] }[]) => ({ hosts: hosts.map((host) => ({ ...host, ssh: {} })) }) as never;
+  test("joins what the Clusterfile adds, deletes what it leaves out; master0 stays first and no host changes its role", async () => {
+    const { planApply } = await import("../../src/day2/apply-plan.ts");
+    expect(planApply(STATE, cluster([{ ips: ["10.0.0.2", "10.0.0.3"], roles: ["master"] }, { ips: ["10.0.0.9"], roles: ["node"] }]))).toEqual({ join: ["10.0.0.9"], remove: ["10.0.0.4"], keep: ["10.0.0.2", "10.0.0.3"] });
+    expect(() => planApply(STATE, cluster([{ ips: ["10.0.0.3", "10.0.0.2"], roles: ["master"] }]))).toThrow("The Clusterfile's first master is 10.0.0.3, but this cluster's master0 is 10.0.0.2: keep it first");
+    expect(() => planApply(STATE, cluster([{ ips: ["10.0.0.2"], roles: ["master"] }, { ips: ["10.0.0.3"], roles: ["node"] }]))).toThrow("10.0.0.3 is a master of this cluster and a node in the Clusterfile");
+    expect(() => planApply({ done: [] }, cluster([]))).toThrow("installed on this machine, not over SSH");
+  });
+});

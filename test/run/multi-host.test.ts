@@ -360,6 +360,37 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(deleted.exitCode, deleted.stderr).toBe(0);
   }, 60_000);
 
+  test("lade apply -f Clusterfile shows its plan, deletes the hosts the Clusterfile left out and joins those it adds", async () => {
+    const applied = join(work, "data-apply");
+    const solo = join(work, "Clusterfile.solo");
+    const [a, b] = [hosts[0]!.ip, hosts[1]!.ip];
+    const installed = await runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", applied, ...sshArgs()]);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const apply = (file: string) => runLade(["--root", store, "apply", "-f", file, "--data-dir", applied, ...sshArgs()]);
+
+    const masterBefore = log(hosts[0]!.root).length;
+    const shrunk = await apply(solo);
+    expect(shrunk.exitCode, shrunk.stderr).toBe(0);
+    expect(shrunk.stdout).toContain(`== apply: join none; delete ${b}; unchanged ${a}`);
+    expect(shrunk.stdout).toContain(`Deleted ${b} from the cluster`);
+    expect(log(hosts[0]!.root).slice(masterBefore).filter((line) => / (drain|delete) node/.test(line)).map((line) => line.split(" ").slice(3, 6).join(" "))).toEqual(["drain node-b --ignore-daemonsets", "delete node node-b"]);
+    expect(log(hosts[1]!.root).slice(-2)).toEqual(["kubeadm reset -f", "clean.sh pods=10.1.0.0/16"]);
+    expect(Object.keys(JSON.parse(readFileSync(join(applied, "state.json"), "utf8")).hosts)).toEqual([a]);
+
+    const grown = await apply(clusterfile);
+    expect(grown.exitCode, grown.stderr).toBe(0);
+    expect(grown.stdout).toContain(`== apply: join ${b}; delete none; unchanged ${a}`);
+    expect(log(hosts[1]!.root).at(-1)).toBe(`kubeadm join --config ${remote(1)}/kubeadm.yaml`);
+
+    const headless = join(work, "Clusterfile.headless");
+    write(headless, `apiVersion: sealer.io/v2\nkind: Cluster\nmetadata:\n  name: t\nspec:\n  hosts:\n  - ips: [${b}]\n    roles: [master]\n    ssh: {port: "${hosts[1]!.port}"}\n`);
+    const refused = await apply(headless);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`The Clusterfile leaves out master0 (${a}): a cluster cannot lose the master it was made on`);
+    const deleted = await runLade(["delete", "--data-dir", applied, "--all"]);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+  }, 90_000);
+
   test("lade delete runs the clean-time plugins: every host's PreClean before any host is cleaned, PostClean after its clean.sh", async () => {
     const withPlugins = join(work, "Clusterfile.plugins");
     const plugin = (name: string, action: string, data: string, extra = "") => `apiVersion: sealer.io/v1\nkind: Plugin\nmetadata:\n  name: ${name}\nspec:\n  action: ${action}\n${extra}  data: ${data}\n`;

@@ -29,6 +29,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   status: () => import("./status.ts").then((module) => module.statusCommand),
   exec: () => import("./exec.ts").then((module) => module.execCommand),
   cert: () => import("./cert.ts").then((module) => module.certCommand),
+  apply: () => import("./apply.ts").then((module) => module.applyCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -56,5 +57,6 @@ export const commandSummaries: Record<string, string> = {
   delete: "Remove the cluster lade run installed (this machine, or hosts over SSH)",
   status: "Show the installed cluster: image, hosts, roles, registry hosts, where a run stopped",
   exec: "Run a command on the installed cluster's hosts over SSH, in parallel, output prefixed by host",
-  cert: "Check or renew kubeadm's certificates on every master (cert --check | --renew)",
+  cert: "Check, renew or extend kubeadm's certificates on every master (cert --check | --renew | --alt-names)",
+  apply: "Make the installed cluster's hosts a Clusterfile's: join the new ones, delete those it no longer lists",
 };
