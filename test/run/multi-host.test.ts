@@ -348,6 +348,15 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     const grown = join(work, "data-grown");
     const first = await runLade(["--root", store, "run", IMAGE, "-f", solo, "--data-dir", grown, ...sshArgs()]);
     expect(first.exitCode, first.stderr).toBe(0);
+    // lade join's plan (dry run: with one --ssh-port for every host, these two ports cannot both be reached)
+    const joinDry = await runLade(["--root", store, "join", "--nodes", hosts[1]!.ip, "--data-dir", grown, ...sshArgs(), "--ssh-port", String(hosts[1]!.port), "--dry-run"]);
+    expect(joinDry.exitCode, joinDry.stderr).toBe(0);
+    expect(joinDry.stdout).toContain(`== join: ${hosts[1]!.ip} (node) to the cluster of ${hosts[0]!.ip}`);
+    expect(joinDry.stdout).toContain(`[${hosts[0]!.ip}] kubeadm-init: Initialize the control plane (done already)`);
+    expect(joinDry.stdout).toContain(`[${hosts[1]!.ip}] kubeadm-join: Join as a worker node`);
+    const again = await runLade(["--root", store, "join", "--nodes", hosts[0]!.ip, "--data-dir", grown, ...sshArgs()]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain(`${hosts[0]!.ip} is in the cluster already`);
     const [masterBefore, nodeBefore] = [log(hosts[0]!.root).length, log(hosts[1]!.root).length];
     const second = await runLade(["--root", store, "run", IMAGE, "-f", clusterfile, "--data-dir", grown, ...sshArgs()]);
     expect(second.exitCode, second.stderr).toBe(0);

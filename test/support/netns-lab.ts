@@ -86,6 +86,11 @@ const OVERLAYS = [
   { path: "/usr", upper: "usr-upper", work: "usr-work" },
   { path: "/root", upper: "root-upper", work: "root-work" },
 ] as const;
+/**
+ * What no fresh host has: sshd's bash sources root's .bashrc for every command, and this
+ * machine's runs `pyenv init`, whose rehash lock made concurrent SSH sessions wait 60 s each.
+ */
+const ALWAYS_HIDDEN = ["/root/.bashrc"];
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 const SNAPSHOT_PATHS = ["/etc", "/usr", "/opt", "/var"];
@@ -162,7 +167,7 @@ export async function startLab(hosts: readonly LabHostOptions[]): Promise<Lab> {
     const labHosts: LabHost[] = [];
     for (const [index, spec] of specs.entries()) {
       const dir = hostDirs[index]!;
-      prepareHostDir(dir, spec.options.hide ?? []);
+      prepareHostDir(dir, [...ALWAYS_HIDDEN, ...(spec.options.hide ?? [])]);
       const config = writeSshdConfig(dir, spec.ip, `${clientKey}.pub`, spec.options);
       const child = startHost(spec.ns, dir, config);
       children.push(child);

@@ -30,6 +30,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   exec: () => import("./exec.ts").then((module) => module.execCommand),
   cert: () => import("./cert.ts").then((module) => module.certCommand),
   apply: () => import("./apply.ts").then((module) => module.applyCommand),
+  join: () => import("./join.ts").then((module) => module.joinCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -59,4 +60,5 @@ export const commandSummaries: Record<string, string> = {
   exec: "Run a command on the installed cluster's hosts over SSH, in parallel, output prefixed by host",
   cert: "Check, renew or extend kubeadm's certificates on every master (cert --check | --renew | --alt-names)",
   apply: "Make the installed cluster's hosts a Clusterfile's: join the new ones, delete those it no longer lists",
+  join: "Add masters and nodes to a cluster installed over SSH with --masters/--nodes",
 };
