@@ -11,7 +11,7 @@ const SRC = resolve(import.meta.dir, "..", "src");
 const ALLOWED: Record<string, readonly string[]> = {
   cli: ["day2", "run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   run: ["build", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
-  day2: ["run", "kubeadm", "util"],
+  day2: ["run", "build", "kubeadm", "oci", "rootfs", "store", "util"],
   build: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],

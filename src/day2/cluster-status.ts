@@ -14,6 +14,10 @@ export interface ClusterStatus {
   readonly phase: "installed" | "installing" | "deleting";
   readonly lastStep?: string;
   readonly installedAt?: string;
+  /** The image's Kubernetes version (recorded by lade run and lade upgrade). */
+  readonly kubeVersion?: string;
+  /** A lade upgrade that has not finished: to which image and version. */
+  readonly upgrading?: { readonly image: string; readonly to: string };
   readonly hostDir?: string;
   readonly registryHosts: readonly string[];
   readonly hosts: readonly HostStatus[];
@@ -44,6 +48,8 @@ export function clusterStatus(state: MultiHostState): ClusterStatus {
     ...(state.digest ? { digest: state.digest } : {}),
     phase: deleting ? "deleting" : state.installedAt ? "installed" : "installing",
     ...(state.installedAt ? { installedAt: state.installedAt } : {}),
+    ...(state.kubeVersion ? { kubeVersion: state.kubeVersion } : {}),
+    ...(state.upgrade ? { upgrading: { image: state.upgrade.image, to: state.upgrade.to } } : {}),
     ...(state.done.length > 0 ? { lastStep: state.done.at(-1)! } : {}),
     ...(state.hostDir ? { hostDir: state.hostDir } : {}),
     registryHosts,
@@ -56,6 +62,8 @@ export function formatClusterStatus(status: ClusterStatus, dataDir: string): str
   const lines = [
     `Cluster of ${dataDir}: ${status.phase}${status.installedAt ? ` ${status.installedAt}` : status.lastStep ? ` (stopped after ${status.lastStep}: lade run again goes on)` : ""}`,
     `  image     ${status.image ?? "(unknown)"}${status.digest ? ` ${status.digest}` : ""}`,
+    ...(status.kubeVersion ? [`  version   Kubernetes ${status.kubeVersion}`] : []),
+    ...(status.upgrading ? [`  upgrade   to ${status.upgrading.to} (${status.upgrading.image}) not finished: lade upgrade ${status.upgrading.image} goes on`] : []),
   ];
   if (status.hosts.length === 0) return [...lines, "  hosts     this machine"];
   if (status.hostDir) lines.push(`  host dir  ${status.hostDir}`);

@@ -21,6 +21,9 @@ export interface RunState {
   hostAliases?: boolean;
   /** When lade run finished every step (ISO time); absent while an install is unfinished. */
   installedAt?: string;
+  /** The image's Kubernetes version and container runtime (its labels). */
+  kubeVersion?: string;
+  cri?: string;
 }
 
 export class StepFailedError extends Error {

@@ -8,7 +8,7 @@ export const REQUIRED_MODULES = ["overlay", "br_netfilter"] as const;
 
 const CONTROL_PLANE_PORTS = [6443, 2379, 2380, 10250, 10257, 10259];
 const NODE_PORTS = [10250];
-const UNAME_ARCH: Record<string, string> = { x86_64: "amd64", amd64: "amd64", aarch64: "arm64", arm64: "arm64" };
+export const UNAME_ARCH: Readonly<Record<string, string>> = { x86_64: "amd64", amd64: "amd64", aarch64: "arm64", arm64: "arm64" };
 
 /**
  * Prints `uname -s -m`, then sections: the user id, the active swap areas, the listening TCP ports (hex, from

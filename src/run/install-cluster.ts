@@ -1,5 +1,5 @@
 import { networkInterfaces } from "node:os";
-import { readdir, rm, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseImageExtension, type ImageExtension, type Launch } from "../build/image-extension.ts";
 import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
@@ -18,7 +18,7 @@ import { formatPlugin, readPlugins, resolveLabelSelectors, type SealerPlugin } f
 import { formatLocation, UserInputError } from "../util/source-location.ts";
 import { writeClusterConfigs } from "./cluster-config-files.ts";
 import { unappliedRequests } from "./unapplied-requests.ts";
-import { KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
+import { CONTAINER_RUNTIME_LABEL, KUBERNETES_VERSION_LABEL, resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { findImage } from "../store/find-image.ts";
 import type { OciStore } from "../store/oci-store.ts";
@@ -41,6 +41,8 @@ import type { PlatformImage } from "../store/read-image.ts";
 export const DEFAULT_DATA_DIR = "/var/lib/lade/clusters/default";
 /** The data folder on the hosts of `lade run` over SSH (the rootfs, kubeadm config and cluster env there). */
 export const DEFAULT_HOST_DATA_DIR = "/var/lib/lade/node";
+/** The Clusterfile lade run was given, kept in DATA_DIR. */
+export const INSTALLED_CLUSTERFILE = "Clusterfile";
 
 export interface RunOptions {
   readonly image: string;
@@ -145,6 +147,8 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
   const extension = parseImageExtension(platformImage.manifest.annotations);
   const rootfs = join(dataDir, "rootfs");
   const kubeVersion = platformImage.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
+  recordImageFacts(state, platformImage);
+  if (!options.dryRun) await keepClusterfile(dataDir, options.clusterfile);
   const steps = planRun({
     dataDir,
     rootfs,
@@ -318,6 +322,8 @@ async function installOnHosts(
   const extension = parseImageExtension(first.manifest.annotations);
   const launch = runLaunch(extension, hostsCluster, options.launch);
   const kubeVersion = first.config.config.Labels?.[KUBERNETES_VERSION_LABEL];
+  recordImageFacts(state, first);
+  if (!options.dryRun) await keepClusterfile(dataDir, options.clusterfile);
   const registryDefaults = options.imageRegistry.registry ? { imageRegistry: options.imageRegistry.registry } : {};
   const clusterEnv = resolveClusterEnv({ imageEnv: imageEnvOf(first), cluster: hostsCluster, host: registryHosts[0]!, overrides: options.env, ...registryDefaults });
   const registryPort = registryPortOf(clusterEnv);
@@ -362,6 +368,22 @@ async function installOnHosts(
   await markInstalled(statePath, state, options.dryRun);
   const master0 = targets.find((target) => target.role === "master0")!;
   return { master0: { address: master0.ip, user: master0.ssh.user } };
+}
+
+/** The image's Kubernetes version and container runtime, in the state (lade upgrade starts from them). */
+function recordImageFacts(state: RunState, platform: PlatformImage): void {
+  const labels = platform.config.config.Labels ?? {};
+  if (labels[KUBERNETES_VERSION_LABEL]) state.kubeVersion = labels[KUBERNETES_VERSION_LABEL];
+  if (labels[CONTAINER_RUNTIME_LABEL]) state.cri = labels[CONTAINER_RUNTIME_LABEL];
+}
+
+/** The Clusterfile of lade run, kept as DATA_DIR/Clusterfile (private: it may hold passwords) for the commands of day 2. */
+async function keepClusterfile(dataDir: string, clusterfile: { readonly text: string } | undefined): Promise<void> {
+  if (!clusterfile) return;
+  const file = join(dataDir, INSTALLED_CLUSTERFILE);
+  await mkdir(dataDir, { recursive: true });
+  await Bun.write(file, clusterfile.text);
+  await chmod(file, 0o600);
 }
 
 /** Every step done: the state says when (lade status tells a finished install from a stopped one). */
@@ -440,7 +462,7 @@ async function noteMadeFolders(state: RunState, dataDir: string): Promise<void> 
   if (state.done.length > 0 || state.madeFrom) return;
   // lade delete removes DATA_DIR whole: never a folder that holds something else
   const entries = await readdir(dataDir).catch(() => []);
-  if (entries.some((name) => name !== "state.json" && name !== "known_hosts")) throw new RunError(`${dataDir} holds other files (${entries.slice(0, 3).join(", ")}…): give an empty or new --data-dir`);
+  if (entries.some((name) => !["state.json", "known_hosts", INSTALLED_CLUSTERFILE].includes(name))) throw new RunError(`${dataDir} holds other files (${entries.slice(0, 3).join(", ")}…): give an empty or new --data-dir`);
   const missing = await firstMissingFolder(dataDir);
   if (missing) state.madeFrom = missing;
 }
@@ -454,7 +476,7 @@ async function removeDataDir(dataDir: string, state: RunState): Promise<void> {
  * Before anything changes: stop on what the Clusterfiles (the image's, then the user's) or the
  * image's plugins/ ask for that lade run does not do, all of it at once; return their Config files.
  */
-async function checkRequests(
+export async function checkRequests(
   store: OciStore,
   platform: PlatformImage,
   clusterfiles: readonly { parsed: Clusterfile; source: { readonly text: string; readonly file: string } }[],

@@ -54,6 +54,10 @@ export type MultiHostState = RunState & {
   /** The data folder on the hosts. */
   hostDir?: string;
   registryHosts?: string[];
+  /** A lade upgrade under way: to which image and version, and the steps done per host. */
+  upgrade?: { image: string; digest: string; from: string; to: string; hosts: Record<string, string[]> };
+  /** The upgrades that finished, oldest first. */
+  upgrades?: { image: string; digest: string; from: string; to: string; at: string }[];
 };
 
 export interface HostsContext {
@@ -78,12 +82,18 @@ export interface HostsContext {
   readonly configs: readonly ClusterConfigFile[];
   /** The image's etc/Clusterfile, under the user's. */
   readonly imageClusterfile?: { readonly text: string; readonly file: string };
-  readonly cluster: Cluster;
+  readonly cluster: Cluster | undefined;
   readonly env: readonly string[];
   /** The registry the image's nodes were made for: the local registry's defaults in the cluster env. */
   readonly imageRegistry?: RegistryConfig;
   readonly dryRun: boolean;
   readonly output: OutputSink;
+  /** The local rootfs folders are DATA_DIR/<this>-<arch> (default "rootfs"; lade upgrade unpacks the new image beside the old). */
+  readonly rootfsName?: string;
+  /** The list a host's steps are recorded in (default state.hosts[ip].done). */
+  readonly stepsDone?: (ip: string) => string[];
+  /** Handlers for actions of other commands' steps (lade upgrade's). */
+  readonly handlers?: Partial<Record<StepAction, HostHandler>>;
 }
 
 /** Run the phases: lanes of a parallel phase side by side, each host's steps recorded in state.hosts[ip].done. */
@@ -97,24 +107,24 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
   Object.assign(state, { hostDir: context.hostDir, registryHosts: [...context.registryHosts] });
   let writing = Promise.resolve();
   const save = () => (writing = writing.then(() => (context.dryRun ? undefined : writeState(context.statePath, state))));
-  const handlers = hostHandlers(context);
+  const handlers = { ...hostHandlers(context), ...context.handlers };
   const pendingJoin = () => context.hosts.some((host) => host.role !== "master0" && !state.hosts![host.ip]!.done.includes("kubeadm-join"));
 
   for (const phase of phases) {
     output(`== ${phase.name}${phase.parallel && phase.lanes.length > 1 ? " (hosts in parallel)" : ""}`, "stdout");
     const runLane = async (lane: Phase["lanes"][number]) => {
-      const hostState = state.hosts![lane.host]!;
+      const done = context.stepsDone?.(lane.host) ?? state.hosts![lane.host]!.done;
       const say: OutputSink = (line, stream) => output(`[${lane.host}] ${line}`, stream);
       for (const step of lane.steps) {
-        const done = lane.record !== false && hostState.done.includes(step.id);
+        const doneAlready = lane.record !== false && done.includes(step.id);
         const header = `${step.id}: ${step.description}`;
         if (context.dryRun) {
-          say(`${header}${done ? " (done already)" : ""}`, "stdout");
+          say(`${header}${doneAlready ? " (done already)" : ""}`, "stdout");
           for (const command of step.shows ?? []) say(`    (lade) ${command}`, "stdout");
           for (const command of step.commands) say(`    ${formatCommand(command)}`, "stdout");
           continue;
         }
-        if (done) {
+        if (doneAlready) {
           say(`${header}: done already, skipped`, "stdout");
           continue;
         }
@@ -140,7 +150,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
           }
         }
         if (lane.record !== false) {
-          hostState.done.push(step.id);
+          done.push(step.id);
           await save();
         }
       }
@@ -154,7 +164,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
   }
 }
 
-type HostHandler = (ip: string, say: OutputSink, step: Step) => Promise<void>;
+export type HostHandler = (ip: string, say: OutputSink, step: Step) => Promise<void>;
 
 function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHandler>> {
   const { dataDir, state } = context;
@@ -179,7 +189,7 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
     let promise = rootfsPromises.get(arch);
     if (!promise) {
       promise = (async () => {
-        const dir = join(dataDir, `rootfs-${arch}`);
+        const dir = join(dataDir, `${context.rootfsName ?? "rootfs"}-${arch}`);
         const tar = `${dir}.tar`;
         const sumFile = Bun.file(`${tar}.sha256`);
         if ((await sumFile.exists()) && (await stat(dir).catch(() => undefined))) return { dir, tar, sha256: (await sumFile.text()).trim() };

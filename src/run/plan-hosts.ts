@@ -176,6 +176,60 @@ export function registryOf(hosts: readonly ClusterHostTarget[], registryHosts: r
 }
 
 /**
+ * The rootfs of DATA_DIR/<ROOTFS_NAME>-<arch>.tar copied to HOST (resumed, checked by sha256 there),
+ * then its templates rendered here with the host's env and copied over.
+ */
+export function copyRootfsSteps(dataDir: string, hostDir: string, host: ClusterHostTarget, rootfsName = "rootfs"): Step[] {
+  const tar = `${dataDir}/${rootfsName}-<arch>.tar`;
+  return [
+    {
+      id: "copy-rootfs",
+      description: `Copy ${tar} (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches, continued where an interrupted copy stopped`,
+      action: "copy-rootfs",
+      commands: [],
+      shows: [
+        formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").check)),
+        `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").receive("<offset>")))} < ${tar} from <offset> on`,
+      ],
+    },
+    {
+      id: "render-templates",
+      description: `Render the *.tmpl files under rootfs/{etc,manifests,charts} and ${CLUSTER_ENV_FILE} with ${host.ip}'s env into ${dataDir}/hosts/${host.ip}/files and copy them over`,
+      action: "render-templates",
+      commands: [],
+      shows: [`${formatCommand(sshCommand(host.ssh, RENDERED_FILES_SCRIPT(hostDir)))} < ${dataDir}/hosts/${host.ip}/files.tar`],
+    },
+  ];
+}
+
+/**
+ * scripts/init.sh of the rootfs on HOST with the cluster env and the registry settings of its
+ * place in the cluster: the registry it pulls from (its own on a registry host), the other
+ * registries as mirrors, the peers a push is sent on to; a host without a registry trusts the
+ * registry's certificate copied next to its rootfs. Run again by lade upgrade with a new rootfs.
+ */
+export function initNodeStep(host: ClusterHostTarget, hosts: readonly ClusterHostTarget[], registryHosts: readonly string[], hostDir: string): Step {
+  const pullsFrom = registryOf(hosts, registryHosts).get(host.ip)!;
+  const isRegistry = registryHosts.includes(host.ip);
+  const settings = [`LADE_REGISTRY_IP=${pullsFrom}`, `LADE_WITH_REGISTRY=${isRegistry ? 1 : 0}`];
+  if (registryHosts.length > 1) {
+    // the other registries are mirrors after the host's own, so pulls go on when one registry host is gone
+    settings.push(`LADE_REGISTRY_MIRRORS=${registryHosts.filter((ip) => ip !== pullsFrom).join(",")}`);
+    // a push to one registry host is sent on to the others
+    if (isRegistry) settings.push(`LADE_REGISTRY_PEERS=${registryHosts.filter((ip) => ip !== host.ip).join(",")}`);
+    // the one certificate every registry serves names every registry host
+    if (host.ip === registryHosts[0]) settings.push(`LADE_REGISTRY_SANS=\${LADE_REGISTRY_SANS:+\$LADE_REGISTRY_SANS,}${registryHosts.map((ip) => `IP:${ip}`).join(",")}`);
+  }
+  // the other hosts trust the registry's certificate, when it has one
+  const trustRegistry = isRegistry ? "" : 'if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; ';
+  return {
+    id: "init-node",
+    description: `Set up the container runtime${isRegistry ? ", the registry" : ` (pulling from the registry on ${pullsFrom})`} and the kubelet (scripts/init.sh with the cluster env)`,
+    commands: [sshCommand(host.ssh, remoteScript(hostDir, `${trustRegistry}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`))],
+  };
+}
+
+/**
  * The steps of `lade run` on several hosts over SSH, phase by phase: every host checked before
  * anything changes; the rootfs for its architecture and its rendered templates copied (in
  * parallel); init.sh on the first registry host, which starts the registry; its certificate and
@@ -194,25 +248,9 @@ export function planHosts(facts: HostsFacts): Phase[] {
   });
   const registry = registries[0];
   if (!registry) throw new Error("planHosts needs a registry host");
-  const pullsFrom = registryOf(hosts, facts.registryHosts);
   const ssh = (host: ClusterHostTarget, body: string) => sshCommand(host.ssh, remoteScript(hostDir, body));
   const isRegistry = (host: ClusterHostTarget) => registries.includes(host);
-  const initNode = (host: ClusterHostTarget, before = ""): Step => {
-    const settings = [`LADE_REGISTRY_IP=${pullsFrom.get(host.ip)}`, `LADE_WITH_REGISTRY=${isRegistry(host) ? 1 : 0}`];
-    if (registries.length > 1) {
-      // the other registries are mirrors after the host's own, so pulls go on when one registry host is gone
-      settings.push(`LADE_REGISTRY_MIRRORS=${registries.map((other) => other.ip).filter((ip) => ip !== pullsFrom.get(host.ip)).join(",")}`);
-      // a push to one registry host is sent on to the others
-      if (isRegistry(host)) settings.push(`LADE_REGISTRY_PEERS=${registries.filter((other) => other !== host).map((other) => other.ip).join(",")}`);
-      // the one certificate every registry serves names every registry host
-      if (host === registry) settings.push(`LADE_REGISTRY_SANS=\${LADE_REGISTRY_SANS:+\$LADE_REGISTRY_SANS,}${registries.map((other) => `IP:${other.ip}`).join(",")}`);
-    }
-    return {
-      id: "init-node",
-      description: `Set up the container runtime${isRegistry(host) ? ", the registry" : ` (pulling from the registry on ${pullsFrom.get(host.ip)})`} and the kubelet (scripts/init.sh with the cluster env)`,
-      commands: [ssh(host, `${before}${withClusterEnv('"$D"/rootfs', "scripts/init.sh", settings)}`)],
-    };
-  };
+  const initNode = (host: ClusterHostTarget) => initNodeStep(host, hosts, facts.registryHosts, hostDir);
   const plugins = (point: PluginPoint, host: ClusterHostTarget) => pluginSteps(facts.plugins ?? [], point, host, '"$D"/rootfs', (line) => ssh(host, line), CLUSTER_ENV_FILE);
   /** A phase of the plugins that run at POINT, on each host they select (in parallel). */
   const pluginPhase = (point: PluginPoint, name: string): Phase[] => {
@@ -243,23 +281,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
         host: host.ip,
         steps: [
           ...hostAliasSteps(facts, (script) => ssh(host, script)),
-          {
-            id: "copy-rootfs",
-            description: `Copy ${dataDir}/rootfs-<arch>.tar (the host's architecture) to ${host.ip}:${hostDir}/rootfs, checked by sha256 there; skipped when ${hostDir}/rootfs.sha256 there matches, continued where an interrupted copy stopped`,
-            action: "copy-rootfs",
-            commands: [],
-            shows: [
-              formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").check)),
-              `${formatCommand(sshCommand(host.ssh, copyRootfsScripts(hostDir, "<sha256>", "<size>").receive("<offset>")))} < ${dataDir}/rootfs-<arch>.tar from <offset> on`,
-            ],
-          },
-          {
-            id: "render-templates",
-            description: `Render the *.tmpl files under rootfs/{etc,manifests,charts} and ${CLUSTER_ENV_FILE} with ${host.ip}'s env into ${dataDir}/hosts/${host.ip}/files and copy them over`,
-            action: "render-templates",
-            commands: [],
-            shows: [`${formatCommand(sshCommand(host.ssh, RENDERED_FILES_SCRIPT(hostDir)))} < ${dataDir}/hosts/${host.ip}/files.tar`],
-          },
+          ...copyRootfsSteps(dataDir, hostDir, host),
         ],
       })),
     },
@@ -304,8 +326,7 @@ export function planHosts(facts: HostsFacts): Phase[] {
             commands: [],
             shows: [formatCommand(sshCommand(registry.ssh, READ_REGISTRY_CA_SCRIPT)), `${formatCommand(sshCommand(host.ssh, REGISTRY_CA_SCRIPT(hostDir)))} < the certificate`],
           },
-          // the other hosts trust the registry's certificate, when it has one
-          initNode(host, 'if [ -f "$D/registry-ca.crt" ]; then export LADE_REGISTRY_CA="$D/registry-ca.crt"; fi; '),
+          initNode(host),
         ],
       })),
     });

@@ -24,7 +24,8 @@ export type StepAction =
   | "join-credentials"
   | "registry-ca"
   | "registry-certificate"
-  | "render-helm-app";
+  | "render-helm-app"
+  | "check-upgrade";
 
 export interface Step {
   /** Stable name, recorded in the state file once the step succeeded. */

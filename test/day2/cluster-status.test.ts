@@ -34,6 +34,15 @@ describe("lade status, from the run state", () => {
     expect(clusterStatus({ ...STATE, hosts: { ...STATE.hosts, "10.0.0.4": { ...STATE.hosts!["10.0.0.4"]!, deleted: ["kubeadm-reset"] } } }).phase).toBe("deleting");
     expect(formatClusterStatus(clusterStatus({ done: ["unpack-rootfs"], image: "x:1" }), "/d")[0]).toBe("Cluster of /d: installing (stopped after unpack-rootfs: lade run again goes on)");
   });
+
+  test("the Kubernetes version, and an upgrade that stopped, with the command that goes on", () => {
+    const upgrading: MultiHostState = { ...STATE, kubeVersion: "v1.27.3", upgrade: { image: "docker.io/library/c:2", digest: "sha256:2", from: "v1.27.3", to: "v1.28.15", hosts: {} } };
+    expect(formatClusterStatus(clusterStatus(upgrading), "/d").slice(1, 4)).toEqual([
+      "  image     docker.io/library/c:1",
+      "  version   Kubernetes v1.27.3",
+      "  upgrade   to v1.28.15 (docker.io/library/c:2) not finished: lade upgrade docker.io/library/c:2 goes on",
+    ]);
+  });
 });
 
 describe("lade exec, choosing hosts", () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
 import { hasSkopeo, seedImage } from "../support/seed-images.ts";
+import { hasSshd, startSshHosts, writeFile, type SshHosts } from "../support/ssh-hosts.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /**
@@ -15,8 +16,7 @@ const work = tempDir("lade-multi-");
 const store = join(work, "store");
 const bin = join(work, "bin");
 const IMAGE = "tiny-cluster:1";
-const SSHD = "/usr/sbin/sshd";
-const available = existsSync(SSHD) && hasDockerRegistry() && hasSkopeo();
+const available = hasSshd() && hasDockerRegistry() && hasSkopeo();
 let origin: DockerRegistry | undefined;
 /** An amd64-only container image in the cluster image's registry: the arm64 host is warned about it. */
 let amd64Only = "";
@@ -24,20 +24,9 @@ const hosts = [
   { ip: "127.0.0.2", root: join(work, "host-a"), port: 0 },
   { ip: "127.0.0.3", root: join(work, "host-b"), port: 0 },
 ];
-const daemons: ReturnType<typeof Bun.spawn>[] = [];
+let lab: SshHosts | undefined;
 
-function write(path: string, text: string, mode = 0o644): void {
-  mkdirSync(join(path, ".."), { recursive: true });
-  writeFileSync(path, text);
-  chmodSync(path, mode);
-}
-
-async function sh(...command: string[]): Promise<string> {
-  const child = Bun.spawn(command, { stdout: "pipe", stderr: "pipe" });
-  const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  if (code !== 0) throw new Error(`${command.join(" ")}: ${err}`);
-  return out;
-}
+const write = writeFile;
 
 beforeAll(async () => {
   if (!available) return;
@@ -91,47 +80,15 @@ beforeAll(async () => {
   write(join(work, "arm64-bin", "uname"), '#!/bin/sh\nif [ "$1" = -m ]; then echo aarch64; else /bin/uname "$@" | sed "s/x86_64/aarch64/"; fi\n', 0o755);
   expect(built.exitCode, built.stderr).toBe(0);
 
-  await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(work, "client"));
-  mkdirSync("/run/sshd", { recursive: true });
-  const knownHosts: string[] = [];
-  for (const host of hosts) {
-    mkdirSync(host.root, { recursive: true });
-    await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(host.root, "hostkey"));
-    const config = join(host.root, "sshd_config");
-    for (let attempt = 0; attempt < 5 && host.port === 0; attempt++) {
-      const port = 20000 + Math.floor(Math.random() * 20000);
-      write(
-        config,
-        [
-          `ListenAddress ${host.ip}`,
-          `Port ${port}`,
-          `HostKey ${join(host.root, "hostkey")}`,
-          `AuthorizedKeysFile ${join(work, "client.pub")}`,
-          "PidFile none",
-          "StrictModes no",
-          "UsePAM no",
-          "PasswordAuthentication no",
-          "KbdInteractiveAuthentication no",
-          "PermitRootLogin prohibit-password",
-          `SetEnv LADE_NODE_ROOT=${host.root} PATH=${host === hosts[1] ? `${join(work, "arm64-bin")}:` : ""}${bin}:/usr/local/bin:/usr/bin:/bin`,
-          "",
-        ].join("\n"),
-      );
-      const daemon = Bun.spawn([SSHD, "-D", "-e", "-f", config], { stdout: "ignore", stderr: "pipe" });
-      await Bun.sleep(300);
-      if (daemon.exitCode === null) {
-        daemons.push(daemon);
-        host.port = port;
-      }
-    }
-    const key = readFileSync(join(host.root, "hostkey.pub"), "utf8").split(" ").slice(0, 2).join(" ");
-    knownHosts.push(`[${host.ip}]:${host.port} ${key}`);
-  }
-  write(join(work, "known_hosts"), `${knownHosts.join("\n")}\n`);
+  lab = await startSshHosts(
+    work,
+    hosts.map((host, index) => ({ ip: host.ip, root: host.root, path: [...(index === 1 ? [join(work, "arm64-bin")] : []), bin] })),
+  );
+  for (const [index, host] of hosts.entries()) host.port = lab.hosts[index]!.port;
 });
 
 afterAll(async () => {
-  for (const daemon of daemons) daemon.kill();
+  lab?.stop();
   await origin?.stop();
 });
 

@@ -31,6 +31,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   cert: () => import("./cert.ts").then((module) => module.certCommand),
   apply: () => import("./apply.ts").then((module) => module.applyCommand),
   join: () => import("./join.ts").then((module) => module.joinCommand),
+  upgrade: () => import("./upgrade.ts").then((module) => module.upgradeCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -61,4 +62,5 @@ export const commandSummaries: Record<string, string> = {
   cert: "Check, renew or extend kubeadm's certificates on every master (cert --check | --renew | --alt-names)",
   apply: "Make the installed cluster's hosts a Clusterfile's: join the new ones, delete those it no longer lists",
   join: "Add masters and nodes to a cluster installed over SSH with --masters/--nodes",
+  upgrade: "Upgrade the cluster installed over SSH to a newer Kubernetes image (one minor at a time; resumable)",
 };
