@@ -14,9 +14,9 @@ import { readState, writeState, type OutputSink } from "../run/execute-steps.ts"
 import { UNAME_ARCH } from "../run/host-report.ts";
 import { readImageClusterfile } from "../run/image-clusterfile.ts";
 import { executePhases, type MultiHostState } from "../run/install-hosts.ts";
-import { checkRequests, INSTALLED_CLUSTERFILE, RunError } from "../run/install-cluster.ts";
+import { checkRequests, clusterfilePasswords, INSTALLED_CLUSTERFILE, RunError } from "../run/install-cluster.ts";
 import type { ClusterHostTarget } from "../run/plan-hosts.ts";
-import { readFromHost, selectHosts } from "./exec-hosts.ts";
+import { readFromHost } from "./exec-hosts.ts";
 import { planUpgrade, UPGRADE_CHECK_SCRIPT, UPGRADE_ROOTFS_NAME } from "./plan-upgrade.ts";
 import { upgradePathProblem } from "./upgrade-path.ts";
 
@@ -108,7 +108,7 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
   );
   if (requests.plugins.length > 0) output(`note: lade upgrade does not run sealer plugins (${requests.plugins.map((plugin) => plugin.name).join(", ")}): they run at lade run and lade delete`, "stderr");
 
-  const hosts = orderedHosts(state, options.passwordFile);
+  const hosts = orderedHosts(state, clusterfile ? clusterfilePasswords(clusterfile) : new Map(), options.passwordFile);
   const registryHosts = state.registryHosts ?? [hosts[0]!.ip];
   const hostDir = state.hostDir ?? dataDir;
   const phases = planUpgrade({ dataDir, hostDir, hosts, registryHosts, version: target, drainTimeoutSeconds: options.drainTimeoutSeconds, force: options.force });
@@ -162,11 +162,19 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
   output(`Upgraded ${hosts.map((host) => host.ip).join(", ")} to ${target} (${tagged.name})`, "stdout");
 }
 
-/** The hosts of the state with how to reach them: master0, the other masters, the nodes. */
-function orderedHosts(state: MultiHostState, passwordFile: string | undefined): ClusterHostTarget[] {
+/**
+ * The hosts of the state with how to reach them (a host reached with a password gets the
+ * Clusterfile's for it, else the one given): master0, the other masters, the nodes.
+ */
+function orderedHosts(state: MultiHostState, passwords: ReadonlyMap<string, string>, passwordFile: string | undefined): ClusterHostTarget[] {
   const rank = { master0: 0, master: 1, node: 2 } as const;
-  return selectHosts(state, {}, passwordFile)
-    .map((host) => ({ ip: host.ip, role: host.role as ClusterHostTarget["role"], ssh: host.ssh }))
+  return Object.entries(state.hosts ?? {})
+    .map(([ip, host]): ClusterHostTarget => {
+      if (!host.ssh.passwordFile) return { ip, role: host.role, ssh: host.ssh };
+      const file = passwords.get(ip) ?? passwordFile;
+      if (!file) throw new RunError(`${ip} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
+      return { ip, role: host.role, ssh: { ...host.ssh, passwordFile: file } };
+    })
     .sort((a, b) => rank[a.role] - rank[b.role]);
 }
 

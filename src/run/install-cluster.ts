@@ -447,7 +447,7 @@ export async function deleteCluster(options: {
 export { StepFailedError };
 
 /** Each host's ssh.passwd in a Clusterfile (the host's own, else the Cluster's), as password files. */
-function clusterfilePasswords(clusterfile: { readonly text: string; readonly file: string }): Map<string, string> {
+export function clusterfilePasswords(clusterfile: { readonly text: string; readonly file: string }): Map<string, string> {
   const cluster = parseClusterfile(clusterfile.text, clusterfile.file).cluster;
   const files = new Map<string, string>();
   for (const entry of cluster?.hosts ?? []) {

@@ -10,6 +10,8 @@ import { tempDir } from "../support/temp-dir.ts";
 import { criPullImage } from "../rootfs/cri-client.ts";
 import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
 import { KUBEADM_V1_27_3_IMAGES, plan } from "../rootfs/rootfs-fixtures.ts";
+import { kubeadmImages } from "../../src/rootfs/kubeadm-images.ts";
+import { resolveKubernetesRelease } from "../../src/rootfs/kubernetes-release.ts";
 import { FAKE_KUBEADM, FAKE_KUBECTL } from "../support/kube-stand-ins.ts";
 
 /**
@@ -48,6 +50,8 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
   const logs = ["master", "second", "node", "solo"].map((name) => join(work, `kube-${name}`));
   const before = new Map<string, Map<string, string>>();
   const SYSCTLS = "sysctl -n net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables";
+  /** The programs of the base image's binaries that are not fake scripts (the machine's containerd and runc, the stand-ins). */
+  let programs: Record<string, Uint8Array> = {};
   const sysctlsBefore = new Map<string, string>();
 
   const lade = (args: readonly string[], stdin?: string) =>
@@ -66,17 +70,16 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
       KUBEADM_V1_27_3_IMAGES.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])),
     );
     const real = (path: string) => new Uint8Array(readFileSync(path));
-    const binSource = await fakeBinSource(plan("v1.27.3", "containerd", ["amd64"]), ["amd64"], {
-      programs: {
-        containerd: real(Bun.which("containerd")!),
-        "containerd-shim-runc-v2": real(Bun.which("containerd-shim-runc-v2")!),
-        ctr: real(Bun.which("ctr")!),
-        runc: real(Bun.which("runc")!),
-        kubeadm: new TextEncoder().encode(FAKE_KUBEADM),
-        kubectl: new TextEncoder().encode(FAKE_KUBECTL),
-        lade: new TextEncoder().encode(`#!/bin/sh\nexec ${process.execPath} ${MAIN} "$@"\n`),
-      },
-    });
+    programs = {
+      containerd: real(Bun.which("containerd")!),
+      "containerd-shim-runc-v2": real(Bun.which("containerd-shim-runc-v2")!),
+      ctr: real(Bun.which("ctr")!),
+      runc: real(Bun.which("runc")!),
+      kubeadm: new TextEncoder().encode(FAKE_KUBEADM),
+      kubectl: new TextEncoder().encode(FAKE_KUBECTL),
+      lade: new TextEncoder().encode(`#!/bin/sh\nexec ${process.execPath} ${MAIN} "$@"\n`),
+    };
+    const binSource = await fakeBinSource(plan("v1.27.3", "containerd", ["amd64"]), ["amd64"], { programs });
     const context = join(work, "context");
     // the registry has an account: every pull logs in, every push too
     const generated = await runLade(
@@ -281,7 +284,54 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     expect(manifest).toContain("# kube v1.27.3");
   });
 
+  test("lade upgrade to v1.28.15: kubeadm's upgrade calls per host, the new rootfs set up again on live hosts, the new images pulled through the registry", async () => {
+    const NEXT = "cluster:v1.28.15";
+    const images = kubeadmImages(resolveKubernetesRelease("v1.28.15")).map((reference) => reference.replace(/^registry\.k8s\.io\//, ""));
+    await Promise.all(images.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])));
+    // the new kubelet says which it is
+    const binSource = await fakeBinSource(plan("v1.28.15", "containerd", ["amd64"]), ["amd64"], { programs: { ...programs, kubelet: new TextEncoder().encode("#!/bin/sh\n# kubelet v1.28.15 (stand-in: stays up as systemd expects; lade delete stops it)\nexec sleep 600\n") } });
+    const context = join(work, "context-v1.28");
+    const generated = await runLade(
+      ["--root", store, "rootfs", "--k8s-version", "v1.28.15", "--cri", "containerd", "--arch", "amd64", "--cni", "none", "--bin-source", binSource, "--registry-user", REGISTRY_USER, "--registry-password-stdin", "-o", context],
+      { stdin: `${REGISTRY_PASSWORD}\n` },
+    );
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    const built = await runLade(["--root", store, "build", "-q", "-t", NEXT, "--registry-mirror", `registry.k8s.io=${origin.host}`, context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+
+    const cluster = [master, second, node];
+    const counts = new Map(cluster.map((host) => [host, calls(host).length]));
+    const systemdCalls = (host: LabHost) => hostFile(host, "/run/fake-systemd/calls").split("\n");
+    const systemdCounts = new Map(cluster.map((host) => [host, systemdCalls(host).length]));
+    // the node's password comes from the Clusterfile lade run kept
+    const upgraded = await lade(["upgrade", NEXT, "--data-dir", dataDir]);
+    expect(upgraded.exitCode, upgraded.stdout + upgraded.stderr).toBe(0);
+    const since = (host: LabHost) => calls(host).slice(counts.get(host)).filter((line) => !line.includes(" get nodes "));
+    const kubectl = "kubectl --kubeconfig /etc/kubernetes/admin.conf";
+    const drainAndUncordon = (name: string) => [`${kubectl} drain ${name} --ignore-daemonsets --delete-emptydir-data --timeout=300s`, `${kubectl} uncordon ${name}`];
+    expect(since(master)).toEqual(["kubeadm upgrade plan v1.28.15", "kubeadm upgrade apply -y v1.28.15", ...drainAndUncordon("master-a"), ...drainAndUncordon("master-b"), ...drainAndUncordon("node-c")]);
+    expect(since(second)).toEqual(["kubeadm upgrade node"]);
+    expect(since(node)).toEqual(["kubeadm upgrade node"]);
+    for (const host of cluster) {
+      // the new rootfs, its kubelet installed, containerd and the kubelet restarted
+      expect(hostFile(host, `${HOST_DIR}/rootfs/etc/lade-rootfs.env`)).toContain("LADE_K8S_VERSION=v1.28.15");
+      expect(hostFile(host, "/usr/bin/kubelet")).toContain("kubelet v1.28.15");
+      const restarted = systemdCalls(host).slice(systemdCounts.get(host)! - 1);
+      expect(restarted).toContain("restart containerd.service");
+      expect(restarted.slice(-2)).toEqual(["restart kubelet", ""]);
+      expect((await host.exec(["ctr", "--connect-timeout", "5s", "--address", "/run/containerd/containerd.sock", "version"])).exitCode).toBe(0);
+    }
+    // the registries serve the new version's images; containerd on the node pulls one through them
+    const pulled = await criPullImage(`/proc/${node.pid}/root/run/containerd/containerd.sock`, "registry.k8s.io/kube-apiserver:v1.28.15");
+    expect(pulled.status, pulled.message).toBe(0);
+    const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8"));
+    expect(state).toMatchObject({ image: `docker.io/library/${NEXT}`, kubeVersion: "v1.28.15" });
+    const status = await lade(["status", "--data-dir", dataDir, "--offline"]);
+    expect(status.stdout).toContain("  version   Kubernetes v1.28.15");
+  }, 240_000);
+
   test("delete --nodes drains and deletes the node on master0 and restores it; delete --all restores the masters", async () => {
+    const masterCalls = calls(master).length;
     const refused = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip]);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain(`${node.ip} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
@@ -293,7 +343,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
     // the Clusterfile's ssh.passwd, as lade run had it
     const removed = await lade(["delete", "--data-dir", dataDir, "--nodes", node.ip, "-f", clusterfile]);
     expect(removed.exitCode, removed.stdout + removed.stderr).toBe(0);
-    expect(calls(master).slice(6).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
+    expect(calls(master).slice(masterCalls).map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
       "kubectl --kubeconfig /etc/kubernetes/admin.conf get",
       "kubectl --kubeconfig /etc/kubernetes/admin.conf drain",
       "kubectl --kubeconfig /etc/kubernetes/admin.conf delete",

@@ -36,6 +36,8 @@ install_containerd() {
   claim_data_dir "$COMPONENT" "$ROOT/var/lib/containerd"
   # where containerd's opt plugin puts what it installs, made at its first start
   claim_data_dir "$COMPONENT" "$ROOT/opt/containerd"
+  # the CRI plugin makes /etc/cni/net.d soon after it starts (before init-kube.sh could claim it)
+  claim_data_dir "$COMPONENT" "$ROOT/etc/cni"
   daemon_reload
   enable_unit "$COMPONENT" containerd.service
   start_unit containerd.service
