@@ -31,13 +31,15 @@ export function hasSshd(): boolean {
   return existsSync(SSHD);
 }
 
-export async function startSshHosts(work: string, specs: readonly SshHostSpec[]): Promise<SshHosts> {
+/** With `samePort`, every sshd listens on one port (each on its own address): for options that give one --ssh-port for all hosts. */
+export async function startSshHosts(work: string, specs: readonly SshHostSpec[], options: { samePort?: boolean } = {}): Promise<SshHosts> {
   const clientKey = join(work, "client");
   await sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey);
   mkdirSync("/run/sshd", { recursive: true });
   const daemons: ReturnType<typeof Bun.spawn>[] = [];
   const hosts: SshHost[] = [];
   const known: string[] = [];
+  let shared = 0;
   for (const spec of specs) {
     mkdirSync(spec.root, { recursive: true });
     const hostKey = join(spec.root, "hostkey");
@@ -45,7 +47,7 @@ export async function startSshHosts(work: string, specs: readonly SshHostSpec[])
     const config = join(spec.root, "sshd_config");
     let port = 0;
     for (let attempt = 0; attempt < 5 && port === 0; attempt++) {
-      const candidate = 20000 + Math.floor(Math.random() * 20000);
+      const candidate = shared || 20000 + Math.floor(Math.random() * 20000);
       writeFileSync(
         config,
         [
@@ -71,6 +73,7 @@ export async function startSshHosts(work: string, specs: readonly SshHostSpec[])
       }
     }
     if (port === 0) throw new Error(`sshd did not start on ${spec.ip}`);
+    if (options.samePort) shared = port;
     hosts.push({ ...spec, port });
     known.push(`[${spec.ip}]:${port} ${readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ")}`);
   }
