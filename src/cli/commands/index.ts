@@ -32,6 +32,9 @@ export const commandLoaders: Record<string, CommandLoader> = {
   apply: () => import("./apply.ts").then((module) => module.applyCommand),
   join: () => import("./join.ts").then((module) => module.joinCommand),
   upgrade: () => import("./upgrade.ts").then((module) => module.upgradeCommand),
+  key: () => import("./key.ts").then((module) => module.keyCommand),
+  sign: () => import("./sign.ts").then((module) => module.signCommand),
+  verify: () => import("./verify.ts").then((module) => module.verifyCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -63,4 +66,7 @@ export const commandSummaries: Record<string, string> = {
   apply: "Make the installed cluster's hosts a Clusterfile's: join the new ones, delete those it no longer lists",
   join: "Add masters and nodes to a cluster installed over SSH with --masters/--nodes",
   upgrade: "Upgrade the cluster installed over SSH to a newer Kubernetes image (one minor at a time; resumable)",
+  key: "Generate a cosign/sigstore signing key pair (key generate)",
+  sign: "Sign an image with a cosign/sigstore key (push, pull and save carry the signatures)",
+  verify: "Check an image's or an archive's signatures and every blob's digest",
 };

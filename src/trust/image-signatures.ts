@@ -1,0 +1,102 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
+import type { Descriptor } from "../oci/descriptor.ts";
+import { serializeJson, type ImageManifest } from "../oci/image-manifest.ts";
+import { MediaTypes } from "../oci/media-types.ts";
+import { signatureName } from "../oci/signature-tag.ts";
+import type { OciStore, TaggedImage } from "../store/oci-store.ts";
+import { readImage } from "../store/read-image.ts";
+import { signPayload, verifyPayload } from "./cosign-key.ts";
+import { signatureConfig, signatureLayers, signatureManifest, SIMPLE_SIGNING_MEDIA_TYPE, type SignatureLayer } from "./signature-manifest.ts";
+import { parseSigningPayload, signingPayload } from "./simple-signing.ts";
+
+/** The manifests of an image that carry signatures: the index (or the only manifest), then each platform's. */
+export async function signedDigests(store: OciStore, image: TaggedImage): Promise<Descriptor[]> {
+  const read = await readImage(store, image.descriptor);
+  return [image.descriptor, ...read.platforms.map((platform) => platform.descriptor).filter((descriptor) => descriptor.digest !== image.descriptor.digest)];
+}
+
+/** The signature images in the store for IMAGE's manifests (those that exist), tagged as cosign tags them. */
+export async function signatureImages(store: OciStore, image: TaggedImage): Promise<TaggedImage[]> {
+  const found: TaggedImage[] = [];
+  for (const descriptor of await signedDigests(store, image)) {
+    const name = signatureName(image.name, descriptor.digest);
+    const signature = await store.resolve(name);
+    if (signature) found.push({ name, descriptor: signature });
+  }
+  return found;
+}
+
+/**
+ * Sign IMAGE's index and each platform manifest with KEY, for IMAGE's name: each signature is
+ * added to the manifest's signature image in the store (`repo:sha256-<hex>.sig`), unless the key
+ * signed that manifest for that name already. Returns the digests newly signed.
+ */
+export async function signImage(store: OciStore, image: TaggedImage, key: KeyObject): Promise<string[]> {
+  const publicKey = createPublicKey(key);
+  const signed: string[] = [];
+  for (const descriptor of await signedDigests(store, image)) {
+    const name = signatureName(image.name, descriptor.digest);
+    const existing = await readSignatures(store, name);
+    const payload = signingPayload({ reference: image.name, digest: descriptor.digest });
+    const payloadBlob = await store.writeBlob(payload, SIMPLE_SIGNING_MEDIA_TYPE);
+    const already = existing.some((layer) => layer.payload.digest === payloadBlob.digest && verifyPayload(payload, layer.signature, publicKey));
+    if (already) continue;
+    const layers = [...existing, { payload: payloadBlob, signature: signPayload(payload, key) }];
+    const config = await store.writeBlob(signatureConfig(layers.map((layer) => layer.payload)), MediaTypes.ociConfig);
+    const manifest = await store.writeBlob(serializeJson(signatureManifest(config, layers)), MediaTypes.ociManifest);
+    await store.tag(name, manifest);
+    signed.push(descriptor.digest);
+  }
+  return signed;
+}
+
+export interface SignatureCheck {
+  readonly digest: string;
+  /** The manifest is the image's index or only manifest (the one a policy judges). */
+  readonly top: boolean;
+  /** A signature by one of the keys, for this digest and the image's repository. */
+  readonly verified: boolean;
+  /** Why each signature found did not verify (none found: empty). */
+  readonly rejected: readonly string[];
+}
+
+/** Each signed manifest of IMAGE, checked against KEYS: signature, payload type, digest and repository. */
+export async function checkSignatures(store: OciStore, image: TaggedImage, keys: readonly KeyObject[]): Promise<SignatureCheck[]> {
+  const checks: SignatureCheck[] = [];
+  for (const descriptor of await signedDigests(store, image)) {
+    const rejected: string[] = [];
+    let verified = false;
+    for (const layer of await readSignatures(store, signatureName(image.name, descriptor.digest))) {
+      const payload = await store.readBlob(layer.payload.digest).catch(() => undefined);
+      if (!payload) {
+        rejected.push(`its payload ${layer.payload.digest} is not in the store`);
+        continue;
+      }
+      if (!keys.some((key) => verifyPayload(payload, layer.signature, key))) {
+        rejected.push("a signature that no given key made (or a payload changed after signing)");
+        continue;
+      }
+      const identity = parseSigningPayload(payload);
+      if (typeof identity === "string") rejected.push(identity);
+      else if (identity.digest !== descriptor.digest) rejected.push(`a signature for ${identity.digest}, another manifest`);
+      else if (!sameRepository(identity.reference, image.name)) rejected.push(`a signature for ${identity.reference}, another image`);
+      else verified = true;
+    }
+    checks.push({ digest: descriptor.digest, top: descriptor.digest === image.descriptor.digest, verified, rejected });
+  }
+  return checks;
+}
+
+async function readSignatures(store: OciStore, name: string): Promise<SignatureLayer[]> {
+  const descriptor = await store.resolve(name);
+  if (!descriptor) return [];
+  return signatureLayers(await store.readJson<ImageManifest>(descriptor.digest));
+}
+
+/** containers/image's default (matchRepoDigestOrExact): the same repository; a tag, when the signed reference has one, the same too. */
+function sameRepository(signed: string, name: string): boolean {
+  const strip = (reference: string) => reference.replace(/@.*$/, "");
+  const repository = (reference: string) => strip(reference).replace(/:[^:/]+$/, "");
+  if (repository(signed) !== repository(name)) return false;
+  return strip(signed) === repository(signed) || strip(signed) === strip(name);
+}

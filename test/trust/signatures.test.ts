@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateKeyPair, readPrivateKey, readPublicKey, signPayload, verifyPayload } from "../../src/trust/cosign-key.ts";
+import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
+import { runLade } from "../support/run-lade.ts";
+import { hasSkopeo, skopeo } from "../support/seed-images.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+const work = tempDir("lade-sign-");
+const store = join(work, "store");
+const PASSPHRASE = "s1gn-me";
+const passphraseFile = join(work, "passphrase");
+const lade = (...args: string[]) => runLade(["--root", store, ...args]);
+
+describe("cosign key files", () => {
+  test("a generated key pair signs and verifies; a wrong passphrase and another key are refused", () => {
+    const { privatePem, publicPem } = generateKeyPair(PASSPHRASE);
+    expect(privatePem).toStartWith("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+    const block = JSON.parse(Buffer.from(privatePem.split("\n").slice(1, -2).join(""), "base64").toString());
+    expect(block.kdf).toMatchObject({ name: "scrypt", params: { N: 65536, r: 8, p: 1 } });
+    expect(block.cipher.name).toBe("nacl/secretbox");
+    const key = readPrivateKey(privatePem, PASSPHRASE, "k");
+    const payload = new TextEncoder().encode("payload");
+    const signature = signPayload(payload, key);
+    expect(verifyPayload(payload, signature, readPublicKey(publicPem, "p"))).toBe(true);
+    expect(verifyPayload(new TextEncoder().encode("payloaD"), signature, readPublicKey(publicPem, "p"))).toBe(false);
+    expect(verifyPayload(payload, signature, readPublicKey(generateKeyPair("x").publicPem, "p"))).toBe(false);
+    expect(() => readPrivateKey(privatePem, "wrong", "cosign.key")).toThrow("cosign.key: wrong passphrase (the key does not decrypt with it)");
+    expect(() => readPrivateKey(publicPem, PASSPHRASE, "cosign.pub")).toThrow("cosign.pub is not a cosign/sigstore private key");
+  });
+});
+
+const available = hasDockerRegistry() && hasSkopeo();
+
+describe.skipIf(!available)("lade sign / verify with skopeo on a real registry", () => {
+  let registry: DockerRegistry;
+
+  beforeAll(async () => {
+    registry = await startDockerRegistry();
+    writeFileSync(passphraseFile, `${PASSPHRASE}\n`);
+    const context = join(work, "context");
+    mkdirSync(join(context, "etc"), { recursive: true });
+    writeFileSync(join(context, "etc", "hello"), "hello\n");
+    writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY etc etc\n");
+    const built = await lade("build", "-q", "-t", `${registry.host}/signed/cluster:1`, "--platform", "linux/amd64,linux/arm64", context);
+    expect(built.exitCode, built.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  test("lade key generate, sign, verify; push puts the signatures where cosign and skopeo look", async () => {
+    const generated = await lade("key", "generate", "--out", join(work, "lade"), "--passphrase-file", passphraseFile);
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    expect(statSync(join(work, "lade.key")).mode & 0o777).toBe(0o600);
+    const again = await lade("key", "generate", "--out", join(work, "lade"), "--passphrase-file", passphraseFile);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toContain("lade.key exists already");
+    const onArgv = await lade("key", "generate", "--out", join(work, "other"));
+    expect(onArgv.stderr).toContain("give --passphrase-file FILE or --passphrase-stdin (never on the command line)");
+
+    const image = `${registry.host}/signed/cluster:1`;
+    const unsigned = await lade("verify", image, "--key", join(work, "lade.pub"));
+    expect(unsigned.exitCode).toBe(1);
+    expect(unsigned.stderr).toContain(`${image} (sha256:`);
+    expect(unsigned.stderr).toContain(") is not signed");
+
+    const signed = await runLade(["--root", store, "sign", image, "--key", join(work, "lade.key"), "--passphrase-stdin"], { stdin: `${PASSPHRASE}\n` });
+    expect(signed.exitCode, signed.stderr).toBe(0);
+    // the index and both platform manifests
+    expect(signed.stdout.match(/sha256:[0-9a-f]{64}/g)).toHaveLength(3);
+    const twice = await lade("sign", image, "--key", join(work, "lade.key"), "--passphrase-file", passphraseFile);
+    expect(twice.stdout).toContain("is signed with this key already");
+    const verified = await lade("verify", image, "--key", join(work, "lade.pub"));
+    expect(verified.exitCode, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("3 of 3 manifests signed by");
+
+    const pushed = await lade("push", image);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(pushed.stdout).toContain("3 signature manifests");
+    // where cosign and containers/image look: REPO:sha256-<hex>.sig, simple-signing layers with the signature annotation (read by skopeo)
+    const digest = /sha256:[0-9a-f]{64}/.exec(verified.stdout)![0];
+    const raw = JSON.parse(await skopeo(["inspect", "--raw", "--tls-verify=false", `docker://${registry.host}/signed/cluster:${digest.replace(":", "-")}.sig`]));
+    expect(raw.layers).toHaveLength(1);
+    expect(raw.layers[0].mediaType).toBe("application/vnd.dev.cosign.simplesigning.v1+json");
+    expect(raw.layers[0].annotations["dev.cosignproject.cosign/signature"]).toMatch(/^[A-Za-z0-9+/=]+$/);
+  }, 120_000);
+
+  test("lade pull fetches the signatures into another store, which verifies them; a flipped byte and another key are named", async () => {
+    const image = `${registry.host}/signed/cluster:1`;
+    const other = join(work, "store2");
+    const pulled = await runLade(["--root", other, "pull", image]);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(pulled.stdout).toContain("with 3 signature manifests");
+    const verified = await runLade(["--root", other, "verify", image, "--key", join(work, "lade.pub")]);
+    expect(verified.exitCode, verified.stderr).toBe(0);
+
+    const { publicPem } = generateKeyPair("x");
+    writeFileSync(join(work, "other.pub"), publicPem);
+    const wrongKey = await runLade(["--root", other, "verify", image, "--key", join(work, "other.pub")]);
+    expect(wrongKey.exitCode).toBe(1);
+    expect(wrongKey.stderr).toContain("has no good signature by");
+    expect(wrongKey.stderr).toContain("a signature that no given key made");
+
+    // one flipped byte in a layer
+    const layer = /"digest":\s*"(sha256:[0-9a-f]{64})"/.exec(
+      readFileSync(join(other, "blobs", "sha256", /sha256:([0-9a-f]{64})/.exec(JSON.parse(readFileSync(join(other, "index.json"), "utf8")).manifests.find((entry: { annotations?: Record<string, string> }) => entry.annotations?.["org.opencontainers.image.ref.name"] === image).digest)![1]!), "utf8"),
+    );
+    expect(layer).not.toBeNull();
+    const manifestDigest = layer![1]!;
+    const manifest = JSON.parse(readFileSync(join(other, "blobs", "sha256", manifestDigest.slice(7)), "utf8"));
+    const blobDigest = manifest.layers[0].digest as string;
+    const blob = join(other, "blobs", "sha256", blobDigest.slice(7));
+    const bytes = readFileSync(blob);
+    bytes[10] = bytes[10]! ^ 1;
+    writeFileSync(blob, bytes);
+    const tampered = await runLade(["--root", other, "verify", image, "--key", join(work, "lade.pub")]);
+    expect(tampered.exitCode).toBe(1);
+    expect(tampered.stderr).toContain(`blob ${blobDigest} holds content with sha256:`);
+  }, 120_000);
+});
