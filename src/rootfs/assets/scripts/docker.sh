@@ -54,6 +54,8 @@ install_docker() {
   if live && command -v iptables >/dev/null 2>&1; then
     save_once docker-forward-policy "$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')"
   fi
+  # dockerd 20.10 writes its trust key at its first start: uninstall removes it when it was not there before
+  [[ -e "$ROOT/etc/docker/key.json" ]] || record "$COMPONENT" f "$ROOT/etc/docker/key.json"
   start_unit docker.service
   if [[ "$LADE_CRI_DOCKERD" == 1 ]]; then
     enable_unit "$COMPONENT" cri-docker.socket
