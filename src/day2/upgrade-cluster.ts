@@ -15,7 +15,7 @@ import { UNAME_ARCH } from "../run/host-report.ts";
 import { readImageClusterfile } from "../run/image-clusterfile.ts";
 import { executePhases, type MultiHostState } from "../run/install-hosts.ts";
 import { checkRequests, clusterfilePasswords, INSTALLED_CLUSTERFILE, RunError } from "../run/install-cluster.ts";
-import type { ClusterHostTarget } from "../run/plan-hosts.ts";
+import { withPasswordFile, type ClusterHostTarget } from "../run/plan-hosts.ts";
 import { readFromHost } from "./exec-hosts.ts";
 import { planUpgrade, UPGRADE_CHECK_SCRIPT, UPGRADE_ROOTFS_NAME } from "./plan-upgrade.ts";
 import { upgradePathProblem } from "./upgrade-path.ts";
@@ -67,13 +67,15 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
   if (under && under.digest !== tagged.descriptor.digest) {
     throw new RunError(`The upgrade to ${under.image} (${under.to}) did not finish: run "lade upgrade ${under.image}" again to finish it first`);
   }
-  const from = under?.from ?? state.kubeVersion ?? (await installedLabel(store, state.digest, KUBERNETES_VERSION_LABEL));
+  // states of lade run before it recorded them: the installed image's labels, when the store still has it
+  const installedLabels = state.kubeVersion && state.cri ? {} : await labelsOf(store, state.digest);
+  const from = under?.from ?? state.kubeVersion ?? installedLabels[KUBERNETES_VERSION_LABEL];
   if (!from) throw new RunError(`Cannot tell which Kubernetes version the cluster runs: ${state.image} (${state.digest}) is not in the store and state.json does not record it; lade pull or lade load it`);
 
   const problems: string[] = [];
   const path = upgradePathProblem(from, target);
   if (path) problems.push(path);
-  const installedCri = state.cri ?? (await installedLabel(store, state.digest, CONTAINER_RUNTIME_LABEL));
+  const installedCri = state.cri ?? installedLabels[CONTAINER_RUNTIME_LABEL];
   const newCri = labels[CONTAINER_RUNTIME_LABEL];
   if (installedCri && newCri && installedCri !== newCri) problems.push(`${tagged.name} runs ${newCri}, the cluster ${installedCri}: lade upgrade does not change the container runtime`);
   for (const [ip, host] of installed) {
@@ -84,7 +86,8 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
     if (platform) problems.push(...(await missingKubeadmImages(store, platform, target)).map((reference) => `${tagged.name} (linux/${arch}) has no ${reference} in its registry: kubeadm upgrade apply needs it`));
   }
   const clusterfile = options.clusterfile ?? (await keptClusterfile(dataDir));
-  const userCluster = clusterfile ? parseClusterfile(clusterfile.text, clusterfile.file).cluster : undefined;
+  const userParsed = clusterfile ? parseClusterfile(clusterfile.text, clusterfile.file) : undefined;
+  const userCluster = userParsed?.cluster;
   const listed = new Set((userCluster?.hosts ?? []).flatMap((entry) => entry.ips));
   if (listed.size > 0) {
     const known = new Set(installed.map(([ip]) => ip));
@@ -94,14 +97,14 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
   if (problems.length > 0) throw new RunError(`Nothing was changed: lade upgrade to ${tagged.name} cannot go on:\n  ${problems.join("\n  ")}`);
 
   const imageClusterfile = await readImageClusterfile(store, first);
-  const imageCluster = imageClusterfile ? parseClusterfile(imageClusterfile.text, imageClusterfile.file).cluster : undefined;
-  const cluster = layerClusters(imageCluster, userCluster);
+  const imageParsed = imageClusterfile ? parseClusterfile(imageClusterfile.text, imageClusterfile.file) : undefined;
+  const cluster = layerClusters(imageParsed?.cluster, userCluster);
   const requests = await checkRequests(
     store,
     first,
     [
-      ...(imageClusterfile ? [{ parsed: parseClusterfile(imageClusterfile.text, imageClusterfile.file), source: imageClusterfile }] : []),
-      ...(clusterfile ? [{ parsed: parseClusterfile(clusterfile.text, clusterfile.file), source: clusterfile }] : []),
+      ...(imageParsed && imageClusterfile ? [{ parsed: imageParsed, source: imageClusterfile }] : []),
+      ...(userParsed && clusterfile ? [{ parsed: userParsed, source: clusterfile }] : []),
     ],
     cluster,
     { image: tagged.name, skipPlugins: false, output },
@@ -169,12 +172,7 @@ export async function upgradeCluster(store: OciStore, options: UpgradeOptions): 
 function orderedHosts(state: MultiHostState, passwords: ReadonlyMap<string, string>, passwordFile: string | undefined): ClusterHostTarget[] {
   const rank = { master0: 0, master: 1, node: 2 } as const;
   return Object.entries(state.hosts ?? {})
-    .map(([ip, host]): ClusterHostTarget => {
-      if (!host.ssh.passwordFile) return { ip, role: host.role, ssh: host.ssh };
-      const file = passwords.get(ip) ?? passwordFile;
-      if (!file) throw new RunError(`${ip} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
-      return { ip, role: host.role, ssh: { ...host.ssh, passwordFile: file } };
-    })
+    .map(([ip, host]): ClusterHostTarget => ({ ip, role: host.role, ssh: withPasswordFile(host.ssh, passwords, passwordFile) }))
     .sort((a, b) => rank[a.role] - rank[b.role]);
 }
 
@@ -190,12 +188,12 @@ async function missingKubeadmImages(store: OciStore, platform: PlatformImage, ve
   return [...wanted].filter(([path]) => !found.has(path)).map(([, reference]) => reference);
 }
 
-/** A label of the installed image, when the store still has it. */
-async function installedLabel(store: OciStore, digest: string, label: string): Promise<string | undefined> {
+/** The labels of the installed image (a label of an earlier platform wins), when the store still has it. */
+async function labelsOf(store: OciStore, digest: string): Promise<Readonly<Record<string, string>>> {
   const tagged = await findImage(store, digest).catch(() => undefined);
-  if (!tagged) return undefined;
+  if (!tagged) return {};
   const image = await readImage(store, tagged.descriptor);
-  return image.platforms.map((platform) => platform.config.config.Labels?.[label]).find(Boolean);
+  return Object.assign({}, ...image.platforms.map((platform) => platform.config.config.Labels ?? {}).reverse());
 }
 
 async function keptClusterfile(dataDir: string): Promise<{ text: string; file: string } | undefined> {

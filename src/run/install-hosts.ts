@@ -33,6 +33,7 @@ import {
   RENDERED_FILES_SCRIPT,
   sshCommand,
   UPLOAD_CERTS_SCRIPT,
+  withPasswordFile,
   type ClusterHostTarget,
   type HostRole,
   type Phase,
@@ -356,12 +357,7 @@ export async function deleteHosts(options: {
   const { state, output } = options;
   const hosts = state.hosts ?? {};
   const hostDir = state.hostDir ?? options.dataDir;
-  const sshOf = (host: HostState): SshTarget => {
-    if (!host.ssh.passwordFile) return host.ssh;
-    const file = options.passwordFiles?.get(host.ssh.address) ?? options.passwordFile;
-    if (!file) throw new Error(`${host.ssh.address} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
-    return { ...host.ssh, passwordFile: file };
-  };
+  const sshOf = (host: HostState): SshTarget => withPasswordFile(host.ssh, options.passwordFiles, options.passwordFile);
   const master0 = Object.entries(hosts).find(([, host]) => host.role === "master0");
   const staying = master0 && !options.ips.includes(master0[0]) ? { ...sshOf(master0[1]), ip: master0[0] } : undefined;
   let writing = Promise.resolve();

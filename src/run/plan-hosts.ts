@@ -33,6 +33,17 @@ export interface SshTarget {
   readonly passwordFile?: string;
 }
 
+/**
+ * SSH as state.json keeps it for a host, with this run's password file when the host was reached
+ * with a password (its own from PER_HOST, else FOR_ALL): the files of an earlier run are gone.
+ */
+export function withPasswordFile(ssh: SshTarget, perHost: ReadonlyMap<string, string> | undefined, forAll: string | undefined): SshTarget {
+  if (!ssh.passwordFile) return ssh;
+  const file = perHost?.get(ssh.address) ?? forAll;
+  if (!file) throw new Error(`${ssh.address} was reached with a password: give it again with --ssh-password-stdin (or -f with the Clusterfile)`);
+  return { ...ssh, passwordFile: file };
+}
+
 export type HostRole = "master0" | "master" | "node";
 
 export interface ClusterHostTarget {

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { serializeJson, type ImageManifest } from "../oci/image-manifest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
-import { signatureName } from "../oci/signature-tag.ts";
+import { repositoryOf, signatureName } from "../oci/signature-tag.ts";
 import type { OciStore, TaggedImage } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { signPayload, verifyPayload } from "./cosign-key.ts";
@@ -95,8 +95,7 @@ async function readSignatures(store: OciStore, name: string): Promise<SignatureL
 
 /** containers/image's default (matchRepoDigestOrExact): the same repository; a tag, when the signed reference has one, the same too. */
 function sameRepository(signed: string, name: string): boolean {
-  const strip = (reference: string) => reference.replace(/@.*$/, "");
-  const repository = (reference: string) => strip(reference).replace(/:[^:/]+$/, "");
-  if (repository(signed) !== repository(name)) return false;
-  return strip(signed) === repository(signed) || strip(signed) === strip(name);
+  if (repositoryOf(signed) !== repositoryOf(name)) return false;
+  const withoutDigest = (reference: string) => reference.replace(/@.*$/, "");
+  return withoutDigest(signed) === repositoryOf(signed) || withoutDigest(signed) === withoutDigest(name);
 }
