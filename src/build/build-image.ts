@@ -41,6 +41,8 @@ export interface BuildOptions {
   readonly strict?: boolean;
   /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
   readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages" | "scratchDir">;
+  /** Runs once the image is complete, before any tag (signing it, --sign-key): throwing tags nothing. */
+  readonly beforeTag?: (descriptor: Descriptor) => Promise<void>;
 }
 
 export interface BuiltImage {
@@ -128,6 +130,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
       );
     }
     const descriptor = manifests.length === 1 ? stripPlatform(manifests[0]!) : await writeIndex(store, manifests);
+    await options.beforeTag?.(descriptor);
     for (const tag of options.tags) await store.tag(tag, descriptor);
     return { descriptor, platforms: manifests, ...(containerImages ? { containerImages } : {}), findings: [...findings] };
   } finally {

@@ -10,6 +10,11 @@ export function isSignatureTag(tag: string | undefined): boolean {
   return tag !== undefined && /^sha256-[0-9a-f]{64}\.sig$/.test(tag);
 }
 
+/** A store name that holds signatures (`registry/repo:sha256-<hex>.sig`), not an image. */
+export function isSignatureName(name: string): boolean {
+  return isSignatureTag(name.slice(name.lastIndexOf(":") + 1));
+}
+
 /** The name of the signatures of DIGEST for an image named NAME (`registry/repo:tag`): `registry/repo:sha256-<hex>.sig`. */
 export function signatureName(name: string, digest: string): string {
   return `${repositoryOf(name)}:${signatureTag(digest)}`;

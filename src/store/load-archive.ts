@@ -4,13 +4,15 @@ import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import type { Descriptor } from "../oci/descriptor.ts";
-import { isDigest, type Digest } from "../oci/digest.ts";
+import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
+import { isDigest, sha256Digest, type Digest } from "../oci/digest.ts";
 import type { ImageIndex } from "../oci/image-manifest.ts";
 import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
 import { tarChecksumMatches } from "../util/parse-tar-header.ts";
 import { CorruptArchiveError, readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
 import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
-import { REF_NAME_ANNOTATION, type OciStore } from "./oci-store.ts";
+import type { ImageContent } from "./image-content.ts";
+import { REF_NAME_ANNOTATION, type OciStore, type TaggedImage } from "./oci-store.ts";
 import { childDescriptors } from "./child-descriptors.ts";
 import { acquireLock } from "./store-lock.ts";
 
@@ -18,6 +20,14 @@ import { acquireLock } from "./store-lock.ts";
 export class ArchiveError extends Error {
   override name = "ArchiveError";
   readonly code = "ARCHIVE_INVALID";
+}
+
+export interface LoadOptions {
+  /**
+   * Judge the archive's images (signatures, a policy) once every blob checked out and before any
+   * of it reaches the store: throwing refuses the archive, and the store stays as it was.
+   */
+  readonly judge?: (content: ImageContent, images: readonly TaggedImage[]) => Promise<void>;
 }
 
 export interface LoadResult {
@@ -37,7 +47,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * archive needs its base in the store. Content is staged apart and moved into the store only once
  * the whole archive checked out, so a refused archive leaves the store as it was.
  */
-export async function loadArchive(store: OciStore, file: string): Promise<LoadResult> {
+export async function loadArchive(store: OciStore, file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const label = `"${file}"`;
   const staging = join(store.ingestDir, `load-${process.pid}-${randomUUID()}`);
   await mkdir(staging, { recursive: true });
@@ -117,6 +127,11 @@ export async function loadArchive(store: OciStore, file: string): Promise<LoadRe
       throw new ArchiveError(`Cannot load ${label}: it lacks ${missing.length} ${missing.length === 1 ? "blob" : "blobs"} its images need, e.g. ${missing[0]}`);
     }
 
+    if (options.judge) {
+      const tagged = index.manifests.flatMap((entry, position) => (names[position] ? [{ name: names[position]!, descriptor: entry }] : []));
+      await options.judge(stagedContent(store, staged, tagged), tagged);
+    }
+
     for (const [digest, path] of staged) {
       if (await store.hasBlob(digest)) continue;
       await rename(path, store.blobPath(digest));
@@ -132,6 +147,23 @@ export async function loadArchive(store: OciStore, file: string): Promise<LoadRe
     lock.release();
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** The archive as it lies staged, over the store (a delta's base blobs are there). */
+function stagedContent(store: OciStore, staged: ReadonlyMap<Digest, string>, images: readonly TaggedImage[]): ImageContent {
+  const blobPath = (digest: Digest) => staged.get(digest) ?? store.blobPath(digest);
+  const readBlob = async (digest: Digest) => {
+    const bytes = await Bun.file(blobPath(digest)).bytes();
+    const actual = sha256Digest(bytes);
+    if (actual !== digest) throw new DigestMismatchError(digest, actual, blobPath(digest));
+    return bytes;
+  };
+  return {
+    resolve: async (name) => images.find((image) => image.name === name)?.descriptor,
+    readBlob,
+    readJson: async <T>(digest: Digest) => JSON.parse(new TextDecoder().decode(await readBlob(digest))) as T,
+    blobPath,
+  };
 }
 
 interface OpenedArchive {

@@ -2,7 +2,7 @@ import type { Descriptor } from "../oci/descriptor.ts";
 import type { ImageConfig, ImageIndex, ImageManifest } from "../oci/image-manifest.ts";
 import { isIndexMediaType } from "../oci/media-types.ts";
 import { normalizePlatform, type Platform } from "../oci/platform.ts";
-import type { OciStore } from "./oci-store.ts";
+import type { ImageContent } from "./image-content.ts";
 
 export interface PlatformImage {
   readonly descriptor: Descriptor;
@@ -18,7 +18,7 @@ export interface StoredImage {
   readonly platforms: readonly PlatformImage[];
 }
 
-export async function readImage(store: OciStore, descriptor: Descriptor): Promise<StoredImage> {
+export async function readImage(store: ImageContent, descriptor: Descriptor): Promise<StoredImage> {
   if (!isIndexMediaType(descriptor.mediaType)) {
     return { descriptor, platforms: [await readPlatformImage(store, descriptor)] };
   }
@@ -27,7 +27,7 @@ export async function readImage(store: OciStore, descriptor: Descriptor): Promis
   return { descriptor, index, platforms };
 }
 
-async function readPlatformImage(store: OciStore, descriptor: Descriptor): Promise<PlatformImage> {
+async function readPlatformImage(store: ImageContent, descriptor: Descriptor): Promise<PlatformImage> {
   const manifest = await store.readJson<ImageManifest>(descriptor.digest);
   const config = await store.readJson<ImageConfig>(manifest.config.digest);
   const platform = normalizePlatform({

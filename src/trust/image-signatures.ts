@@ -2,21 +2,23 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { serializeJson, type ImageManifest } from "../oci/image-manifest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
-import { repositoryOf, signatureName } from "../oci/signature-tag.ts";
+import { isSignatureName, repositoryOf, signatureName } from "../oci/signature-tag.ts";
+import type { ImageContent } from "../store/image-content.ts";
 import type { OciStore, TaggedImage } from "../store/oci-store.ts";
 import { readImage } from "../store/read-image.ts";
 import { signPayload, verifyPayload } from "./cosign-key.ts";
 import { signatureConfig, signatureLayers, signatureManifest, SIMPLE_SIGNING_MEDIA_TYPE, type SignatureLayer } from "./signature-manifest.ts";
+import type { SignedIdentity } from "./signature-policy.ts";
 import { parseSigningPayload, signingPayload } from "./simple-signing.ts";
 
 /** The manifests of an image that carry signatures: the index (or the only manifest), then each platform's. */
-export async function signedDigests(store: OciStore, image: TaggedImage): Promise<Descriptor[]> {
+export async function signedDigests(store: ImageContent, image: TaggedImage): Promise<Descriptor[]> {
   const read = await readImage(store, image.descriptor);
   return [image.descriptor, ...read.platforms.map((platform) => platform.descriptor).filter((descriptor) => descriptor.digest !== image.descriptor.digest)];
 }
 
 /** The signature images in the store for IMAGE's manifests (those that exist), tagged as cosign tags them. */
-export async function signatureImages(store: OciStore, image: TaggedImage): Promise<TaggedImage[]> {
+export async function signatureImages(store: ImageContent, image: TaggedImage): Promise<TaggedImage[]> {
   const found: TaggedImage[] = [];
   for (const descriptor of await signedDigests(store, image)) {
     const name = signatureName(image.name, descriptor.digest);
@@ -24,6 +26,22 @@ export async function signatureImages(store: OciStore, image: TaggedImage): Prom
     if (signature) found.push({ name, descriptor: signature });
   }
   return found;
+}
+
+/** The signature images whose manifest no image of their repository has any more (after lade rmi or a retag). */
+export async function orphanedSignatures(store: OciStore): Promise<string[]> {
+  const images = await store.listImages();
+  const needed = new Set<string>();
+  for (const image of images) {
+    if (isSignatureName(image.name)) continue;
+    for (const descriptor of await signedDigests(store, image).catch(() => [image.descriptor])) needed.add(signatureName(image.name, descriptor.digest));
+  }
+  return images.filter((image) => isSignatureName(image.name) && !needed.has(image.name)).map((image) => image.name);
+}
+
+/** How many signatures the store holds for IMAGE's index (or only manifest), whoever made them. */
+export async function signatureCount(store: ImageContent, image: TaggedImage): Promise<number> {
+  return (await readSignatures(store, signatureName(image.name, image.descriptor.digest))).length;
 }
 
 /**
@@ -60,8 +78,13 @@ export interface SignatureCheck {
   readonly rejected: readonly string[];
 }
 
-/** Each signed manifest of IMAGE, checked against KEYS: signature, payload type, digest and repository. */
-export async function checkSignatures(store: OciStore, image: TaggedImage, keys: readonly KeyObject[]): Promise<SignatureCheck[]> {
+/** Each signed manifest of IMAGE, checked against KEYS: signature, payload type, digest and the name (as IDENTITY says). */
+export async function checkSignatures(
+  store: ImageContent,
+  image: TaggedImage,
+  keys: readonly KeyObject[],
+  identity: SignedIdentity = "matchRepoDigestOrExact",
+): Promise<SignatureCheck[]> {
   const checks: SignatureCheck[] = [];
   for (const descriptor of await signedDigests(store, image)) {
     const rejected: string[] = [];
@@ -76,10 +99,10 @@ export async function checkSignatures(store: OciStore, image: TaggedImage, keys:
         rejected.push("a signature that no given key made (or a payload changed after signing)");
         continue;
       }
-      const identity = parseSigningPayload(payload);
-      if (typeof identity === "string") rejected.push(identity);
-      else if (identity.digest !== descriptor.digest) rejected.push(`a signature for ${identity.digest}, another manifest`);
-      else if (!sameRepository(identity.reference, image.name)) rejected.push(`a signature for ${identity.reference}, another image`);
+      const signed = parseSigningPayload(payload);
+      if (typeof signed === "string") rejected.push(signed);
+      else if (signed.digest !== descriptor.digest) rejected.push(`a signature for ${signed.digest}, another manifest`);
+      else if (!sameIdentity(signed.reference, image.name, identity)) rejected.push(`a signature for ${signed.reference}, another image`);
       else verified = true;
     }
     checks.push({ digest: descriptor.digest, top: descriptor.digest === image.descriptor.digest, verified, rejected });
@@ -87,15 +110,40 @@ export async function checkSignatures(store: OciStore, image: TaggedImage, keys:
   return checks;
 }
 
-async function readSignatures(store: OciStore, name: string): Promise<SignatureLayer[]> {
+async function readSignatures(store: ImageContent, name: string): Promise<SignatureLayer[]> {
   const descriptor = await store.resolve(name);
   if (!descriptor) return [];
   return signatureLayers(await store.readJson<ImageManifest>(descriptor.digest));
 }
 
-/** containers/image's default (matchRepoDigestOrExact): the same repository; a tag, when the signed reference has one, the same too. */
-function sameRepository(signed: string, name: string): boolean {
+/**
+ * containers/image's rules: matchRepository, the same repository; matchRepoDigestOrExact (its
+ * default), a tag, when the signed reference has one, the same too.
+ */
+function sameIdentity(signed: string, name: string, identity: SignedIdentity): boolean {
   if (repositoryOf(signed) !== repositoryOf(name)) return false;
+  if (identity === "matchRepository") return true;
   const withoutDigest = (reference: string) => reference.replace(/@.*$/, "");
   return withoutDigest(signed) === repositoryOf(signed) || withoutDigest(signed) === withoutDigest(name);
+}
+
+/**
+ * What fails IMAGE's signatures against the keys KEY_NAMES names: no good signature on its index
+ * (or only manifest), or a platform manifest whose signatures are all bad. Empty when it passes.
+ */
+export function signatureProblems(image: TaggedImage, checks: readonly SignatureCheck[], keyNames: string): string[] {
+  const problems: string[] = [];
+  for (const check of checks) {
+    if (check.verified) continue;
+    if (check.top) {
+      problems.push(
+        check.rejected.length === 0
+          ? `${image.name} (${check.digest}) is not signed`
+          : `${image.name} (${check.digest}) has no good signature by ${keyNames}: ${check.rejected.join("; ")}`,
+      );
+    } else if (check.rejected.length > 0) {
+      problems.push(`the platform manifest ${check.digest} of ${image.name} has no good signature by ${keyNames}: ${check.rejected.join("; ")}`);
+    }
+  }
+  return problems;
 }

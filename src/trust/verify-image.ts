@@ -1,8 +1,9 @@
 import type { KeyObject } from "node:crypto";
-import type { OciStore, TaggedImage } from "../store/oci-store.ts";
+import type { ImageContent } from "../store/image-content.ts";
+import type { TaggedImage } from "../store/oci-store.ts";
 import { imageBlobs, readImage } from "../store/read-image.ts";
 import { sha256OfFile } from "../util/sha256-file.ts";
-import { checkSignatures, type SignatureCheck } from "./image-signatures.ts";
+import { checkSignatures, signatureProblems, type SignatureCheck } from "./image-signatures.ts";
 
 export interface Verification {
   readonly image: string;
@@ -19,21 +20,9 @@ export interface Verification {
  * platform manifest that has signatures has a good one; and every blob of the image hashes to its
  * digest (so the signed manifests describe what is really there).
  */
-export async function verifyImage(store: OciStore, image: TaggedImage, keys: readonly KeyObject[], keyNames: string): Promise<Verification> {
+export async function verifyImage(store: ImageContent, image: TaggedImage, keys: readonly KeyObject[], keyNames: string): Promise<Verification> {
   const signatures = await checkSignatures(store, image, keys);
-  const problems: string[] = [];
-  for (const check of signatures) {
-    if (check.verified) continue;
-    if (check.top) {
-      problems.push(
-        check.rejected.length === 0
-          ? `${image.name} (${check.digest}) is not signed`
-          : `${image.name} (${check.digest}) has no good signature by ${keyNames}: ${check.rejected.join("; ")}`,
-      );
-    } else if (check.rejected.length > 0) {
-      problems.push(`the platform manifest ${check.digest} of ${image.name} has no good signature by ${keyNames}: ${check.rejected.join("; ")}`);
-    }
-  }
+  const problems = signatureProblems(image, signatures, keyNames);
   const badBlobs: string[] = [];
   for (const blob of imageBlobs(await readImage(store, image.descriptor))) {
     const path = store.blobPath(blob.digest);

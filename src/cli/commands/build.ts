@@ -7,7 +7,13 @@ import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { printPlatformCoverage } from "../platform-coverage-report.ts";
+import { readSigningKey } from "../read-keys.ts";
+import { passphraseArgs, readPassphrase } from "../read-passphrase.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
+import { signImage } from "../../trust/image-signatures.ts";
+import type { KeyObject } from "node:crypto";
+import type { Descriptor } from "../../oci/descriptor.ts";
+import type { OciStore } from "../../store/oci-store.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { silentMirrorReporter } from "../../mirror/mirror-reporter.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
@@ -53,6 +59,11 @@ export const buildCommand = defineCommand({
       type: "string",
       description: "Write a JSON build report to FILE: the discovered images and candidates with their sources, what was mirrored, and platformCoverage (which image has which platform)",
     },
+    "sign-key": {
+      type: "string",
+      description: "Sign the image for each of its names with this cosign/sigstore private key before tagging it (as lade sign does; the passphrase from --passphrase-file or --passphrase-stdin)",
+    },
+    ...passphraseArgs,
     ...registryArgs,
     ...rootfsArgs, // --k8s-version: build the base image of `lade rootfs` in one go (CONTEXT unused)
   },
@@ -73,6 +84,9 @@ export const buildCommand = defineCommand({
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    // the key first: a wrong passphrase must not cost a build
+    if (!args["sign-key"] && (args["passphrase-file"] || args["passphrase-stdin"])) throw new UsageError("A passphrase is for --sign-key: give the key too");
+    const signingKey = args["sign-key"] ? await readSigningKey(args["sign-key"], await readPassphrase(args)) : undefined;
     const store = await openStore();
     const epoch = process.env.SOURCE_DATE_EPOCH;
     if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be a number of seconds: got "${epoch}"`);
@@ -119,6 +133,7 @@ export const buildCommand = defineCommand({
             strictPlatforms: Boolean(args["strict-platforms"]),
           },
         },
+        ...(signingKey ? { beforeTag: (descriptor) => signForEachName(store, tags, descriptor, signingKey) } : {}),
       },
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
@@ -131,6 +146,10 @@ export const buildCommand = defineCommand({
     console.log(result.descriptor.digest);
   },
 });
+
+async function signForEachName(store: OciStore, names: readonly string[], descriptor: Descriptor, key: KeyObject): Promise<void> {
+  for (const name of names) await signImage(store, { name, descriptor }, key);
+}
 
 /** The JSON of --report: the image, what discovery found (with sources) and what was mirrored. */
 function buildReport(result: BuiltImage) {

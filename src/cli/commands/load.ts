@@ -1,6 +1,8 @@
 import { defineCommand } from "citty";
-import { loadArchive } from "../../store/load-archive.ts";
+import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
+import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
 import { openStore } from "../command-context.ts";
+import { readTrustRules, trustArgs } from "../trust-options.ts";
 
 export const loadCommand = defineCommand({
   meta: {
@@ -8,14 +10,21 @@ export const loadCommand = defineCommand({
     description:
       "Load images from an archive (lade save, or an OCI layout tar such as skopeo's oci-archive). Every digest " +
       "is verified while reading; traversal, links, devices, duplicates and truncated input are refused and the " +
-      "store is left unchanged. A delta archive needs its base in the store.",
+      "store is left unchanged. A delta archive needs its base in the store. With a signature policy (--policy, " +
+      "STORE/policy.json, --trusted-key, --require-signature) every image must be signed as it says, checked before " +
+      "anything reaches the store.",
   },
   args: {
     input: { type: "string", alias: "i", description: "Archive file (.tar, gzip or zstd)", required: true },
+    ...trustArgs,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const store = await openStore();
-    const result = await loadArchive(store, args.input);
+    const rules = await readTrustRules(args, rawArgs, store);
+    const judge: LoadOptions["judge"] = hasTrustRules(rules)
+      ? (content, images) => enforceTrust(content, images, rules, `Cannot load "${args.input}" (nothing of it reached the store)`)
+      : undefined;
+    const result = await loadArchive(store, args.input, { judge });
     for (const image of result.images) console.log(`Loaded ${image.name} (${image.digest})`);
   },
 });

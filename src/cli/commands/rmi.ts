@@ -1,13 +1,14 @@
 import { defineCommand } from "citty";
 import { collectGarbage } from "../../store/collect-garbage.ts";
 import { findImage } from "../../store/find-image.ts";
+import { orphanedSignatures } from "../../trust/image-signatures.ts";
 import { openStore } from "../command-context.ts";
 import { formatBytes } from "../output.ts";
 
 export const rmiCommand = defineCommand({
   meta: {
     name: "rmi",
-    description: "Remove images by name; blobs no other image or cached build layer needs are deleted",
+    description: "Remove images by name, with their signatures; blobs no other image or cached build layer needs are deleted",
   },
   args: {
     image: { type: "positional", description: "Image name(s) or digest(s)", required: true },
@@ -20,6 +21,10 @@ export const rmiCommand = defineCommand({
     for (const image of images) {
       await store.untag(image.name);
       console.log(`Untagged ${image.name}`);
+    }
+    for (const name of await orphanedSignatures(store)) {
+      await store.untag(name);
+      console.log(`Untagged ${name} (the signatures of a removed image)`);
     }
     const report = await collectGarbage(store, { dropCache: false });
     if (report.removedBlobs > 0) console.log(`Deleted ${report.removedBlobs} blobs (${formatBytes(report.freedBytes)})`);

@@ -5,12 +5,16 @@ import { join, resolve } from "node:path";
 import { parseIpAddress } from "../../kubeadm/ip-address.ts";
 import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
-import { loadArchive } from "../../store/load-archive.ts";
+import { isSignatureName } from "../../oci/signature-tag.ts";
+import { findImage } from "../../store/find-image.ts";
+import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
+import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
 import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
 import { repeatedOption } from "../repeated-option.ts";
+import { readTrustRules, trustArgs } from "../trust-options.ts";
 
 /** The options that only mean something for hosts over SSH. */
 const SSH_OPTIONS = ["ssh-user", "ssh-key", "ssh-port", "ssh-password-stdin", "known-hosts", "ssh-accept-new-host-keys", "host-data-dir", "registry-host"];
@@ -65,6 +69,7 @@ export const runCommand = defineCommand({
     },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
+    ...trustArgs,
   },
   async run({ args, rawArgs }) {
     removePasswordsOnSignals();
@@ -72,13 +77,21 @@ export const runCommand = defineCommand({
     for (const entry of env) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--env" needs KEY=VALUE: got "${entry}"`);
     const clusterfile = args.file ? await readClusterfile(args.file as string) : undefined;
     const store = await openStore();
+    const rules = await readTrustRules(args, rawArgs, store);
     let image = args.image as string;
     if ((await stat(image).catch(() => undefined))?.isFile()) {
       if (args["dry-run"]) throw new UsageError(`--dry-run needs an image in the store: run "lade load -i ${image}" first`);
-      const loaded = await loadArchive(store, image);
-      if (loaded.images.length !== 1) throw new UsageError(`The archive "${image}" holds ${loaded.images.length} images: load it and name one`);
-      process.stdout.write(`Loaded ${loaded.images[0]!.name} (${loaded.images[0]!.digest})\n`);
-      image = loaded.images[0]!.name;
+      const archive = image;
+      const judge: LoadOptions["judge"] = hasTrustRules(rules)
+        ? (content, images) => enforceTrust(content, images, rules, `Cannot run "${archive}" (nothing loaded, no host changed)`)
+        : undefined;
+      const loaded = await loadArchive(store, image, { judge });
+      const images = loaded.images.filter((entry) => !isSignatureName(entry.name));
+      if (images.length !== 1) throw new UsageError(`The archive "${image}" holds ${images.length} images: load it and name one`);
+      process.stdout.write(`Loaded ${images[0]!.name} (${images[0]!.digest})\n`);
+      image = images[0]!.name;
+    } else if (hasTrustRules(rules)) {
+      await enforceTrust(store, [await findImage(store, image)], rules, `Cannot run ${image} (no host changed)`);
     }
     const dataDir = (args["data-dir"] as string | undefined) ?? DEFAULT_DATA_DIR;
     const password = args["ssh-password-stdin"] ? await readPasswordFromStdin() : undefined;
