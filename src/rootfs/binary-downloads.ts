@@ -20,6 +20,8 @@ export type DownloadInstall =
 export interface BinaryDownload {
   /** For messages: "kubeadm v1.27.3 (amd64)". */
   readonly name: string;
+  /** What it is and which version, as the SBOM names it: { name: "kubeadm", version: "v1.27.3" }. */
+  readonly component: { readonly name: string; readonly version?: string };
   /** The upstream URL; undefined for what has none (lade itself, conntrack). */
   readonly url?: string;
   /**
@@ -68,37 +70,38 @@ export function binaryDownloads(
   const downloads: BinaryDownload[] = [];
   for (const tool of ["kubeadm", "kubelet", "kubectl"]) {
     const url = `https://dl.k8s.io/release/${release.version}/bin/linux/${arch}/${tool}`;
-    downloads.push(upstream(`${tool} ${release.version} (${arch})`, url, { kind: "published", url: `${url}.sha256` }, { kind: "file", path: `bin/${tool}` }));
+    downloads.push(upstream({ name: tool, version: release.version }, arch, url, { kind: "published", url: `${url}.sha256` }, { kind: "file", path: `bin/${tool}` }));
   }
   const crictl = `https://github.com/kubernetes-sigs/cri-tools/releases/download/v${components.crictl}/crictl-v${components.crictl}-linux-${arch}.tar.gz`;
   downloads.push(
-    upstream(`crictl v${components.crictl} (${arch})`, crictl, { kind: "published", url: `${crictl}.sha256` }, { kind: "archive", from: "", into: "bin", only: ["crictl"] }),
+    upstream({ name: "crictl", version: `v${components.crictl}` }, arch, crictl, { kind: "published", url: `${crictl}.sha256` }, { kind: "archive", from: "", into: "bin", only: ["crictl"] }),
   );
   const cni = `https://github.com/containernetworking/plugins/releases/download/v${components.cniPlugins}/cni-plugins-linux-${arch}-v${components.cniPlugins}.tgz`;
-  downloads.push(upstream(`CNI plugins v${components.cniPlugins} (${arch})`, cni, { kind: "published", url: `${cni}.sha256` }, { kind: "archive", from: "", into: "cni/bin" }));
+  downloads.push(upstream({ name: "CNI plugins", version: `v${components.cniPlugins}` }, arch, cni, { kind: "published", url: `${cni}.sha256` }, { kind: "archive", from: "", into: "cni/bin" }));
   if (runtime === "containerd") {
     const { version, runc } = components.containerd!;
     const containerd = `https://github.com/containerd/containerd/releases/download/v${version}/containerd-${version}-linux-${arch}.tar.gz`;
     downloads.push(
-      upstream(`containerd ${version} (${arch})`, containerd, { kind: "published", url: `${containerd}.sha256sum` }, { kind: "archive", from: "bin", into: "cri/bin" }),
+      upstream({ name: "containerd", version }, arch, containerd, { kind: "published", url: `${containerd}.sha256sum` }, { kind: "archive", from: "bin", into: "cri/bin" }),
     );
     const runcUrl = `https://github.com/opencontainers/runc/releases/download/v${runc}/runc.${arch}`;
     downloads.push(
-      upstream(`runc v${runc} (${arch})`, runcUrl, { kind: "published", url: `https://github.com/opencontainers/runc/releases/download/v${runc}/runc.sha256sum` }, { kind: "file", path: "cri/bin/runc" }),
+      upstream({ name: "runc", version: `v${runc}` }, arch, runcUrl, { kind: "published", url: `https://github.com/opencontainers/runc/releases/download/v${runc}/runc.sha256sum` }, { kind: "file", path: "cri/bin/runc" }),
     );
   } else {
     const { version, criDockerd } = components.docker!;
     const docker = `https://download.docker.com/linux/static/stable/${DOCKER_ARCH[arch]}/docker-${version}.tgz`;
-    downloads.push(upstream(`docker ${version} (${arch})`, docker, pinned(`docker-${version}`, arch), { kind: "archive", from: "docker", into: "cri/bin" }));
+    downloads.push(upstream({ name: "docker", version }, arch, docker, pinned(`docker-${version}`, arch), { kind: "archive", from: "docker", into: "cri/bin" }));
     if (criDockerd) {
       const url = `https://github.com/Mirantis/cri-dockerd/releases/download/v${criDockerd}/cri-dockerd-${criDockerd}.${arch}.tgz`;
       downloads.push(
-        upstream(`cri-dockerd ${criDockerd} (${arch})`, url, pinned(`cri-dockerd-${criDockerd}`, arch), { kind: "archive", from: "cri-dockerd", into: "cri/bin", only: ["cri-dockerd"] }),
+        upstream({ name: "cri-dockerd", version: criDockerd }, arch, url, pinned(`cri-dockerd-${criDockerd}`, arch), { kind: "archive", from: "cri-dockerd", into: "cri/bin", only: ["cri-dockerd"] }),
       );
     }
   }
   downloads.push({
     name: `conntrack (${arch})`,
+    component: { name: "conntrack" },
     mirrorPath: `conntrack/linux-${arch}/conntrack`,
     checksum: { kind: "none" },
     install: { kind: "file", path: "bin/conntrack" },
@@ -107,6 +110,7 @@ export function binaryDownloads(
   });
   downloads.push({
     name: `lade (${arch})`,
+    component: { name: "lade" },
     mirrorPath: `lade/lade-linux-${arch}`,
     checksum: { kind: "none" },
     install: { kind: "file", path: "bin/lade" },
@@ -115,8 +119,8 @@ export function binaryDownloads(
   return downloads;
 }
 
-function upstream(name: string, url: string, checksum: DownloadChecksum, install: DownloadInstall): BinaryDownload {
-  return { name, url, mirrorPath: mirrorPathOf(url), checksum, install };
+function upstream(component: BinaryDownload["component"], arch: RootfsArch, url: string, checksum: DownloadChecksum, install: DownloadInstall): BinaryDownload {
+  return { name: `${component.name} ${component.version} (${arch})`, component, url, mirrorPath: mirrorPathOf(url), checksum, install };
 }
 
 function pinned(key: string, arch: RootfsArch): DownloadChecksum {

@@ -93,6 +93,7 @@ export function planRootfs(options: RootfsOptions): RootfsPlan {
       ? {
           cniManifest: {
             name: `calico ${calico.version} manifest`,
+            component: { name: "calico manifest", version: `v${calico.version}` },
             url: `https://raw.githubusercontent.com/projectcalico/calico/v${calico.version}/${calico.manifestPath}`,
             mirrorPath: `raw.githubusercontent.com/projectcalico/calico/v${calico.version}/${calico.manifestPath}`,
             checksum: { kind: "none" },

@@ -4,7 +4,9 @@ import type { RootfsArch } from "./component-versions.ts";
 import { fetchBinaries, MissingBinariesError, type FetchBinariesOptions, type FetchedBinary, type MissingBinary } from "./fetch-binaries.ts";
 import { installBinary } from "./install-binary.ts";
 import { planBinaries, type RootfsPlan } from "./plan-rootfs.ts";
+import { PROVENANCE_PATH, provenanceEntry, renderProvenance, type ProvenanceEntry } from "./provenance.ts";
 import { renderHtpasswd } from "./render-htpasswd.ts";
+import { sha256OfFile } from "../util/sha256-file.ts";
 import { GENERATED_MARK, renderRootfsContext } from "./render-rootfs-context.ts";
 import type { RootfsReporter } from "./rootfs-reporter.ts";
 
@@ -97,8 +99,20 @@ export async function writeRootfsContext(plan: RootfsPlan, options: WriteRootfsO
   const binaries: Record<string, string[]> = {};
   for (const arch of plan.options.arches) {
     binaries[arch] = [];
-    for (const binary of fetched.get(arch) ?? []) binaries[arch].push(...(await installBinary(binary, join(options.outDir, arch))));
+    const provenance: ProvenanceEntry[] = [];
+    const archDir = join(options.outDir, arch);
+    // the upstream CNI manifest (not one the user gave) is a download too
+    const sources = [...(manifest && manifestPath && plan.cniManifest && !options.cniManifest ? [{ download: plan.cniManifest, path: join(options.outDir, manifestPath), installed: [] as string[] }] : [])];
+    for (const binary of fetched.get(arch) ?? []) sources.push({ download: binary.download, path: binary.path, installed: await installBinary(binary, archDir) });
+    for (const source of sources) {
+      binaries[arch].push(...source.installed);
+      const downloadSha256 = await sha256OfFile(source.path);
+      const files = source.installed.length > 0 ? source.installed : [undefined];
+      for (const path of files) provenance.push(provenanceEntry(source.download, path, path ? await sha256OfFile(join(archDir, path)) : downloadSha256, downloadSha256));
+    }
     binaries[arch].sort();
+    await mkdir(join(archDir, dirname(PROVENANCE_PATH)), { recursive: true });
+    await writeFile(join(archDir, PROVENANCE_PATH), renderProvenance(plan, provenance));
   }
   return {
     outDir: options.outDir,

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { isSignatureName } from "../oci/signature-tag.ts";
+import { isAttachmentName } from "../oci/attachment-tag.ts";
 import type { ImageContent } from "../store/image-content.ts";
 import type { TaggedImage } from "../store/oci-store.ts";
 import { keyId, readPublicKey } from "./cosign-key.ts";
@@ -37,7 +37,7 @@ export async function enforceTrust(content: ImageContent, images: readonly Tagge
   const problems: string[] = [];
   const keys = new KeyCache();
   for (const image of images) {
-    if (isSignatureName(image.name)) continue;
+    if (isAttachmentName(image.name)) continue;
     problems.push(...(await imageProblems(content, image, rules, keys)));
   }
   if (problems.length > 0) throw new TrustError(what, problems);

@@ -1,43 +1,14 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
-import type { Descriptor } from "../oci/descriptor.ts";
 import { serializeJson, type ImageManifest } from "../oci/image-manifest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
-import { isSignatureName, repositoryOf, signatureName } from "../oci/signature-tag.ts";
+import { repositoryOf, signatureName } from "../oci/attachment-tag.ts";
 import type { ImageContent } from "../store/image-content.ts";
 import type { OciStore, TaggedImage } from "../store/oci-store.ts";
-import { readImage } from "../store/read-image.ts";
+import { describedManifests } from "../store/attached-images.ts";
 import { signPayload, verifyPayload } from "./cosign-key.ts";
 import { signatureConfig, signatureLayers, signatureManifest, SIMPLE_SIGNING_MEDIA_TYPE, type SignatureLayer } from "./signature-manifest.ts";
 import type { SignedIdentity } from "./signature-policy.ts";
 import { parseSigningPayload, signingPayload } from "./simple-signing.ts";
-
-/** The manifests of an image that carry signatures: the index (or the only manifest), then each platform's. */
-export async function signedDigests(store: ImageContent, image: TaggedImage): Promise<Descriptor[]> {
-  const read = await readImage(store, image.descriptor);
-  return [image.descriptor, ...read.platforms.map((platform) => platform.descriptor).filter((descriptor) => descriptor.digest !== image.descriptor.digest)];
-}
-
-/** The signature images in the store for IMAGE's manifests (those that exist), tagged as cosign tags them. */
-export async function signatureImages(store: ImageContent, image: TaggedImage): Promise<TaggedImage[]> {
-  const found: TaggedImage[] = [];
-  for (const descriptor of await signedDigests(store, image)) {
-    const name = signatureName(image.name, descriptor.digest);
-    const signature = await store.resolve(name);
-    if (signature) found.push({ name, descriptor: signature });
-  }
-  return found;
-}
-
-/** The signature images whose manifest no image of their repository has any more (after lade rmi or a retag). */
-export async function orphanedSignatures(store: OciStore): Promise<string[]> {
-  const images = await store.listImages();
-  const needed = new Set<string>();
-  for (const image of images) {
-    if (isSignatureName(image.name)) continue;
-    for (const descriptor of await signedDigests(store, image).catch(() => [image.descriptor])) needed.add(signatureName(image.name, descriptor.digest));
-  }
-  return images.filter((image) => isSignatureName(image.name) && !needed.has(image.name)).map((image) => image.name);
-}
 
 /** How many signatures the store holds for IMAGE's index (or only manifest), whoever made them. */
 export async function signatureCount(store: ImageContent, image: TaggedImage): Promise<number> {
@@ -52,7 +23,7 @@ export async function signatureCount(store: ImageContent, image: TaggedImage): P
 export async function signImage(store: OciStore, image: TaggedImage, key: KeyObject): Promise<string[]> {
   const publicKey = createPublicKey(key);
   const signed: string[] = [];
-  for (const descriptor of await signedDigests(store, image)) {
+  for (const descriptor of await describedManifests(store, image)) {
     const name = signatureName(image.name, descriptor.digest);
     const existing = await readSignatures(store, name);
     const payload = signingPayload({ reference: image.name, digest: descriptor.digest });
@@ -86,7 +57,7 @@ export async function checkSignatures(
   identity: SignedIdentity = "matchRepoDigestOrExact",
 ): Promise<SignatureCheck[]> {
   const checks: SignatureCheck[] = [];
-  for (const descriptor of await signedDigests(store, image)) {
+  for (const descriptor of await describedManifests(store, image)) {
     const rejected: string[] = [];
     let verified = false;
     for (const layer of await readSignatures(store, signatureName(image.name, descriptor.digest))) {

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { serializeJson, type ImageIndex, type ImageManifest } from "../../src/oci/image-manifest.ts";
 import { MediaTypes } from "../../src/oci/media-types.ts";
-import { signatureName } from "../../src/oci/signature-tag.ts";
+import { signatureName } from "../../src/oci/attachment-tag.ts";
 import { OciStore } from "../../src/store/oci-store.ts";
 import { generateKeyPair } from "../../src/trust/cosign-key.ts";
 import { SIGNATURE_ANNOTATION, signatureManifest } from "../../src/trust/signature-manifest.ts";
@@ -91,7 +91,7 @@ describe("lade build --sign-key, lade images and lade rmi", () => {
 
     const removed = await lade(root, "rmi", SIGNED);
     expect(removed.exitCode, removed.stderr).toBe(0);
-    expect(removed.stdout.match(/\(the signatures of a removed image\)/g)).toHaveLength(3);
+    expect(removed.stdout.match(/\(attached to a removed image\)/g)).toHaveLength(3);
     expect((await lade(root, "images", "--all", "-q")).stdout.trim()).toBe(UNSIGNED);
   });
 });
@@ -182,7 +182,7 @@ describe("tampered archives are refused at load, naming what failed; nothing loa
     const { file } = await tamperedArchive("signature", async (store, _index, top) => {
       await rewriteSignature(store, signatureName(SIGNED, top), async (manifest) => {
         const signature = Buffer.from(manifest.layers[0]!.annotations![SIGNATURE_ANNOTATION]!, "base64");
-        signature[signature.length - 1] ^= 1;
+        signature.writeUInt8(signature.readUInt8(signature.length - 1) ^ 1, signature.length - 1);
         return { ...manifest, layers: [{ ...manifest.layers[0]!, annotations: { [SIGNATURE_ANNOTATION]: signature.toString("base64") } }] };
       });
       return SIGNED;

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { familiarName } from "../../oci/image-reference.ts";
 import { shortDigest } from "../../oci/digest.ts";
-import { isSignatureName } from "../../oci/signature-tag.ts";
+import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { signatureCount } from "../../trust/image-signatures.ts";
 import { inspectImage } from "../../build/inspect-image.ts";
 import { openStore } from "../command-context.ts";
@@ -18,7 +18,7 @@ export const imagesCommand = defineCommand({
     const store = await openStore();
     const rows = [];
     for (const image of await store.listImages()) {
-      if (!args.all && isSignatureName(image.name)) continue;
+      if (!args.all && isAttachmentName(image.name)) continue;
       const inspected = await inspectImage(store, image.descriptor, image.name);
       rows.push({
         name: image.name,

@@ -3,7 +3,7 @@ import { normalizeImageReference, parseImageReference } from "../../oci/image-re
 import { parsePlatformList } from "../../oci/platform.ts";
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { pullImage } from "../../registry/pull-image.ts";
-import { pullSignatures } from "../../trust/transport-signatures.ts";
+import { describeAttachments, pullAttachments } from "../../registry/transport-attachments.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
@@ -35,9 +35,9 @@ export const pullCommand = defineCommand({
     const client = await createRegistryClients(registryAccess(args, rawArgs))(reference.registry);
     const progress = mirrorProgress();
     const descriptor = await pullImage(store, client, reference, { platforms, ...(args.quiet ? {} : { reporter: progress }) });
-    const signatures = await pullSignatures(store, client, reference, descriptor);
+    const attachments = await pullAttachments(store, client, reference, descriptor);
     progress.finish();
-    if (!args.quiet) console.log(`Pulled ${normalizeImageReference(args.image)}${signatures > 0 ? ` with ${signatures} signature ${signatures === 1 ? "manifest" : "manifests"}` : ""}`);
+    if (!args.quiet) console.log(`Pulled ${normalizeImageReference(args.image)}${describeAttachments(attachments, " with ", "")}`);
     console.log(descriptor.digest);
   },
 });

@@ -3,7 +3,7 @@ import { normalizeImageReference, parseImageReference } from "../../oci/image-re
 import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { pushImage } from "../../registry/push-image.ts";
 import { findImage } from "../../store/find-image.ts";
-import { pushSignatures } from "../../trust/transport-signatures.ts";
+import { describeAttachments, pushAttachments } from "../../registry/transport-attachments.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
@@ -38,12 +38,12 @@ export const pushCommand = defineCommand({
       ...(args.quiet ? {} : { reporter: progress }),
       ...(args["mount-from"] ? { mountFrom: [args["mount-from"]] } : {}),
     });
-    const signatures = await pushSignatures(store, image, client, target);
+    const attachments = await pushAttachments(store, image, client, target);
     progress.finish();
     if (!args.quiet) {
       console.log(
         `Pushed ${normalizeImageReference(args.destination ?? image.name)}: ${result.uploaded} blobs uploaded, ${result.mounted} mounted, ${result.present} already there` +
-          (signatures > 0 ? `; ${signatures} signature ${signatures === 1 ? "manifest" : "manifests"} (cosign's sha256-<hex>.sig tags)` : ""),
+          describeAttachments(attachments, "; ", " (cosign's sha256-<hex>.sig and .sbom tags)"),
       );
     }
     console.log(result.digest);

@@ -1,14 +1,14 @@
 import { defineCommand } from "citty";
 import { collectGarbage } from "../../store/collect-garbage.ts";
 import { findImage } from "../../store/find-image.ts";
-import { orphanedSignatures } from "../../trust/image-signatures.ts";
+import { orphanedAttachments } from "../../store/attached-images.ts";
 import { openStore } from "../command-context.ts";
 import { formatBytes } from "../output.ts";
 
 export const rmiCommand = defineCommand({
   meta: {
     name: "rmi",
-    description: "Remove images by name, with their signatures; blobs no other image or cached build layer needs are deleted",
+    description: "Remove images by name, with their signatures and SBOMs; blobs no other image or cached build layer needs are deleted",
   },
   args: {
     image: { type: "positional", description: "Image name(s) or digest(s)", required: true },
@@ -22,9 +22,9 @@ export const rmiCommand = defineCommand({
       await store.untag(image.name);
       console.log(`Untagged ${image.name}`);
     }
-    for (const name of await orphanedSignatures(store)) {
+    for (const name of await orphanedAttachments(store)) {
       await store.untag(name);
-      console.log(`Untagged ${name} (the signatures of a removed image)`);
+      console.log(`Untagged ${name} (attached to a removed image)`);
     }
     const report = await collectGarbage(store, { dropCache: false });
     if (report.removedBlobs > 0) console.log(`Deleted ${report.removedBlobs} blobs (${formatBytes(report.freedBytes)})`);

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { parseIpAddress } from "../../kubeadm/ip-address.ts";
 import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
-import { isSignatureName } from "../../oci/signature-tag.ts";
+import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { findImage } from "../../store/find-image.ts";
 import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
 import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
@@ -86,7 +86,7 @@ export const runCommand = defineCommand({
         ? (content, images) => enforceTrust(content, images, rules, `Cannot run "${archive}" (nothing loaded, no host changed)`)
         : undefined;
       const loaded = await loadArchive(store, image, { judge });
-      const images = loaded.images.filter((entry) => !isSignatureName(entry.name));
+      const images = loaded.images.filter((entry) => !isAttachmentName(entry.name));
       if (images.length !== 1) throw new UsageError(`The archive "${image}" holds ${images.length} images: load it and name one`);
       process.stdout.write(`Loaded ${images[0]!.name} (${images[0]!.digest})\n`);
       image = images[0]!.name;

@@ -2,7 +2,7 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { saveArchive } from "../../store/save-archive.ts";
 import { findImage } from "../../store/find-image.ts";
-import { signatureImages } from "../../trust/image-signatures.ts";
+import { attachedImages } from "../../store/attached-images.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { formatBytes } from "../output.ts";
@@ -26,8 +26,8 @@ export const saveCommand = defineCommand({
     const names = args._ as string[];
     const images = [];
     for (const name of names) images.push(await findImage(store, name));
-    // the images' signatures travel with them
-    for (const image of [...images]) images.push(...(await signatureImages(store, image)));
+    // the images' signatures and SBOMs travel with them
+    for (const image of [...images]) images.push(...(await attachedImages(store, image)));
     const bases = [];
     for (const name of repeatedOption(rawArgs, "base")) bases.push(await findImage(store, name));
     if (images.length === 0) throw new UsageError("Name at least one image to save");

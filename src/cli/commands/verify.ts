@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
-import { isSignatureName } from "../../oci/signature-tag.ts";
+import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { findImage } from "../../store/find-image.ts";
 import { loadArchive } from "../../store/load-archive.ts";
 import { OciStore } from "../../store/oci-store.ts";
@@ -31,7 +31,7 @@ export const verifyCommand = defineCommand({
       try {
         const store = await OciStore.open(scratch);
         const loaded = await loadArchive(store, args.image);
-        for (const image of loaded.images.filter((entry) => !isSignatureName(entry.name))) results.push(await verifyImage(store, await findImage(store, image.name), keys, names));
+        for (const image of loaded.images.filter((entry) => !isAttachmentName(entry.name))) results.push(await verifyImage(store, await findImage(store, image.name), keys, names));
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
