@@ -9,10 +9,11 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["day2", "trust", "run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  cli: ["day2", "trust", "sbom", "run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   run: ["build", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
   day2: ["run", "build", "kubeadm", "oci", "rootfs", "store", "util"],
-  trust: ["oci", "store", "registry", "util"],
+  trust: ["sbom", "oci", "store", "registry", "util"],
+  sbom: ["build", "rootfs", "oci", "store", "util"],
   build: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],

@@ -1,5 +1,5 @@
 import * as tar from "tar";
-import type { OciStore } from "../store/oci-store.ts";
+import type { ImageContent } from "../store/image-content.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "./layer-entry.ts";
 
@@ -9,14 +9,21 @@ export interface ImageFile {
   readonly size: number;
   /** sha256 of a file's content, or the link target of a symlink. */
   readonly content: string;
-  /** The text of small registry link files, for the container images a diff compares. */
+  /** The text of the files KEEP_TEXT asks for (by default the registry's link files, for the container images a diff compares). */
   readonly text?: string;
 }
 
 const REGISTRY_LINK = /^registry\/docker\/registry\/v2\/repositories\/.+\/_manifests\/tags\/[^/]+\/current\/link$/;
 
-/** The rootfs an image's layers make (whiteouts applied): path → type, mode, size and content hash. */
-export async function listImageFiles(store: OciStore, image: PlatformImage): Promise<Map<string, ImageFile>> {
+/** Files whose text listImageFiles keeps: the registry's tag links. */
+export const isRegistryLink = (path: string): boolean => REGISTRY_LINK.test(path);
+
+/** The rootfs an image's layers make (whiteouts applied): path → type, mode, size and content hash, and the text of the files KEEP_TEXT names. */
+export async function listImageFiles(
+  store: Pick<ImageContent, "blobPath">,
+  image: Pick<PlatformImage, "manifest">,
+  keepText: (path: string, size: number) => boolean = isRegistryLink,
+): Promise<Map<string, ImageFile>> {
   const files = new Map<string, ImageFile>();
   for (const layer of image.manifest.layers) {
     await tar.t({
@@ -38,14 +45,14 @@ export async function listImageFiles(store: OciStore, image: PlatformImage): Pro
         if (entry.type === "SymbolicLink") return void files.set(path, { type: "symlink", mode, size: 0, content: entry.linkpath ?? "" });
         if (entry.type !== "File" && entry.type !== "OldFile") return void files.set(path, { type: "other", mode, size: 0, content: "" });
         const hasher = new Bun.CryptoHasher("sha256");
-        const keepText = REGISTRY_LINK.test(path);
-        let text = "";
+        const kept: Buffer[] | undefined = keepText(path, entry.size ?? 0) ? [] : undefined;
         entry.on("data", (chunk: Buffer) => {
           hasher.update(chunk);
-          if (keepText) text += chunk.toString("utf8");
+          kept?.push(chunk);
         });
         entry.on("end", () => {
-          files.set(path, { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...(keepText ? { text } : {}) });
+          const text = kept ? { text: Buffer.concat(kept).toString("utf8") } : {};
+          files.set(path, { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...text });
         });
       },
     });

@@ -10,6 +10,11 @@ export interface VersionInfo {
   readonly bun: string;
 }
 
+/** lade's release version alone (what an SBOM names as its tool: the same for every build of a release). */
+export function ladeReleaseVersion(): string {
+  return packageJson.version;
+}
+
 export async function ladeVersion(): Promise<VersionInfo> {
   const commit = typeof LADE_BUILD_COMMIT === "string" ? LADE_BUILD_COMMIT : await commitFromSource();
   const arch = process.arch === "x64" ? "amd64" : process.arch;

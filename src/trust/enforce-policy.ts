@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import { isAttachmentName } from "../oci/attachment-tag.ts";
 import type { ImageContent } from "../store/image-content.ts";
 import type { TaggedImage } from "../store/oci-store.ts";
+import { sbomProblems } from "../sbom/check-sbom.ts";
 import { keyId, readPublicKey } from "./cosign-key.ts";
 import { checkSignatures, signatureProblems } from "./image-signatures.ts";
 import { PolicyError, requirementsFor, type KeySource, type SignaturePolicy } from "./signature-policy.ts";
@@ -63,6 +64,8 @@ async function imageProblems(content: ImageContent, image: TaggedImage, rules: T
     const checks = await checkSignatures(content, image, rules.trustedKeys.keys);
     for (const problem of signatureProblems(image, checks, rules.trustedKeys.names)) problems.push(`${problem} (--trusted-key requires one)`);
   }
+  // a signed image must also say what it holds: its SBOM, checked against the layers
+  if (named) problems.push(...(await sbomProblems(content, image)));
   if (rules.requireSignature && !named) {
     const where = rules.policy ? `a sigstoreSigned entry for it in ${rules.policy.file}` : "--trusted-key PUB, or a policy file";
     problems.push(`${image.name} (${image.descriptor.digest}): --require-signature, but no key is named for it (give ${where})`);

@@ -1,5 +1,6 @@
 import type { Descriptor } from "../oci/descriptor.ts";
 import type { ImageManifest } from "../oci/image-manifest.ts";
+import { attachmentConfig } from "../oci/attachment-config.ts";
 import { MediaTypes } from "../oci/media-types.ts";
 
 /**
@@ -23,7 +24,7 @@ export function signatureLayers(manifest: ImageManifest): SignatureLayer[] {
 
 /** The config of a signature manifest: an image config whose layers are the payloads (as cosign writes it). */
 export function signatureConfig(payloads: readonly Descriptor[]): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ architecture: "", os: "", config: {}, rootfs: { type: "layers", diff_ids: payloads.map((payload) => payload.digest) } }));
+  return attachmentConfig(payloads.map((payload) => payload.digest));
 }
 
 export function signatureManifest(config: Descriptor, layers: readonly SignatureLayer[]): ImageManifest {

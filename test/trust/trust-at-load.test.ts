@@ -86,13 +86,15 @@ describe("lade build --sign-key, lade images and lade rmi", () => {
     expect(table.split("\n")[0]).toMatch(/^NAME +DIGEST +PLATFORMS +SIZE +SIGNATURES$/);
     expect(table).not.toContain(".sig");
     const all = (await lade(root, "images", "--all", "-q")).stdout.trim().split("\n");
-    expect(all).toHaveLength(5);
+    // two images, the signed one's three signature manifests, and each one's SBOM
+    expect(all).toHaveLength(7);
     expect(all.filter((name) => /^registry\.example\.com\/team\/cluster:sha256-[0-9a-f]{64}\.sig$/.test(name))).toHaveLength(3);
+    expect(all.filter((name) => /^registry\.example\.com\/team\/(cluster|unsigned):sha256-[0-9a-f]{64}\.sbom$/.test(name))).toHaveLength(2);
 
     const removed = await lade(root, "rmi", SIGNED);
     expect(removed.exitCode, removed.stderr).toBe(0);
-    expect(removed.stdout.match(/\(attached to a removed image\)/g)).toHaveLength(3);
-    expect((await lade(root, "images", "--all", "-q")).stdout.trim()).toBe(UNSIGNED);
+    expect(removed.stdout.match(/\(attached to a removed image\)/g)).toHaveLength(4);
+    expect((await lade(root, "images", "--all", "-q")).stdout.trim().split("\n")).toEqual([UNSIGNED, expect.stringMatching(/^registry\.example\.com\/team\/unsigned:sha256-[0-9a-f]{64}\.sbom$/)]);
   });
 });
 

@@ -11,6 +11,9 @@ import { readSigningKey } from "../read-keys.ts";
 import { passphraseArgs, readPassphrase } from "../read-passphrase.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
 import { signImage } from "../../trust/image-signatures.ts";
+import { imageInventory } from "../../sbom/image-inventory.ts";
+import { attachSbom } from "../../sbom/sbom-artifact.ts";
+import { ladeReleaseVersion } from "../version-info.ts";
 import type { KeyObject } from "node:crypto";
 import type { Descriptor } from "../../oci/descriptor.ts";
 import type { OciStore } from "../../store/oci-store.ts";
@@ -133,7 +136,7 @@ export const buildCommand = defineCommand({
             strictPlatforms: Boolean(args["strict-platforms"]),
           },
         },
-        ...(signingKey ? { beforeTag: (descriptor) => signForEachName(store, tags, descriptor, signingKey) } : {}),
+        beforeTag: (descriptor) => attachBeforeTagging(store, tags, descriptor, signingKey),
       },
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
@@ -147,8 +150,11 @@ export const buildCommand = defineCommand({
   },
 });
 
-async function signForEachName(store: OciStore, names: readonly string[], descriptor: Descriptor, key: KeyObject): Promise<void> {
-  for (const name of names) await signImage(store, { name, descriptor }, key);
+/** What every built image carries, in the store before its names are: an SBOM for each name, and with --sign-key the signatures. */
+async function attachBeforeTagging(store: OciStore, names: readonly string[], descriptor: Descriptor, key: KeyObject | undefined): Promise<void> {
+  const inventory = await imageInventory(store, { name: names[0]!, descriptor });
+  for (const name of names) await attachSbom(store, { name, descriptor }, ladeReleaseVersion(), inventory);
+  if (key) for (const name of names) await signImage(store, { name, descriptor }, key);
 }
 
 /** The JSON of --report: the image, what discovery found (with sources) and what was mirrored. */

@@ -35,6 +35,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   key: () => import("./key.ts").then((module) => module.keyCommand),
   sign: () => import("./sign.ts").then((module) => module.signCommand),
   verify: () => import("./verify.ts").then((module) => module.verifyCommand),
+  sbom: () => import("./sbom.ts").then((module) => module.sbomCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -68,5 +69,6 @@ export const commandSummaries: Record<string, string> = {
   upgrade: "Upgrade the cluster installed over SSH to a newer Kubernetes image (one minor at a time; resumable)",
   key: "Generate a cosign/sigstore signing key pair (key generate)",
   sign: "Sign an image with a cosign/sigstore key (push, pull and save carry the signatures)",
-  verify: "Check an image's or an archive's signatures and every blob's digest",
+  verify: "Check an image's or an archive's signatures, SBOM and every blob's digest",
+  sbom: "Print an image's SBOM (CycloneDX), or make and attach one",
 };
