@@ -40,15 +40,20 @@ export async function pullAttachments(store: OciStore, client: RegistryClient, r
   return count(pulled);
 }
 
+/** How many of NAMES (store names or tags) are signature manifests, and how many SBOMs. */
+export function countAttachments(names: readonly string[]): AttachmentCount {
+  return count(names.map((name) => name.slice(name.lastIndexOf(":") + 1)));
+}
+
 function count(tags: readonly string[]): AttachmentCount {
   const signatures = tags.filter(isSignatureTag).length;
   return { signatures, sboms: tags.length - signatures };
 }
 
-/** "3 signature manifests and an SBOM", after LEAD and before TAIL; "" for none. */
+/** "3 signature manifests and an SBOM" (or "2 SBOMs"), after LEAD and before TAIL; "" for none. */
 export function describeAttachments(attachments: AttachmentCount, lead: string, tail: string): string {
   const parts = [];
   if (attachments.signatures > 0) parts.push(`${attachments.signatures} signature ${attachments.signatures === 1 ? "manifest" : "manifests"}`);
-  if (attachments.sboms > 0) parts.push("an SBOM");
+  if (attachments.sboms > 0) parts.push(attachments.sboms === 1 ? "an SBOM" : `${attachments.sboms} SBOMs`);
   return parts.length === 0 ? "" : `${lead}${parts.join(" and ")}${tail}`;
 }

@@ -18,8 +18,11 @@ export async function sbomProblems(content: ImageContent, image: TaggedImage): P
   const where = `${image.name} (${image.descriptor.digest})`;
   if (attached === undefined) return [`${where} has no SBOM (${sbomName(image.name, image.descriptor.digest)}): lade sbom --attach makes one from its content`];
   if (attached instanceof Error) return [`${where}: ${attached.message}`];
+  // made for the name it names (lade tag and push DEST carry one SBOM to other names), by the same lade release
   const toolVersion = attached.metadata?.tools?.components?.[0]?.version ?? "";
-  const actual = cycloneDxBom(await imageInventory(content, image), { name: image.name, toolVersion });
+  const described = attached.metadata?.component;
+  const name = described?.name && described.version ? `${described.name}:${described.version}` : image.name;
+  const actual = cycloneDxBom(await imageInventory(content, image), { name, toolVersion });
   const changes = compareBoms(attached, actual);
   if (!hasChanges(changes)) return [];
   const lines = [

@@ -53,7 +53,7 @@ export function cycloneDxBom(inventory: ImageInventory, options: BomOptions): Cy
       tools: { components: [{ type: "application", name: "lade", version: options.toolVersion }] },
       component: {
         type: "container",
-        "bom-ref": inventory.digest,
+        "bom-ref": "image",
         name: options.name.replace(/:[^/:]+$/, ""),
         version: tagOf(options.name),
         hashes: [sha256(inventory.digest)],

@@ -38,3 +38,10 @@ export async function readSbom(content: ImageContent, image: TaggedImage): Promi
   if (bom.bomFormat !== "CycloneDX") throw new Error(`${name} is not a CycloneDX document`);
   return bom;
 }
+
+/** IMAGE's attached SBOM, or (none attached) one made from its content now: for comparing two images. */
+export async function sbomOrComputed(content: ImageContent, image: TaggedImage, toolVersion: string): Promise<{ bom: CycloneDxBom; attached: boolean }> {
+  const attached = await readSbom(content, image);
+  if (attached) return { bom: attached, attached: true };
+  return { bom: cycloneDxBom(await imageInventory(content, image), { name: image.name, toolVersion }), attached: false };
+}

@@ -36,3 +36,15 @@ export async function orphanedAttachments(store: OciStore): Promise<string[]> {
   }
   return images.filter((image) => isAttachmentName(image.name) && !needed.has(image.name)).map((image) => image.name);
 }
+
+/**
+ * A new name for IMAGE (lade tag) gets its SBOM too: what the image holds does not depend on its
+ * name. Signatures stay with the name they sign. Returns whether there was an SBOM to carry.
+ */
+export async function carrySbom(store: OciStore, image: TaggedImage, name: string): Promise<boolean> {
+  const sbom = await store.resolve(sbomName(image.name, image.descriptor.digest));
+  const target = sbomName(name, image.descriptor.digest);
+  if (!sbom || target === sbomName(image.name, image.descriptor.digest)) return false;
+  if (!(await store.resolve(target))) await store.tag(target, sbom);
+  return true;
+}

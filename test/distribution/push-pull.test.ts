@@ -51,6 +51,12 @@ async function contentBlobs(root: string, name: string): Promise<{ digest: Diges
   return [...unique.values()];
 }
 
+/** The requests of pushing the image itself, up to its tag: its SBOM and signatures go up after it, under their own tags. */
+function imageRequests<T extends { method: string; url: string }>(requests: readonly T[], tag: string): T[] {
+  const tagged = requests.findIndex((request) => request.method === "PUT" && request.url.endsWith(`/manifests/${tag}`));
+  return requests.slice(0, tagged + 1);
+}
+
 function blobBytes(root: string, digest: string): Buffer {
   return readFileSync(join(root, "blobs", "sha256", digest.slice("sha256:".length)));
 }
@@ -139,16 +145,21 @@ describe.skipIf(!available)("lade push and pull against a real docker-registry",
       const blobs = await contentBlobs(source, `docker.io/library/${name}`);
       recordRequests();
       const pushed = await mustLade(["--root", source, "push", name, target]);
+      const requests = imageRequests(seen, "1");
       expect(lastLine(pushed.stdout)).toBe(digests[name]!);
       expect(pushed.stdout).toContain(`Pushed ${target}: ${blobs.length} blobs uploaded, 0 mounted, 0 already there`);
       // HEAD first for every blob; the tag (the only PUT by tag) comes last
-      const heads = seen.filter((request) => request.method === "HEAD" && request.url.includes("/blobs/sha256:"));
+      const heads = requests.filter((request) => request.method === "HEAD" && request.url.includes("/blobs/sha256:"));
       expect(heads.length).toBe(blobs.length);
-      const manifestPuts = seen.filter((request) => request.method === "PUT" && request.url.includes("/manifests/"));
+      const manifestPuts = requests.filter((request) => request.method === "PUT" && request.url.includes("/manifests/"));
       expect(manifestPuts.at(-1)!.url).toEndWith("/manifests/1");
       expect(manifestPuts.slice(0, -1).every((request) => request.url.includes("/manifests/sha256:"))).toBe(true);
-      const lastBlobRequest = seen.findLastIndex((request) => request.url.includes("/blobs/"));
-      expect(seen.findIndex((request) => request.method === "PUT" && request.url.endsWith("/manifests/1"))).toBeGreaterThan(lastBlobRequest);
+      const lastBlobRequest = requests.findLastIndex((request) => request.url.includes("/blobs/"));
+      expect(requests.findIndex((request) => request.method === "PUT" && request.url.endsWith("/manifests/1"))).toBeGreaterThan(lastBlobRequest);
+      // then the SBOM, under cosign's tag
+      expect(seen.slice(requests.length).filter((request) => request.method === "PUT" && request.url.includes("/manifests/")).map((request) => request.url)).toEqual([
+        expect.stringMatching(/\/manifests\/sha256-[0-9a-f]{64}\.sbom$/),
+      ]);
 
       const root = tempDir();
       const pulled = await mustLade(["--root", root, "pull", target]);
@@ -180,7 +191,7 @@ describe.skipIf(!available)("lade push and pull against a real docker-registry",
       expect(again.stdout).toContain(`Pushed ${target}: 0 blobs uploaded, 0 mounted, ${blobs.length} already there`);
       expect(lastLine(again.stdout)).toBe(digests[name]!);
       expect(proxy.requestCount(/\/blobs\/uploads\//)).toBe(0);
-      expect(seen.filter((request) => request.method === "HEAD").length).toBe(blobs.length);
+      expect(imageRequests(seen, "1").filter((request) => request.method === "HEAD").length).toBe(blobs.length);
       expect(seen.filter((request) => request.method === "PATCH" || request.method === "POST")).toEqual([]);
     }
   });
@@ -191,10 +202,10 @@ describe.skipIf(!available)("lade push and pull against a real docker-registry",
     recordRequests();
     const mounted = await mustLade(["--root", source, "push", "cluster:1", `${proxy.host}/mount/target:1`, "--mount-from", "mount/source"]);
     expect(mounted.stdout).toContain(`0 blobs uploaded, ${blobs.length} mounted, 0 already there`);
-    const posts = seen.filter((request) => request.method === "POST");
+    const posts = imageRequests(seen, "1").filter((request) => request.method === "POST");
     expect(posts.length).toBe(blobs.length);
     for (const post of posts) expect(post.url).toMatch(/^\/v2\/mount\/target\/blobs\/uploads\/\?mount=sha256:[a-f0-9]{64}&from=mount%2Fsource$/);
-    expect(seen.filter((request) => request.method === "PATCH" || (request.method === "PUT" && request.url.includes("/blobs/")))).toEqual([]);
+    expect(imageRequests(seen, "1").filter((request) => request.method === "PATCH" || (request.method === "PUT" && request.url.includes("/blobs/")))).toEqual([]);
     // the registry links the blobs into the new repository
     for (const blob of blobs) {
       const link = join(plain.storage, "docker/registry/v2/repositories/mount/target/_layers/sha256", blob.digest.slice(7), "link");

@@ -199,14 +199,14 @@ describe.skipIf(!available)("lade save and lade load", () => {
   test.each([["zstd"], ["gzip"], ["none"]])("save one image (--compress %s), load it into a fresh store: same digest, fsck clean", async (compression) => {
     const archive = join(work, `one.${compression}`);
     const saved = await mustLade(["--root", source, "save", "small:1", "-o", archive, "--compress", compression]);
-    expect(saved.stdout).toContain(`Saved docker.io/library/small:1 to ${archive}`);
+    expect(saved.stdout).toContain(`Saved docker.io/library/small:1 with an SBOM to ${archive}`);
     expect(readFileSync(archive).subarray(0, 4).toString("hex")).toStartWith(MAGIC[compression]!);
     if (compression === "gzip") expect(gunzipSync(readFileSync(archive)).equals(readFileSync(join(work, "small.tar")))).toBe(true);
     if (compression === "zstd") expect(zstdDecompressSync(readFileSync(archive)).equals(readFileSync(join(work, "small.tar")))).toBe(true);
     expect(readdirSync(work).filter((name) => name.includes(".partial"))).toEqual([]);
     const root = tempDir();
     const loaded = await mustLade(["--root", root, "load", "-i", archive]);
-    expect(loaded.stdout).toBe(`Loaded docker.io/library/small:1 (${digests["small:1"]})\n`);
+    expect(loaded.stdout).toBe(`Loaded docker.io/library/small:1 (${digests["small:1"]})\nLoaded an SBOM attached to them\n`);
     expect(await imagesOf(root)).toEqual([["docker.io/library/small:1", digests["small:1"]!]]);
     expect(await fsckProblems(root)).toEqual([]);
     expect(readdirSync(join(root, "ingest"))).toEqual([]);
@@ -221,7 +221,9 @@ describe.skipIf(!available)("lade save and lade load", () => {
       await mustLade(["--root", source, "save", ...names, "-o", archive, "--compress", compression]);
       const root = tempDir();
       const loaded = await mustLade(["--root", root, "load", "-i", archive]);
-      expect(loaded.stdout.trim().split("\n").length).toBe(4);
+      // the four images, then their SBOMs in one line
+      expect(loaded.stdout.trim().split("\n").length).toBe(5);
+      expect(loaded.stdout).toEndWith("Loaded 4 SBOMs attached to them\n");
       expect(await imagesOf(root)).toEqual(names.map((name) => [`docker.io/library/${name}`, digests[name]!] as [string, string]).sort());
       expect(await fsckProblems(root)).toEqual([]);
       if (compression === "none") {
@@ -293,7 +295,7 @@ describe.skipIf(!available)("lade save and lade load", () => {
     const withBase = tempDir();
     await mustLade(["--root", withBase, "load", "-i", base]);
     const loaded = await mustLade(["--root", withBase, "load", "-i", delta]);
-    expect(loaded.stdout).toBe(`Loaded docker.io/library/cluster:2 (${digests["cluster:2"]})\n`);
+    expect(loaded.stdout).toBe(`Loaded docker.io/library/cluster:2 (${digests["cluster:2"]})\nLoaded an SBOM attached to them\n`);
     expect(await imagesOf(withBase)).toEqual([
       ["docker.io/library/cluster:1", digests["cluster:1"]!],
       ["docker.io/library/cluster:2", digests["cluster:2"]!],
@@ -423,7 +425,7 @@ describe.skipIf(!available)("lade save and lade load", () => {
     const root = tempDir();
     writeFileSync(join(work, "rebuilt.tar"), tar(valid));
     const loaded = await mustLade(["--root", root, "load", "-i", join(work, "rebuilt.tar")]);
-    expect(loaded.stdout).toBe(`Loaded docker.io/library/small:1 (${digests["small:1"]})\n`);
+    expect(loaded.stdout).toBe(`Loaded docker.io/library/small:1 (${digests["small:1"]})\nLoaded an SBOM attached to them\n`);
     expect(await fsckProblems(root)).toEqual([]);
   });
 

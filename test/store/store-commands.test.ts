@@ -29,8 +29,10 @@ describe("store commands", () => {
     await lade(root, "build", "-t", "test:1", context());
     expect(await Bun.file(join(root, "oci-layout")).json()).toEqual({ imageLayoutVersion: "1.0.0" });
     const index = await Bun.file(join(root, "index.json")).json();
+    // the image, and the SBOM lade build attached to it (cosign's tag: sha256-<hex>.sbom)
     expect(index.manifests.map((m: { annotations: Record<string, string> }) => m.annotations["org.opencontainers.image.ref.name"])).toEqual([
       "docker.io/library/test:1",
+      expect.stringMatching(/^docker\.io\/library\/test:sha256-[0-9a-f]{64}\.sbom$/),
     ]);
   });
 

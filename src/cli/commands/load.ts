@@ -1,4 +1,6 @@
 import { defineCommand } from "citty";
+import { isAttachmentName } from "../../oci/attachment-tag.ts";
+import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
 import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
 import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
 import { openStore } from "../command-context.ts";
@@ -25,6 +27,8 @@ export const loadCommand = defineCommand({
       ? (content, images) => enforceTrust(content, images, rules, `Cannot load "${args.input}" (nothing of it reached the store)`)
       : undefined;
     const result = await loadArchive(store, args.input, { judge });
-    for (const image of result.images) console.log(`Loaded ${image.name} (${image.digest})`);
+    const attached = result.images.filter((image) => isAttachmentName(image.name));
+    for (const image of result.images) if (!isAttachmentName(image.name)) console.log(`Loaded ${image.name} (${image.digest})`);
+    if (attached.length > 0) console.log(`Loaded${describeAttachments(countAttachments(attached.map((image) => image.name)), " ", "")} attached to them`);
   },
 });

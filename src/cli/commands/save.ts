@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { saveArchive } from "../../store/save-archive.ts";
 import { findImage } from "../../store/find-image.ts";
+import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
 import { attachedImages } from "../../store/attached-images.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
@@ -27,13 +28,15 @@ export const saveCommand = defineCommand({
     const images = [];
     for (const name of names) images.push(await findImage(store, name));
     // the images' signatures and SBOMs travel with them
-    for (const image of [...images]) images.push(...(await attachedImages(store, image)));
+    const attached = [];
+    for (const image of images) attached.push(...(await attachedImages(store, image)));
     const bases = [];
     for (const name of repeatedOption(rawArgs, "base")) bases.push(await findImage(store, name));
     if (images.length === 0) throw new UsageError("Name at least one image to save");
     const output = resolve(args.output);
-    const result = await saveArchive(store, images, output, { compression: args.compress as "zstd" | "gzip" | "none", bases });
+    const result = await saveArchive(store, [...images, ...attached], output, { compression: args.compress as "zstd" | "gzip" | "none", bases });
     const delta = result.omitted > 0 ? `, ${result.omitted} left out (in ${bases.map((b) => b.name).join(", ")})` : "";
-    console.log(`Saved ${images.map((image) => image.name).join(", ")} to ${output}: ${result.blobs} blobs${delta}, ${formatBytes(result.bytes)}`);
+    const carried = describeAttachments(countAttachments(attached.map((image) => image.name)), " with ", "");
+    console.log(`Saved ${images.map((image) => image.name).join(", ")}${carried} to ${output}: ${result.blobs} blobs${delta}, ${formatBytes(result.bytes)}`);
   },
 });

@@ -1,11 +1,12 @@
 import { defineCommand } from "citty";
 import { normalizeImageReference } from "../../oci/image-reference.ts";
+import { carrySbom } from "../../store/attached-images.ts";
 import { findImage } from "../../store/find-image.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 
 export const tagCommand = defineCommand({
-  meta: { name: "tag", description: "Give an image one or more new names (SOURCE stays)" },
+  meta: { name: "tag", description: "Give an image one or more new names (SOURCE stays); its SBOM goes with each name, its signatures stay with the names they sign" },
   args: {
     source: { type: "positional", description: "Existing image name or digest", required: true },
     target: { type: "positional", description: "New name(s), NAME[:TAG] ...", required: true },
@@ -22,6 +23,7 @@ export const tagCommand = defineCommand({
         throw new UsageError((error as Error).message);
       }
       await store.tag(name, image.descriptor);
+      await carrySbom(store, image, name);
       console.log(`Tagged ${name}`);
     }
   },
