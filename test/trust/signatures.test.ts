@@ -88,6 +88,65 @@ describe.skipIf(!available)("lade sign / verify with skopeo on a real registry",
     expect(raw.layers[0].annotations["dev.cosignproject.cosign/signature"]).toMatch(/^[A-Za-z0-9+/=]+$/);
   }, 120_000);
 
+  test("independent tools agree: openssl verifies lade's signature as skopeo fetches it, and lade verifies one openssl made, pushed by skopeo", async () => {
+    const image = `${registry.host}/signed/cluster:1`;
+    const digest = (await skopeo(["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${image}`])).trim();
+    const fetched = join(work, "fetched-sig");
+    await skopeo(["copy", "--src-tls-verify=false", `docker://${registry.host}/signed/cluster:${digest.replace(":", "-")}.sig`, `dir:${fetched}`]);
+    const manifest = JSON.parse(readFileSync(join(fetched, "manifest.json"), "utf8"));
+    const layer = manifest.layers[0];
+    const payloadFile = join(fetched, layer.digest.slice("sha256:".length));
+    expect(JSON.parse(readFileSync(payloadFile, "utf8")).critical.image["docker-manifest-digest"]).toBe(digest);
+    writeFileSync(join(work, "sig.der"), Buffer.from(layer.annotations["dev.cosignproject.cosign/signature"], "base64"));
+    const checked = Bun.spawnSync(["openssl", "dgst", "-sha256", "-verify", join(work, "lade.pub"), "-signature", join(work, "sig.der"), payloadFile]);
+    expect(checked.stdout.toString().trim(), checked.stderr.toString()).toBe("Verified OK");
+
+    // the other way: a key and a signature openssl made, laid out as cosign does, pushed by skopeo
+    const other = `${registry.host}/signed/by-openssl:1`;
+    // copied by skopeo, so none of lade's signatures go along
+    await skopeo(["copy", "--all", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${image}`, `docker://${other}`]);
+    const key = join(work, "openssl.pem");
+    expect(Bun.spawnSync(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]).exitCode).toBe(0);
+    expect(Bun.spawnSync(["openssl", "ec", "-in", key, "-pubout", "-out", join(work, "openssl.pub")]).exitCode).toBe(0);
+    const layout = join(work, "openssl-sig");
+    mkdirSync(layout, { recursive: true });
+    const payload = Buffer.from(JSON.stringify({ critical: { identity: { "docker-reference": other }, image: { "docker-manifest-digest": digest }, type: "cosign container image signature" }, optional: null }));
+    const blob = (bytes: Buffer) => {
+      const hex = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+      writeFileSync(join(layout, hex), bytes);
+      return { digest: `sha256:${hex}`, size: bytes.length };
+    };
+    const payloadBlob = blob(payload);
+    writeFileSync(join(work, "openssl-payload"), payload);
+    const signed = Bun.spawnSync(["openssl", "dgst", "-sha256", "-sign", key, join(work, "openssl-payload")]);
+    expect(signed.exitCode).toBe(0);
+    const config = blob(Buffer.from(JSON.stringify({ architecture: "", os: "", config: {}, rootfs: { type: "layers", diff_ids: [payloadBlob.digest] } })));
+    writeFileSync(
+      join(layout, "manifest.json"),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
+        layers: [{ mediaType: "application/vnd.dev.cosign.simplesigning.v1+json", ...payloadBlob, annotations: { "dev.cosignproject.cosign/signature": Buffer.from(signed.stdout).toString("base64") } }],
+      }),
+    );
+    writeFileSync(join(layout, "version"), "Directory Transport Version: 1.1\n");
+    await skopeo(["copy", "--dest-tls-verify=false", `dir:${layout}`, `docker://${registry.host}/signed/by-openssl:${digest.replace(":", "-")}.sig`]);
+    const elsewhere = join(work, "store-openssl");
+    const pulled = await runLade(["--root", elsewhere, "pull", other]);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    // skopeo copied no SBOM: verify says so, and lade sbom --attach makes it from the content
+    const noSbom = await runLade(["--root", elsewhere, "verify", other, "--key", join(work, "openssl.pub")]);
+    expect(noSbom.exitCode).toBe(1);
+    expect(noSbom.stderr).toContain("has no SBOM");
+    expect((await runLade(["--root", elsewhere, "sbom", other, "--attach", "-o", join(work, "openssl-sbom.json")])).exitCode).toBe(0);
+    const verified = await runLade(["--root", elsewhere, "verify", other, "--key", join(work, "openssl.pub")]);
+    expect(verified.exitCode, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("1 of 3 manifests signed by");
+    const wrong = await runLade(["--root", elsewhere, "verify", other, "--key", join(work, "lade.pub")]);
+    expect(wrong.exitCode).toBe(1);
+  }, 120_000);
+
   test("lade pull fetches the signatures into another store, which verifies them; a flipped byte and another key are named", async () => {
     const image = `${registry.host}/signed/cluster:1`;
     const other = join(work, "store2");
