@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
+import type { CycloneDxBom } from "../../src/sbom/cyclonedx.ts";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
@@ -60,8 +62,28 @@ describe.skipIf(!available)("lade build of a generated rootfs", () => {
       );
     }
 
+    // the SBOM lade build attached: every binary with the version and URL lade rootfs downloaded it from
+    const printed = await runLade(["--root", root, "sbom", "kubernetes:v1.27.3"]);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot5).validate(printed.stdout)).toBeNull();
+    const sbom = JSON.parse(printed.stdout) as CycloneDxBom;
+
     for (const [index, arch] of ["amd64", "arm64"].entries()) {
       const rootfs = await umociUnpackManifest(root, inspected.platforms[index].digest, join(tempDir(), "bundle"));
+      const components = sbom.components.find((component) => component["bom-ref"] === `linux/${arch}`)!.components!;
+      const sha256 = (path: string) => new Bun.CryptoHasher("sha256").update(readFileSync(join(rootfs, path))).digest("hex");
+      expect(components.find((component) => component["bom-ref"] === `linux/${arch}/binary/bin/kubeadm`)).toMatchObject({
+        name: "kubeadm",
+        version: "v1.27.3",
+        hashes: [{ alg: "SHA-256", content: sha256("bin/kubeadm") }],
+        externalReferences: [{ type: "distribution", url: `https://dl.k8s.io/release/v1.27.3/bin/linux/${arch}/kubeadm` }],
+      });
+      expect(components.find((component) => component["bom-ref"] === `linux/${arch}/binary/cri/bin/containerd`)).toMatchObject({ name: "containerd", hashes: [{ content: sha256("cri/bin/containerd") }] });
+      expect(components.find((component) => component["bom-ref"] === `linux/${arch}/image/pause:3.9`)).toMatchObject({
+        type: "container",
+        properties: [{ name: "lade:platform", value: "linux/amd64" }, { name: "lade:platform", value: "linux/arm64" }],
+      });
+      expect(components.filter((component) => component["bom-ref"].startsWith(`linux/${arch}/image/`))).toHaveLength(PATHS.length);
       expect(readFileSync(join(rootfs, "bin/kubeadm"), "utf8")).toContain(`fake kubeadm for ${arch}`);
       expect(readFileSync(join(rootfs, "cri/bin/containerd"), "utf8")).toContain(`fake containerd for ${arch}`);
       expect(JSON.parse(readFileSync(join(rootfs, "Metadata"), "utf8")).arch).toBe(arch);
