@@ -9,12 +9,12 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["day2", "trust", "sbom", "run", "build", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
-  run: ["build", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
-  day2: ["run", "build", "kubeadm", "oci", "rootfs", "store", "util"],
+  cli: ["day2", "trust", "sbom", "run", "builder", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  run: ["builder", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
+  day2: ["run", "builder", "kubeadm", "oci", "rootfs", "store", "util"],
   trust: ["sbom", "oci", "store", "registry", "util"],
-  sbom: ["build", "rootfs", "oci", "store", "util"],
-  build: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  sbom: ["builder", "rootfs", "oci", "store", "util"],
+  builder: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],
   registry: ["oci", "store", "util"],

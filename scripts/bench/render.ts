@@ -15,7 +15,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadChartFromPath } from "../../src/build/load-chart-files.ts";
+import { loadChartFromPath } from "../../src/builder/load-chart-files.ts";
 import { formatManifests, renderChart } from "../../src/chart/render-chart.ts";
 import { cleanUp, cleanUpOnSignals, median, onCleanup, removeTree, run, runMeasured } from "./_support.ts";
 

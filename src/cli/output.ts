@@ -1,4 +1,4 @@
-import type { BuildReporter } from "../build/build-reporter.ts";
+import type { BuildReporter } from "../builder/build-reporter.ts";
 
 /** Build progress on stderr, so stdout carries only the result (the digest) for scripts. */
 export function consoleBuildReporter(quiet: boolean): BuildReporter {

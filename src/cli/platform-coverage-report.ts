@@ -1,4 +1,4 @@
-import { describeImageGap, type ImagePlatformGap } from "../build/platform-gaps.ts";
+import { describeImageGap, type ImagePlatformGap } from "../builder/platform-gaps.ts";
 import type { PlatformCoverage } from "../mirror/platform-coverage.ts";
 import { formatTable } from "./output.ts";
 

@@ -1,6 +1,6 @@
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readLayerFiles } from "../build/read-layer-files.ts";
+import { readLayerFiles } from "../builder/read-layer-files.ts";
 import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile } from "../kubeadm/parse-clusterfile.ts";
 import { CONTAINER_RUNTIME_LABEL, KUBERNETES_VERSION_LABEL } from "../kubeadm/resolve-kubeadm-config.ts";

@@ -1,4 +1,4 @@
-import type { Application, Launch } from "../build/image-extension.ts";
+import type { Application, Launch } from "../builder/image-extension.ts";
 
 /** What the user asked to launch: the Clusterfile's spec fields, and lade run's options above them. */
 export interface LaunchRequest {

@@ -1,4 +1,4 @@
-import { readLayerFiles } from "../build/read-layer-files.ts";
+import { readLayerFiles } from "../builder/read-layer-files.ts";
 import { IMAGE_CLUSTERFILE } from "../sealer/cloud-rootfs-folders.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";

@@ -1,4 +1,4 @@
-import { parseImageExtension } from "../build/image-extension.ts";
+import { parseImageExtension } from "../builder/image-extension.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 
 /**

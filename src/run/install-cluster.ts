@@ -1,15 +1,15 @@
 import { networkInterfaces } from "node:os";
 import { chmod, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseImageExtension, type ImageExtension, type Launch } from "../build/image-extension.ts";
-import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
+import { parseImageExtension, type ImageExtension, type Launch } from "../builder/image-extension.ts";
+import { parseShadowedTemplates } from "../builder/node-files-annotation.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import { hostsWithRole, type Cluster } from "../kubeadm/cluster.ts";
 import { resolveClusterEnv, type ClusterEnv } from "../kubeadm/cluster-env.ts";
 import { formatKubeadmConfig } from "../kubeadm/format-kubeadm-config.ts";
 import { layerClusters } from "../kubeadm/merge-clusters.ts";
 import { parseClusterfile, type Clusterfile } from "../kubeadm/parse-clusterfile.ts";
-import { readLayerFiles, readLayerFolder } from "../build/read-layer-files.ts";
+import { readLayerFiles, readLayerFolder } from "../builder/read-layer-files.ts";
 import { REGISTRY_HTPASSWD_FILE, ROOTFS_ENV_FILE, rootfsRegistry } from "../kubeadm/rootfs-env.ts";
 import { registrySettings, type ImageRegistry, type RegistryAccount } from "./registry-requests.ts";
 import { parseRegistryYml, REGISTRY_YML, type RegistryYml } from "../sealer/registry-yml.ts";

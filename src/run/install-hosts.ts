@@ -1,7 +1,7 @@
 import { chmod, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { loadChartFromPath } from "../build/load-chart-files.ts";
-import { parseShadowedTemplates } from "../build/node-files-annotation.ts";
+import { loadChartFromPath } from "../builder/load-chart-files.ts";
+import { parseShadowedTemplates } from "../builder/node-files-annotation.ts";
 import { formatManifests, renderChart } from "../chart/render-chart.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import type { Cluster, RegistryConfig } from "../kubeadm/cluster.ts";

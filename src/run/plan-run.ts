@@ -1,4 +1,4 @@
-import type { Application, Launch } from "../build/image-extension.ts";
+import type { Application, Launch } from "../builder/image-extension.ts";
 import { formatPlatform, type Platform } from "../oci/platform.ts";
 import type { PluginPoint, SealerPlugin } from "../sealer/plugins.ts";
 import { pluginSteps } from "./plugin-steps.ts";

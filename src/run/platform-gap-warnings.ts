@@ -1,4 +1,4 @@
-import { describeImageGap, gapsOfPlatform, parsePlatformGaps } from "../build/platform-gaps.ts";
+import { describeImageGap, gapsOfPlatform, parsePlatformGaps } from "../builder/platform-gaps.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 

@@ -1,13 +1,13 @@
 import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { WorkingCopy } from "../build/working-copy.ts";
+import { WorkingCopy } from "../builder/working-copy.ts";
 import { renderHelmTemplate } from "../chart/render-helm-template.ts";
 import type { ClusterEnv } from "../kubeadm/cluster-env.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { formatClusterEnvFile } from "./cluster-env-file.ts";
 import { CLUSTER_ENV_FILE } from "./plan-run.ts";
-import { kubeadmConfigPaths, parseNodeFiles } from "../build/node-files-annotation.ts";
+import { kubeadmConfigPaths, parseNodeFiles } from "../builder/node-files-annotation.ts";
 import { KUBEADM_CONFIG_PATHS, kubeadmConfigFiles } from "../sealer/node-files.ts";
 
 /** Where an image keeps its kubeadm config (a .tmpl is rendered). */

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { listImageFiles, type ImageFile } from "../build/list-image-files.ts";
+import { listImageFiles, type ImageFile } from "../builder/list-image-files.ts";
 import type { ImageIndex, ImageManifest, ImageConfig } from "../oci/image-manifest.ts";
 import { isIndexMediaType } from "../oci/media-types.ts";
 import { formatPlatform, normalizePlatform } from "../oci/platform.ts";

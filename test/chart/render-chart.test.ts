@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { loadChartFromPath } from "../../src/build/load-chart-files.ts";
+import { loadChartFromPath } from "../../src/builder/load-chart-files.ts";
 import { ChartRenderError } from "../../src/chart/chart-render-error.ts";
 import { loadChart } from "../../src/chart/load-chart.ts";
 import { mergeUserValues } from "../../src/chart/merge-user-values.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { describeImageGap, gapsOfPlatform, mergePlatformGaps } from "../../src/build/platform-gaps.ts";
+import { describeImageGap, gapsOfPlatform, mergePlatformGaps } from "../../src/builder/platform-gaps.ts";
 import { describeGap, PlatformGapError } from "../../src/mirror/platform-coverage.ts";
 
 const agent = { image: "docker.io/acme/agent:2", missing: ["linux/arm64", "linux/arm/v7"], available: ["linux/amd64"], usedBy: [] };

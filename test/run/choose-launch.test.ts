@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Application } from "../../src/build/image-extension.ts";
+import type { Application } from "../../src/builder/image-extension.ts";
 import { chooseLaunch } from "../../src/run/choose-launch.ts";
 
 const apps: Application[] = [

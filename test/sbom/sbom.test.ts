@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { join } from "node:path";
-import type { ImageFile } from "../../src/build/list-image-files.ts";
+import type { ImageFile } from "../../src/builder/list-image-files.ts";
 import { cycloneDxBom, type CycloneDxBom, type CycloneDxComponent } from "../../src/sbom/cyclonedx.ts";
 import { platformInventory } from "../../src/sbom/image-inventory.ts";
 import { PROVENANCE_FORMAT } from "../../src/rootfs/provenance.ts";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { UnusedFilesError } from "../../src/build/build-image.ts";
+import { UnusedFilesError } from "../../src/builder/build-image.ts";
 import { OciStore } from "../../src/store/oci-store.ts";
 import { generateContext, plan } from "../rootfs/rootfs-fixtures.ts";
 import { buildFixture } from "../support/build-fixture.ts";

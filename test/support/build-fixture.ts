@@ -1,4 +1,4 @@
-import { buildImage, type BuildOptions, type BuiltImage } from "../../src/build/build-image.ts";
+import { buildImage, type BuildOptions, type BuiltImage } from "../../src/builder/build-image.ts";
 import { normalizeImageReference } from "../../src/oci/image-reference.ts";
 import { parsePlatform } from "../../src/oci/platform.ts";
 import { OciStore } from "../../src/store/oci-store.ts";

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { buildImage } from "../../build/build-image.ts";
+import { buildImage } from "../../builder/build-image.ts";
 import { normalizeImageReference } from "../../oci/image-reference.ts";
 import { formatPlatform, hostPlatform, parsePlatformList } from "../../oci/platform.ts";
 import { openStore } from "../command-context.ts";
@@ -22,8 +22,8 @@ import { silentMirrorReporter } from "../../mirror/mirror-reporter.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
 import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { parseUserRule } from "../../scan/user-rule.ts";
-import type { BuiltImage } from "../../build/build-image.ts";
-import { createChartScanner } from "../../build/create-chart-scanner.ts";
+import type { BuiltImage } from "../../builder/build-image.ts";
+import { createChartScanner } from "../../builder/create-chart-scanner.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
 import { rootfsArgs, rootfsForBuild } from "./rootfs.ts";
 

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { diffImages, type MapChanges } from "../../build/diff-images.ts";
+import { diffImages, type MapChanges } from "../../builder/diff-images.ts";
 import { compareBoms, type BomChanges } from "../../sbom/compare-boms.ts";
 import { sbomOrComputed } from "../../sbom/sbom-artifact.ts";
 import { findImage } from "../../store/find-image.ts";

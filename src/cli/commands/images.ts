@@ -3,7 +3,7 @@ import { familiarName } from "../../oci/image-reference.ts";
 import { shortDigest } from "../../oci/digest.ts";
 import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { signatureCount } from "../../trust/image-signatures.ts";
-import { inspectImage } from "../../build/inspect-image.ts";
+import { inspectImage } from "../../builder/inspect-image.ts";
 import { openStore } from "../command-context.ts";
 import { formatBytes, formatTable, printJson } from "../output.ts";
 

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { inspectImage, type InspectedPlatform } from "../../build/inspect-image.ts";
-import { gapsOfPlatform } from "../../build/platform-gaps.ts";
+import { inspectImage, type InspectedPlatform } from "../../builder/inspect-image.ts";
+import { gapsOfPlatform } from "../../builder/platform-gaps.ts";
 import { describeImageUser } from "../../scan/describe-image-source.ts";
 import { findImage } from "../../store/find-image.ts";
 import { openStore } from "../command-context.ts";

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { loadChartFromPath } from "../../build/load-chart-files.ts";
+import { loadChartFromPath } from "../../builder/load-chart-files.ts";
 import { mergeUserValues, SetOptionError } from "../../chart/merge-user-values.ts";
 import { formatManifests, renderChart } from "../../chart/render-chart.ts";
 import { UsageError } from "../global-options.ts";

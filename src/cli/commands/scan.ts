@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
-import { discoverImages } from "../../build/discover-images.ts";
-import { createChartScanner } from "../../build/create-chart-scanner.ts";
+import { discoverImages } from "../../builder/discover-images.ts";
+import { createChartScanner } from "../../builder/create-chart-scanner.ts";
 import { chartValues } from "../chart-values.ts";
 import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { mergeFindings, type ScannedImage } from "../../scan/merge-findings.ts";
@@ -8,7 +8,7 @@ import { describeImageSource } from "../../scan/describe-image-source.ts";
 import { parseUserRule } from "../../scan/user-rule.ts";
 import { UsageError } from "../global-options.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
-import { describeImageGap, type ImagePlatformGap } from "../../build/platform-gaps.ts";
+import { describeImageGap, type ImagePlatformGap } from "../../builder/platform-gaps.ts";
 import { platformCoverage, type PlatformCoverage } from "../../mirror/platform-coverage.ts";
 import { resolveImages } from "../../mirror/resolve-images.ts";
 import { hostPlatform, parsePlatformList } from "../../oci/platform.ts";

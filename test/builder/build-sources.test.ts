@@ -142,7 +142,7 @@ describe("apps", () => {
   ] as const)("detects %s", async (_name, files, type, expectedFiles) => {
     const { storeRoot, built } = await buildTree({ Kubefile: "FROM scratch\nAPP app local://c\n", ...files });
     const { readImage } = await import("../../src/store/read-image.ts");
-    const { parseImageExtension } = await import("../../src/build/image-extension.ts");
+    const { parseImageExtension } = await import("../../src/builder/image-extension.ts");
     const image = await readImage(await OciStore.open(storeRoot), built.descriptor);
     const [application] = parseImageExtension(image.platforms[0]!.manifest.annotations)!.applications!;
     expect(application).toEqual({ name: "app", type, files: [...expectedFiles], version: "v1" });

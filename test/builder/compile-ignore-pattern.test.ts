@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { compileIgnorePattern } from "../../src/build/compile-ignore-pattern.ts";
+import { compileIgnorePattern } from "../../src/builder/compile-ignore-pattern.ts";
 
 describe("compileIgnorePattern()", () => {
   test.each([

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OciStore } from "../../src/store/oci-store.ts";
 import { readImage } from "../../src/store/read-image.ts";
-import { parseImageExtension } from "../../src/build/image-extension.ts";
+import { parseImageExtension } from "../../src/builder/image-extension.ts";
 import { parsePlatform } from "../../src/oci/platform.ts";
 import { buildFixture } from "../support/build-fixture.ts";
 import { tempDir } from "../support/temp-dir.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createIgnoreMatcher, parseIgnoreFile } from "../../src/build/ignore-matcher.ts";
+import { createIgnoreMatcher, parseIgnoreFile } from "../../src/builder/ignore-matcher.ts";
 import { UserInputError } from "../../src/util/source-location.ts";
 
 function excludes(ignoreFile: string, path: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { parseImageExtension } from "../../src/build/image-extension.ts";
+import { parseImageExtension } from "../../src/builder/image-extension.ts";
 import { parsePlatform } from "../../src/oci/platform.ts";
 import { OciStore } from "../../src/store/oci-store.ts";
 import { readImage } from "../../src/store/read-image.ts";
