@@ -16,6 +16,7 @@ readonly APT_PACKAGES=(
   iproute2 # network namespaces, veth pairs and a bridge: the lab hosts of test/run/netns-*.test.ts
   docker.io iptables # a real dockerd 20.10 (and its iptables) on lab hosts: test/run/netns-docker.test.ts
   gcc libc6-dev # a static program for the image that docker runs there
+  bash-completion zsh fish # the shells lade completion writes for (test/cli/completion.test.ts)
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

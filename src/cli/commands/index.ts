@@ -36,6 +36,7 @@ export const commandLoaders: Record<string, CommandLoader> = {
   sign: () => import("./sign.ts").then((module) => module.signCommand),
   verify: () => import("./verify.ts").then((module) => module.verifyCommand),
   sbom: () => import("./sbom.ts").then((module) => module.sbomCommand),
+  completion: () => import("./completion.ts").then((module) => module.completionCommand),
 };
 
 export const commandSummaries: Record<string, string> = {
@@ -71,4 +72,5 @@ export const commandSummaries: Record<string, string> = {
   sign: "Sign an image with a cosign/sigstore key (push, pull and save carry the signatures)",
   verify: "Check an image's or an archive's signatures, SBOM and every blob's digest",
   sbom: "Print an image's SBOM (CycloneDX), or make and attach one",
+  completion: "Print a shell completion script (bash, zsh, fish)",
 };
