@@ -62,7 +62,7 @@ describe("lade completion", () => {
     expect(values).toEqual(["zstd", "gzip", "none"]);
     expect(subcommands).toEqual(["template", "chart", "kubeadm"]);
     expect(images).toContain("docker.io/library/demo:1");
-    expect(images.some((name) => name.endsWith(".sbom"))).toBe(false);
+    expect((images ?? []).some((name) => name.endsWith(".sbom"))).toBe(false);
     expect(rootDir).toEqual(["store"]);
   }, 30_000);
 
@@ -82,7 +82,7 @@ describe("lade completion", () => {
   test("fish: the script parses; complete -C gives commands with their summaries, options, values and image names", () => {
     shell(["fish", "--no-execute"], scripts.fish!);
     const out = shell(["fish", "-c"], `source '${scripts.fish}'; complete -C 'lade bu'; echo ---; complete -C 'lade save --compress '; echo ---; complete -C 'lade build --ta'; echo ---; set -x LADE_ROOT '${store}'; complete -C 'lade rmi '`);
-    const [commands, values, options, images] = out.split("---\n").map((block) => block.trim().split("\n").map((line) => line.split("\t")[0]));
+    const [commands = [], values = [], options = [], images = []] = out.split("---\n").map((block) => block.trim().split("\n").map((line) => line.split("\t")[0]));
     expect(commands).toEqual(["build"]);
     expect(out).toContain("build\tBuild a cluster image from a Kubefile");
     expect(values).toEqual(["gzip", "none", "zstd"]);
