@@ -1,5 +1,4 @@
 import type { ArgDef, CommandDef } from "citty";
-import { commandLoaders, commandSummaries } from "./commands/index.ts";
 
 /**
  * Every command of lade as data, read from the command definitions themselves: what the CLI
@@ -30,6 +29,12 @@ export interface OptionInfo {
   readonly choices?: readonly string[];
 }
 
+/** The verbs of lade: how to load each command, and its one-line summary (src/cli/commands/index.ts). */
+export interface CommandTable {
+  readonly loaders: Readonly<Record<string, () => Promise<CommandDef<any>>>>;
+  readonly summaries: Readonly<Record<string, string>>;
+}
+
 type Resolvable<T> = T | Promise<T> | (() => T) | (() => Promise<T>);
 
 async function resolveValue<T>(value: Resolvable<T> | undefined): Promise<T | undefined> {
@@ -37,9 +42,9 @@ async function resolveValue<T>(value: Resolvable<T> | undefined): Promise<T | un
 }
 
 /** The tree of every top-level command (in the order `lade --help` lists them) and their sub-commands. */
-export async function commandTree(): Promise<CommandNode[]> {
+export async function commandTree(table: CommandTable): Promise<CommandNode[]> {
   const nodes: CommandNode[] = [];
-  for (const [name, load] of Object.entries(commandLoaders)) nodes.push(await describeCommand([name], await load(), commandSummaries[name] ?? ""));
+  for (const [name, load] of Object.entries(table.loaders)) nodes.push(await describeCommand([name], await load(), table.summaries[name] ?? ""));
   return nodes;
 }
 

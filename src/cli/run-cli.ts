@@ -2,7 +2,7 @@ import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { describeNetworkError } from "../util/network-fetch.ts";
 import { UserInputError } from "../util/source-location.ts";
 import { colorWanted, stripAnsi } from "../util/terminal-color.ts";
-import { setGlobalOptions } from "./command-context.ts";
+import { setCommandTable, setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";
 import { extractGlobalOptions, GLOBAL_OPTIONS_HELP, UsageError, type GlobalOptions } from "./global-options.ts";
 
@@ -32,6 +32,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (rest.includes("--help") || rest.includes("-h")) return await printCommandHelp(name, target);
     await checkKnownFlags(name, target, rawArgs);
     setGlobalOptions(global);
+    setCommandTable({ loaders: commandLoaders, summaries: commandSummaries });
     await runCommand(command, { rawArgs: rest });
     return (process.exitCode as number | undefined) ?? EXIT_OK;
   } catch (error) {

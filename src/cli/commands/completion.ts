@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { commandTable } from "../command-context.ts";
 import { commandTree } from "../command-tree.ts";
 import { completionScript, SHELLS, type Shell } from "../completion-script.ts";
 import { UsageError } from "../global-options.ts";
@@ -17,6 +18,6 @@ export const completionCommand = defineCommand({
   },
   async run({ args }) {
     if (!SHELLS.includes(args.shell as Shell)) throw new UsageError(`lade completion knows ${SHELLS.join(", ")}, not "${args.shell}"`);
-    process.stdout.write(completionScript(args.shell as Shell, await commandTree()));
+    process.stdout.write(completionScript(args.shell as Shell, await commandTree(commandTable())));
   },
 });
