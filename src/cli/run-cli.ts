@@ -104,17 +104,15 @@ async function checkKnownFlags(verb: string, command: CommandDef<any>, rawArgs: 
 }
 
 /**
- * Located user errors print compiler-style (`Kubefile:3:1: …`), usage errors as `lade: …` with
- * exit 2, anything else as `Error: …` with the causes it does not say already; every cause and
- * the stacks only with --debug.
+ * Every error in one format: `lade: error: …` (with `FILE:LINE:COL: ` first where the input has
+ * a place), the causes it does not say already, and a `hint:` line where lade knows the fix.
+ * Usage errors exit 2, the others 1; every cause and the stacks only with --debug.
  */
 function reportError(error: unknown, global: GlobalOptions): number {
   const isUsage = error instanceof UsageError || (error instanceof Error && error.name === "CLIError");
   const message = error instanceof Error ? error.message : String(error);
-  if (isUsage) process.stderr.write(`lade: ${message}\n`);
-  else if (error instanceof UserInputError) process.stderr.write(`${message}\n`);
-  else {
-    process.stderr.write(`Error: ${message}\n`);
+  process.stderr.write(`lade: error: ${message}\n`);
+  if (!isUsage && !(error instanceof UserInputError)) {
     let shown = message;
     for (let cause = error instanceof Error ? error.cause : undefined; cause instanceof Error; cause = cause.cause) {
       // already said above, perhaps in lade's words (a network error's runtime text is for --debug)
@@ -123,6 +121,8 @@ function reportError(error: unknown, global: GlobalOptions): number {
       shown += cause.message;
     }
   }
+  const hint = (error as { hint?: unknown } | undefined)?.hint;
+  if (typeof hint === "string") process.stderr.write(`hint: ${hint}\n`);
   if (global.debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return isUsage ? EXIT_USAGE : EXIT_FAILURE;
 }

@@ -5,6 +5,8 @@ import type { OciStore, TaggedImage } from "./oci-store.ts";
 export class ImageNotFoundError extends Error {
   override name = "ImageNotFoundError";
   readonly code = "IMAGE_NOT_FOUND";
+  /** What to do about it, printed as lade's hint line. */
+  readonly hint = "lade images lists the store; lade pull or lade load brings an image in (or give --root for another store)";
 }
 
 /**

@@ -33,7 +33,7 @@ describe("lade CLI", () => {
     const ctx = context("FROM scratch\nCOPY a.txt /a.txt\nCOPPY a.txt b\n");
     const result = await runLade(["--root", root, "build", "-t", "bad:1", ctx]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toStartWith(`${ctx}/Kubefile:3:1: `);
+    expect(result.stderr).toStartWith(`lade: error: ${ctx}/Kubefile:3:1: `);
     expect(result.stderr).toContain('"COPPY"');
     expect(result.stderr).not.toContain("    at ");
     const images = await runLade(["--root", root, "images", "--json"]);
@@ -44,7 +44,7 @@ describe("lade CLI", () => {
     const ctx = context("FROM scratch\nWORKDIR /x\n");
     const result = await runLade(["--root", tempDir(), "build", "-t", "bad:1", "."], { cwd: ctx });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toStartWith("Kubefile:2:1: ");
+    expect(result.stderr).toStartWith("lade: error: Kubefile:2:1: ");
   });
 
   test.each([

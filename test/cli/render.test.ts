@@ -28,7 +28,7 @@ describe("lade render chart", () => {
     const result = await runLade(["render", "chart", join(CHART_FIXTURES, "required")]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toBe("Error: execution error at (required/templates/db.yaml:7:11): database.host is required\n");
+    expect(result.stderr).toBe("lade: error: execution error at (required/templates/db.yaml:7:11): database.host is required\n");
     const fixed = await runLade(["render", "chart", join(CHART_FIXTURES, "required"), "--set", "database.host=db"]);
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stdout).toContain("  host: db\n");
@@ -54,7 +54,7 @@ describe("lade render chart", () => {
     const dir = writeTree(tempDir(), { "bad.yaml": "a: [1\n" });
     const bad = await runLade(["render", "chart", "-f", join(dir, "bad.yaml"), join(CHART_FIXTURES, "basic")]);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toStartWith(`${join(dir, "bad.yaml")}:2:1: Cannot parse YAML`);
+    expect(bad.stderr).toStartWith(`lade: error: ${join(dir, "bad.yaml")}:2:1: Cannot parse YAML`);
   });
 
   test("--help explains render and its sub-commands", async () => {
@@ -97,14 +97,14 @@ describe("lade render template", () => {
     const dir = writeTree(tempDir(), { "bad.tpl": "line one\n{{ .a.b.c }}\n" });
     const result = await runLade(["render", "template", "bad.tpl", "--set", "a=null"], { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe('template: bad.tpl:2:5: executing "bad.tpl" at <.a.b.c>: nil pointer evaluating interface {}.b\n');
+    expect(result.stderr).toBe('lade: error: template: bad.tpl:2:5: executing "bad.tpl" at <.a.b.c>: nil pointer evaluating interface {}.b\n');
   });
 
   test("a parse error exits 1 with the line", async () => {
     const dir = writeTree(tempDir(), { "bad.tpl": "ok\n{{ if }}\n" });
     const result = await runLade(["render", "template", "bad.tpl"], { cwd: dir });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe("template: bad.tpl:2: missing value for if\n");
+    expect(result.stderr).toBe("lade: error: template: bad.tpl:2: missing value for if\n");
   });
 
   test("a missing template file is a usage error", async () => {

@@ -46,6 +46,6 @@ describe("lade scan", () => {
     await Bun.write(join(root, "manifests/imageList"), "ok:1\nNOT VALID\n");
     const bad = await runLade(["scan", root]);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toStartWith(`${join(root, "manifests/imageList")}:2:1: Cannot parse image reference`);
+    expect(bad.stderr).toStartWith(`lade: error: ${join(root, "manifests/imageList")}:2:1: Cannot parse image reference`);
   });
 });

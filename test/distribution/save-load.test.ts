@@ -413,7 +413,7 @@ describe.skipIf(!available)("lade save and lade load", () => {
     const before = snapshot(baseline);
     const result = await runLade(["--root", baseline, "load", "-i", file]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toStartWith(`Error: Cannot load "${file}": `);
+    expect(result.stderr).toStartWith(`lade: error: Cannot load "${file}": `);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain("    at "); // no stack trace
     expect(result.stdout).toBe("");

@@ -75,16 +75,16 @@ describe("lade render kubeadm IMAGE", () => {
   test("an unknown image (and no such folder) fails", async () => {
     const result = await runLade(["--root", root, "render", "kubeadm", "nothere:1"]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(`Error: Cannot find "nothere:1": it is neither a folder nor an image in the store at "${root}"\n`);
+    expect(result.stderr).toBe(`lade: error: Cannot find "nothere:1": it is neither a folder nor an image in the store at "${root}"\nhint: lade images lists the store; lade pull or lade load brings an image in (or give --root for another store)\n`);
   });
 });
 
 describe("lade render kubeadm errors", () => {
   test.each([
-    [["--role", "worker"], 'lade: --role must be one of master0, master, node, not "worker"\n'],
-    [["--node", "host-1"], 'lade: --node needs an IP address, not "host-1"\n'],
-    [["-f", "/nonexistent/Clusterfile"], 'lade: Cannot read the Clusterfile "/nonexistent/Clusterfile": no such file\n'],
-    [["--nodes", "10.0.0.1"], 'lade: Unknown option "--nodes" for "lade render kubeadm": run "lade render kubeadm --help"\n'],
+    [["--role", "worker"], 'lade: error: --role must be one of master0, master, node, not "worker"\n'],
+    [["--node", "host-1"], 'lade: error: --node needs an IP address, not "host-1"\n'],
+    [["-f", "/nonexistent/Clusterfile"], 'lade: error: Cannot read the Clusterfile "/nonexistent/Clusterfile": no such file\n'],
+    [["--nodes", "10.0.0.1"], 'lade: error: Unknown option "--nodes" for "lade render kubeadm": run "lade render kubeadm --help"\n'],
   ])("%j is a usage error (exit 2)", async (args, stderr) => {
     const result = await runLade(["render", "kubeadm", CONTEXT, ...args]);
     expect(result.stderr).toBe(stderr);
@@ -97,13 +97,13 @@ describe("lade render kubeadm errors", () => {
     await Bun.write(clusterfile, "apiVersion: sealer.io/v2\nkind: Cluster\nspec:\n  hosts:\n    - ips: [10.0.0.2]\n      rols: [master]\n");
     const result = await runLade(["render", "kubeadm", CONTEXT, "-f", clusterfile]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(`${clusterfile}:6:7: Unknown field "spec.hosts[0].rols" in sealer.io/v2 Cluster\n`);
+    expect(result.stderr).toBe(`lade: error: ${clusterfile}:6:7: Unknown field "spec.hosts[0].rols" in sealer.io/v2 Cluster\n`);
   });
 
   test("a --node and --role that do not match the Clusterfile fail with exit 1", async () => {
     const result = await runLade(["render", "kubeadm", CONTEXT, "-f", CLUSTERFILE, "--role", "master", "--node", "192.168.10.5"]);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toBe(`Error: --node 192.168.10.5 is not a master in ${CLUSTERFILE}\n`);
+    expect(result.stderr).toBe(`lade: error: --node 192.168.10.5 is not a master in ${CLUSTERFILE}\n`);
   });
 
   test("warnings go to stderr, the config to stdout", async () => {

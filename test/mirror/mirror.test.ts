@@ -123,6 +123,6 @@ describe.skipIf(!available)("lade mirror against a real registry", () => {
     await Bun.write(list, `${origin.host}/seed/single-docker:v1\nNot/A/Valid:Ref:x\n`);
     const bad = await runLade(["--root", tempDir(), "mirror", "--image-list", list, "--dir", tempDir()]);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toStartWith(`${list}:2:1: Cannot parse image reference`);
+    expect(bad.stderr).toStartWith(`lade: error: ${list}:2:1: Cannot parse image reference`);
   });
 });

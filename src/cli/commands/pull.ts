@@ -6,6 +6,7 @@ import { pullImage } from "../../registry/pull-image.ts";
 import { describeAttachments, pullAttachments } from "../../registry/transport-attachments.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
 
@@ -20,6 +21,7 @@ export const pullCommand = defineCommand({
     image: { type: "positional", description: "NAME[:TAG][@DIGEST]", required: true },
     platform: { type: "string", description: "Only these platforms, comma separated" },
     quiet: { type: "boolean", alias: "q", description: "Print only the digest" },
+    json: { type: "boolean", description: 'Print newline-delimited JSON events instead: {"event":"image"|"progress"|"image-done"|"log",…}, last {"event":"pulled","image","digest","signatures","sboms"}' },
     ...registryArgs,
   },
   async run({ args, rawArgs }) {
@@ -33,9 +35,12 @@ export const pullCommand = defineCommand({
     }
     const store = await openStore();
     const client = await createRegistryClients(registryAccess(args, rawArgs))(reference.registry);
+    const events = args.json ? jsonProgress() : undefined;
     const progress = mirrorProgress();
-    const descriptor = await pullImage(store, client, reference, { platforms, ...(args.quiet ? {} : { reporter: progress }) });
+    const reporter = events ?? (args.quiet ? undefined : progress);
+    const descriptor = await pullImage(store, client, reference, { platforms, ...(reporter ? { reporter } : {}) });
     const attachments = await pullAttachments(store, client, reference, descriptor);
+    if (events) return events.event("pulled", { image: normalizeImageReference(args.image), digest: descriptor.digest, ...attachments });
     progress.finish();
     if (!args.quiet) console.log(`Pulled ${normalizeImageReference(args.image)}${describeAttachments(attachments, " with ", "")}`);
     console.log(descriptor.digest);

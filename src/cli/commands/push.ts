@@ -6,6 +6,7 @@ import { findImage } from "../../store/find-image.ts";
 import { describeAttachments, pushAttachments } from "../../registry/transport-attachments.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
 
@@ -21,6 +22,10 @@ export const pushCommand = defineCommand({
     destination: { type: "positional", description: "Where to push (default: the image's own name)", required: false },
     "mount-from": { type: "string", description: "Repository on the same registry to mount shared blobs from" },
     quiet: { type: "boolean", alias: "q", description: "Print only the digest" },
+    json: {
+      type: "boolean",
+      description: 'Print newline-delimited JSON events instead: {"event":"image"|"progress"|"image-done"|"log",…}, last {"event":"pushed","image","digest","uploaded","mounted","present","signatures","sboms"}',
+    },
     ...registryArgs,
   },
   async run({ args, rawArgs }) {
@@ -33,12 +38,18 @@ export const pushCommand = defineCommand({
       throw new UsageError((error as Error).message);
     }
     const client = await createRegistryClients(registryAccess(args, rawArgs))(target.registry);
+    const events = args.json ? jsonProgress() : undefined;
     const progress = mirrorProgress({ start: "Pushing", done: "Pushed", none: "Nothing to push for" });
+    const reporter = events ?? (args.quiet ? undefined : progress);
     const result = await pushImage(store, image.descriptor, client, target, {
-      ...(args.quiet ? {} : { reporter: progress }),
+      ...(reporter ? { reporter } : {}),
       ...(args["mount-from"] ? { mountFrom: [args["mount-from"]] } : {}),
     });
     const attachments = await pushAttachments(store, image, client, target);
+    if (events) {
+      const { uploaded, mounted, present } = result;
+      return events.event("pushed", { image: normalizeImageReference(args.destination ?? image.name), digest: result.digest, uploaded, mounted, present, ...attachments });
+    }
     progress.finish();
     if (!args.quiet) {
       console.log(

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
+import { runLade } from "../support/run-lade.ts";
+import { hasSkopeo, seedImage } from "../support/seed-images.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
+
+/** Progress of lade pull as a person at a terminal sees it (a pseudo-TTY from script(1)), as a log file sees it, and as a script reads it (--json). */
+describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", () => {
+  let registry: DockerRegistry;
+  let image: string;
+
+  beforeAll(async () => {
+    registry = await startDockerRegistry();
+    image = `${registry.host}/progress/big:1`;
+    await seedImage(registry, "progress/big:1", { platforms: ["linux/amd64", "linux/arm64"], layerSizes: [4_000_000, 2_000_000] });
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  test("on a terminal: a live bar per image, redrawn in place, with bytes, rate and ETA", () => {
+    const command = [process.execPath, MAIN, "--root", tempDir(), "pull", image].map((word) => `'${word}'`).join(" ");
+    const run = Bun.spawnSync(["script", "-q", "-e", "-c", `stty cols 160; ${command}`, "/dev/null"], { env: { ...process.env, NO_COLOR: undefined } });
+    const out = run.stdout.toString();
+    expect(run.exitCode, out).toBe(0);
+    expect(out).toContain("\u001b[2K"); // a line cleared and drawn again
+    expect(out).toMatch(new RegExp(`${image.replace(/[.]/g, "\\.")}  \\[#+ *\\] [0-9.]+ [kM]B / [0-9.]+ [kM]B  [0-9.]+ [kMG]?B/s  (done|ETA \\d+s)`));
+    expect(out).not.toMatch(/^Fetching /m);
+  }, 60_000);
+
+  test("without a terminal: plain lines when an image starts and ends, no escape codes", async () => {
+    const pulled = await runLade(["--root", tempDir(), "pull", image]);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    expect(pulled.stderr).toMatch(new RegExp(`^Fetching ${image.replace(/[.]/g, "\\.")} \\([0-9.]+ MB\\)$`, "m"));
+    expect(pulled.stderr).toContain(`Fetched ${image}\n`);
+    expect(pulled.stderr + pulled.stdout).not.toContain("\u001b[");
+  });
+
+  test("--json: one event per line, the bytes adding up, the result last; -q: only the digest", async () => {
+    const pulled = await runLade(["--root", tempDir(), "pull", image, "--json"]);
+    expect(pulled.exitCode, pulled.stderr).toBe(0);
+    const events = pulled.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; image?: string; bytes?: number; done?: number; total?: number; digest?: string });
+    const resolved = events.find((event) => event.event === "image")!;
+    expect(resolved).toMatchObject({ image, bytes: expect.any(Number) });
+    const progress = events.filter((event) => event.event === "progress");
+    expect(progress.at(-1)).toEqual({ event: "progress", image, done: resolved.bytes, total: resolved.bytes });
+    expect(events.map((event) => event.event).slice(-2)).toEqual(["image-done", "pulled"]);
+    const { digest, ...result } = events.at(-1)!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result).toEqual({ event: "pulled", image, signatures: 0, sboms: 0 });
+    expect(pulled.stderr).toBe("");
+
+    const quiet = await runLade(["--root", tempDir(), "pull", image, "-q"]);
+    expect(quiet.stdout).toBe(`${digest}\n`);
+    expect(quiet.stderr).toBe("");
+  });
+});
