@@ -28,6 +28,8 @@ export interface LoadOptions {
    * of it reaches the store: throwing refuses the archive, and the store stays as it was.
    */
   readonly judge?: (content: ImageContent, images: readonly TaggedImage[]) => Promise<void>;
+  /** Told as the archive is read: its bytes read so far, of its size. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface LoadResult {
@@ -56,7 +58,7 @@ export async function loadArchive(store: OciStore, file: string, options: LoadOp
     const staged = new Map<Digest, string>();
     const small = new Map<string, Uint8Array>();
     const seen = new Set<string>();
-    const input = await openArchive(file);
+    const input = await openArchive(file, options.onProgress);
     try {
       const tarChunks = checkedTar(input.chunks);
       for await (const entry of readTarStream(tarChunks)) {
@@ -173,11 +175,15 @@ interface OpenedArchive {
   close(): void;
 }
 
-async function openArchive(file: string): Promise<OpenedArchive> {
+async function openArchive(file: string, onProgress?: (done: number, total: number) => void): Promise<OpenedArchive> {
   const handle = Bun.file(file);
   if (!(await handle.exists())) throw new ArchiveError(`Cannot load "${file}": it does not exist`);
   const compression = detectCompression(await handle.slice(0, 4).bytes());
   const raw = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+  if (onProgress) {
+    let read = 0;
+    raw.on("data", (chunk) => onProgress((read += chunk.length), handle.size));
+  }
   const decompressor =
     compression === "gzip" ? createGunzip({ chunkSize: READ_CHUNK_BYTES }) : compression === "zstd" ? createZstdDecompress({ chunkSize: READ_CHUNK_BYTES }) : undefined;
   if (!decompressor) return { compression, chunks: raw, close: () => raw.destroy() };

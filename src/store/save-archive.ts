@@ -15,6 +15,8 @@ export interface SaveOptions {
   readonly compression: ArchiveCompression;
   /** Images whose blobs the archive leaves out (a delta against them). */
   readonly bases?: readonly TaggedImage[];
+  /** Told after each blob: bytes of blobs written so far, of how many. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface SaveResult {
@@ -57,7 +59,7 @@ export async function saveArchive(store: OciStore, images: readonly TaggedImage[
   const sink: BlockSink = options.compression === "zstd" ? new ZstdFrames(out) : options.compression === "gzip" ? new GzipBlocks(out) : new PlainBlocks(out);
   try {
     const tar = new BlockAssembler(sink);
-    await writeLayoutTar(tar, store, kept, index);
+    await writeLayoutTar(tar, store, kept, index, options.onProgress);
     await tar.end();
     await sink.end();
     await file.close();
@@ -71,7 +73,9 @@ export async function saveArchive(store: OciStore, images: readonly TaggedImage[
 }
 
 /** The tar of an OCI layout: oci-layout, index.json, then every blob, sorted by digest. */
-async function writeLayoutTar(tar: BlockAssembler, store: OciStore, blobs: readonly Descriptor[], index: unknown): Promise<void> {
+async function writeLayoutTar(tar: BlockAssembler, store: OciStore, blobs: readonly Descriptor[], index: unknown, onProgress?: (done: number, total: number) => void): Promise<void> {
+  const total = blobs.reduce((sum, blob) => sum + blob.size, 0);
+  let done = 0;
   const small = async (path: string, text: string) => {
     const content = new TextEncoder().encode(text);
     await tar.bytes(encodeTarHeader({ path, type: "file", mode: 0o644, size: content.length, mtime: 0 }));
@@ -88,6 +92,8 @@ async function writeLayoutTar(tar: BlockAssembler, store: OciStore, blobs: reado
     await tar.bytes(encodeTarHeader({ path: `blobs/sha256/${blob.digest.slice("sha256:".length)}`, type: "file", mode: 0o644, size, mtime: 0 }));
     await tar.file(path, size);
     await tar.bytes(tarPadding(size));
+    done += size;
+    onProgress?.(done, total);
   }
   await tar.bytes(tarTrailer());
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage } from "../support/seed-images.ts";
+import { deterministicBytes, hasSkopeo, seedImage } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
@@ -43,7 +44,7 @@ describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", 
   test("--json: one event per line, the bytes adding up, the result last; -q: only the digest", async () => {
     const pulled = await runLade(["--root", tempDir(), "pull", image, "--json"]);
     expect(pulled.exitCode, pulled.stderr).toBe(0);
-    const events = pulled.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; image?: string; bytes?: number; done?: number; total?: number; digest?: string });
+    const events = pulled.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string; image?: string; bytes?: number; done?: number; total?: number; digest?: string; signatures?: number; sboms?: number });
     const resolved = events.find((event) => event.event === "image")!;
     expect(resolved).toMatchObject({ image, bytes: expect.any(Number) });
     const progress = events.filter((event) => event.event === "progress");
@@ -58,4 +59,24 @@ describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", 
     expect(quiet.stdout).toBe(`${digest}\n`);
     expect(quiet.stderr).toBe("");
   });
+
+  test("lade save and lade load: a line redrawn on a terminal; nothing extra in a log for a short one", async () => {
+    const root = tempDir();
+    const context = tempDir();
+    writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY data data\n");
+    writeFileSync(join(context, "data"), deterministicBytes("progress", 8_000_000));
+    expect((await runLade(["--root", root, "build", "-q", "-t", "big:1", context])).exitCode).toBe(0);
+    const archive = join(tempDir(), "big.tar");
+    const onTerminal = (args: string[]) => {
+      const command = [process.execPath, MAIN, "--root", root, ...args].map((word) => `'${word}'`).join(" ");
+      const run = Bun.spawnSync(["script", "-q", "-e", "-c", `stty cols 160; ${command}`, "/dev/null"]);
+      expect(run.exitCode, run.stdout.toString()).toBe(0);
+      return run.stdout.toString();
+    };
+    expect(onTerminal(["save", "big:1", "-o", archive])).toMatch(new RegExp(`\u001b\\[2KSaving ${archive.replace(/[.]/g, "\\.")}: \\d+% \\([0-9.]+ [kM]?B of [0-9.]+ MB, [0-9.]+ [kMG]?B/s\\)`));
+    expect(onTerminal(["load", "-i", archive])).toMatch(/\u001b\[2KLoading .*big\.tar: \d+% \(/);
+    const plain = await runLade(["--root", tempDir(), "load", "-i", archive]);
+    expect(plain.exitCode).toBe(0);
+    expect(plain.stderr).toBe("");
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
 import { isAttachmentName } from "../../oci/attachment-tag.ts";
+import { byteProgress } from "../byte-progress.ts";
 import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
 import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
 import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
@@ -26,7 +27,8 @@ export const loadCommand = defineCommand({
     const judge: LoadOptions["judge"] = hasTrustRules(rules)
       ? (content, images) => enforceTrust(content, images, rules, `Cannot load "${args.input}" (nothing of it reached the store)`)
       : undefined;
-    const result = await loadArchive(store, args.input, { judge });
+    const progress = byteProgress(`Loading ${args.input}`);
+    const result = await loadArchive(store, args.input, { judge, onProgress: progress.update }).finally(progress.finish);
     const attached = result.images.filter((image) => isAttachmentName(image.name));
     for (const image of result.images) if (!isAttachmentName(image.name)) console.log(`Loaded ${image.name} (${image.digest})`);
     if (attached.length > 0) console.log(`Loaded${describeAttachments(countAttachments(attached.map((image) => image.name)), " ", "")} attached to them`);

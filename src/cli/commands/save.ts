@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { saveArchive } from "../../store/save-archive.ts";
 import { findImage } from "../../store/find-image.ts";
+import { byteProgress } from "../byte-progress.ts";
 import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
 import { attachedImages } from "../../store/attached-images.ts";
 import { openStore } from "../command-context.ts";
@@ -34,7 +35,10 @@ export const saveCommand = defineCommand({
     for (const name of repeatedOption(rawArgs, "base")) bases.push(await findImage(store, name));
     if (images.length === 0) throw new UsageError("Name at least one image to save");
     const output = resolve(args.output);
-    const result = await saveArchive(store, [...images, ...attached], output, { compression: args.compress as "zstd" | "gzip" | "none", bases });
+    const progress = byteProgress(`Saving ${output}`);
+    const result = await saveArchive(store, [...images, ...attached], output, { compression: args.compress as "zstd" | "gzip" | "none", bases, onProgress: progress.update }).finally(
+      progress.finish,
+    );
     const delta = result.omitted > 0 ? `, ${result.omitted} left out (in ${bases.map((b) => b.name).join(", ")})` : "";
     const carried = describeAttachments(countAttachments(attached.map((image) => image.name)), " with ", "");
     console.log(`Saved ${images.map((image) => image.name).join(", ")}${carried} to ${output}: ${result.blobs} blobs${delta}, ${formatBytes(result.bytes)}`);
