@@ -79,4 +79,18 @@ describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", 
     expect(plain.exitCode).toBe(0);
     expect(plain.stderr).toBe("");
   }, 60_000);
+
+  test("lade build --json: the mirror's events, then the result; the build log stays on stderr", async () => {
+    const context = tempDir();
+    writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY imageList manifests/\n");
+    writeFileSync(join(context, "imageList"), `${image}\n`);
+    const built = await runLade(["--root", tempDir(), "build", "-t", "mirrored:1", "--platform", "linux/amd64,linux/arm64", "--json", context]);
+    expect(built.exitCode, built.stderr).toBe(0);
+    const events = built.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.filter((event) => event.event === "image-done").map((event) => event.image)).toContain(image);
+    const { digest, ...last } = events.at(-1)!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(last).toEqual({ event: "built", tags: ["docker.io/library/mirrored:1"], platforms: ["linux/amd64", "linux/arm64"] });
+    expect(built.stderr).toContain("STEP 1/2: FROM scratch");
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { formatPlatform, hostPlatform, parsePlatformList } from "../../oci/platf
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { printPlatformCoverage } from "../platform-coverage-report.ts";
 import { readSigningKey } from "../read-keys.ts";
@@ -45,6 +46,11 @@ export const buildCommand = defineCommand({
     cache: { type: "boolean", default: true, description: "Reuse cached layers", negativeDescription: "Rebuild every layer" },
     type: { type: "enum", options: ["kube-installer", "app-installer"], default: "kube-installer", description: "Image type recorded in the image extension" },
     quiet: { type: "boolean", alias: "q", description: "Print only the image digest" },
+    json: {
+      type: "boolean",
+      description:
+        'Print newline-delimited JSON events on stdout instead of the tags and digest: {"event":"image"|"progress"|"image-done"|"log",…} while container images are mirrored, last {"event":"built","digest","tags","platforms"} (the build log stays on stderr)',
+    },
     "image-list": { type: "string", description: "Also mirror the images listed in FILE (one per line), besides the rootfs's manifests/imageList; repeatable" },
     "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched (or have none of the platforms), and list them, instead of failing" },
     "strict-platforms": {
@@ -109,6 +115,7 @@ export const buildCommand = defineCommand({
     const access = registryAccess(args, rawArgs);
     const rootfs = args["k8s-version"] ? await rootfsForBuild(args, platforms, access.mirrors ?? {}) : undefined;
     const onWarning = (message: string) => process.stderr.write(`warning: ${message}\n`);
+    const events = args.json ? jsonProgress() : undefined;
     const progress = mirrorProgress();
     const result = await buildImage(
       store,
@@ -131,7 +138,7 @@ export const buildCommand = defineCommand({
           includeCandidates: Boolean(args["include-candidates"]),
           fetch: {
             client: createRegistryClients(rootfs ? { ...access, mirrors: rootfs.mirrors } : access),
-            reporter: args.quiet ? silentMirrorReporter : progress,
+            reporter: events ?? (args.quiet ? silentMirrorReporter : progress),
             skipMissing: Boolean(args["skip-missing"]),
             strictPlatforms: Boolean(args["strict-platforms"]),
           },
@@ -140,11 +147,12 @@ export const buildCommand = defineCommand({
       },
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
-    progress.finish();
+    if (!events) progress.finish();
     // the build's log is silent with -q; these must still be seen
     if (args.quiet) for (const finding of result.findings) process.stderr.write(`warning: ${finding}\n`);
     if (result.containerImages && !args.quiet) printPlatformCoverage(result.containerImages.coverage, result.containerImages.gaps);
     if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
+    if (events) return events.event("built", { digest: result.descriptor.digest, tags, platforms: platforms.map(formatPlatform) });
     if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
     console.log(result.descriptor.digest);
   },
