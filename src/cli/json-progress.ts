@@ -7,10 +7,15 @@ const PROGRESS_MILLISECONDS = 500;
  * --json on long commands: newline-delimited JSON events on stdout, for scripts. Each line is one
  * object with an `event`: `image` (an image's bytes to transfer are known), `progress` (bytes done
  * of the total, throttled), `image-done`, `log`, and the command's own last event (`pulled`,
- * `pushed`, `built`) with its result.
+ * `pushed`, `built`, `saved`, `loaded`) with its result.
  */
-export function jsonProgress(write: (line: string) => void = (line) => process.stdout.write(line)): MirrorReporter & { event(event: string, fields: Record<string, unknown>): void } {
+export function jsonProgress(write: (line: string) => void = (line) => process.stdout.write(line)): MirrorReporter & {
+  event(event: string, fields: Record<string, unknown>): void;
+  /** One stream of bytes (an archive saved or loaded): `{"event":"progress","done","total"}`, throttled. */
+  bytes(done: number, total: number): void;
+} {
   const images = new Map<string, { total: number; done: number; sent: number }>();
+  let bytesSent = 0;
   const emit = (event: string, fields: Record<string, unknown>) => write(`${JSON.stringify({ event, ...fields })}\n`);
   return {
     imageResolved(image, bytes) {
@@ -33,5 +38,11 @@ export function jsonProgress(write: (line: string) => void = (line) => process.s
       emit("log", { message });
     },
     event: emit,
+    bytes(done, total) {
+      const now = Date.now();
+      if (now - bytesSent < PROGRESS_MILLISECONDS && done < total) return;
+      bytesSent = now;
+      emit("progress", { done, total });
+    },
   };
 }

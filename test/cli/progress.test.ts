@@ -78,6 +78,18 @@ describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", 
     const plain = await runLade(["--root", tempDir(), "load", "-i", archive]);
     expect(plain.exitCode).toBe(0);
     expect(plain.stderr).toBe("");
+
+    const saved = await runLade(["--root", root, "save", "big:1", "-o", join(tempDir(), "again.tar"), "--json"]);
+    const savedEvents = saved.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lastProgress = savedEvents.at(-2)!;
+    expect(lastProgress.event).toBe("progress");
+    expect(typeof lastProgress.done).toBe("number");
+    expect(lastProgress.done).toBe(lastProgress.total);
+    expect(savedEvents.at(-1)).toMatchObject({ event: "saved", images: ["docker.io/library/big:1"], signatures: 0, sboms: 1 });
+    const loaded = await runLade(["--root", tempDir(), "load", "-i", archive, "--json"]);
+    const loadedEvents = loaded.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(loadedEvents.some((event) => event.event === "progress")).toBe(true);
+    expect(loadedEvents.at(-1)).toMatchObject({ event: "loaded", images: [{ name: "docker.io/library/big:1" }], signatures: 0, sboms: 1 });
   }, 60_000);
 
   test("lade build --json: the mirror's events, then the result; the build log stays on stderr", async () => {

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { byteProgress } from "../byte-progress.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
 import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
 import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
@@ -19,6 +20,10 @@ export const loadCommand = defineCommand({
   },
   args: {
     input: { type: "string", alias: "i", description: "Archive file (.tar, gzip or zstd)", required: true },
+    json: {
+      type: "boolean",
+      description: 'Print newline-delimited JSON events instead: {"event":"progress","done","total"}, last {"event":"loaded","images":[{"name","digest"}],"signatures","sboms"}',
+    },
     ...trustArgs,
   },
   async run({ args, rawArgs }) {
@@ -27,9 +32,11 @@ export const loadCommand = defineCommand({
     const judge: LoadOptions["judge"] = hasTrustRules(rules)
       ? (content, images) => enforceTrust(content, images, rules, `Cannot load "${args.input}" (nothing of it reached the store)`)
       : undefined;
+    const events = args.json ? jsonProgress() : undefined;
     const progress = byteProgress(`Loading ${args.input}`);
-    const result = await loadArchive(store, args.input, { judge, onProgress: progress.update }).finally(progress.finish);
+    const result = await loadArchive(store, args.input, { judge, onProgress: events ? events.bytes : progress.update }).finally(progress.finish);
     const attached = result.images.filter((image) => isAttachmentName(image.name));
+    if (events) return events.event("loaded", { images: result.images.filter((image) => !isAttachmentName(image.name)), ...countAttachments(attached.map((image) => image.name)) });
     for (const image of result.images) if (!isAttachmentName(image.name)) console.log(`Loaded ${image.name} (${image.digest})`);
     if (attached.length > 0) console.log(`Loaded${describeAttachments(countAttachments(attached.map((image) => image.name)), " ", "")} attached to them`);
   },
