@@ -266,6 +266,25 @@ describe.skipIf(skip)(`lade mirror through a faulty network${skip ? ` (skipped: 
     await verifyMirror(run.dir, origin, [MULTI]);
   });
 
+  test("--deadline ends the whole run when it passes, keeps nothing half-done, and a rerun goes on", async () => {
+    const blob = await largestBlob(origin, MULTI);
+    const path = blobPath("seed/multi", blob.digest);
+    proxy.addRule({ method: "GET", path, fault: { stallAfter: 1 * MiB, stallMilliseconds: 20_000 } });
+    const run = newRun();
+    const started = performance.now();
+    const stopped = await lade(mirrorArgs(run, proxy, [MULTI], ["--deadline", "2"]));
+    expect(stopped.exitCode).toBe(1);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(stopped.stderr).toContain("lade: error: stopped at the --deadline of 2 s; what was complete is kept\nhint: run the same command again to go on where it stopped\n");
+    expect(existsSync(run.dir)).toBe(false);
+    const rerun = await lade(mirrorArgs(run, proxy, [MULTI]));
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    await verifyMirror(run.dir, origin, [MULTI]);
+    const bad = await lade(mirrorArgs(newRun(), proxy, [MULTI], ["--deadline", "soon"]));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('Option "--deadline" needs a number of seconds above 0: got "soon"');
+  });
+
   test("a slow but steady layer is not dropped by --timeout: only silence counts", async () => {
     const blobs = await originBlobs(origin, MULTI);
     const small = blobs.filter((blob) => blob.size >= 1 * MiB).sort((a, b) => a.size - b.size)[0]!;
