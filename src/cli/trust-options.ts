@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { OciStore } from "../store/oci-store.ts";
-import type { TrustRules } from "../trust/enforce-policy.ts";
+import type { LoadOptions } from "../store/load-archive.ts";
+import { enforceTrust, hasTrustRules, type TrustRules } from "../trust/enforce-policy.ts";
 import { parsePolicy, PolicyError, type SignaturePolicy } from "../trust/signature-policy.ts";
 import { UsageError } from "./global-options.ts";
 import { readPublicKeys } from "./read-keys.ts";
@@ -31,6 +32,11 @@ export async function readTrustRules(args: { policy?: string; "require-signature
   const keyFiles = repeatedOption(rawArgs, "trusted-key").flatMap((value) => value.split(",").filter(Boolean));
   const trustedKeys = keyFiles.length > 0 ? await readPublicKeys(keyFiles) : undefined;
   return { policy, trustedKeys, requireSignature: args["require-signature"] === true || trustedKeys !== undefined };
+}
+
+/** lade load's judge of a staged archive under RULES (none when there are no rules); WHAT says what is refused. */
+export function archiveJudge(rules: TrustRules, what: string): LoadOptions["judge"] {
+  return hasTrustRules(rules) ? (content, images) => enforceTrust(content, images, rules, what) : undefined;
 }
 
 async function readPolicy(file: string | undefined, store: OciStore): Promise<SignaturePolicy | undefined> {

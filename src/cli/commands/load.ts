@@ -3,10 +3,9 @@ import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { byteProgress } from "../byte-progress.ts";
 import { jsonProgress } from "../json-progress.ts";
 import { countAttachments, describeAttachments } from "../../registry/transport-attachments.ts";
-import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
-import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
+import { loadArchive } from "../../store/load-archive.ts";
 import { openStore } from "../command-context.ts";
-import { readTrustRules, trustArgs } from "../trust-options.ts";
+import { archiveJudge, readTrustRules, trustArgs } from "../trust-options.ts";
 
 export const loadCommand = defineCommand({
   meta: {
@@ -29,9 +28,7 @@ export const loadCommand = defineCommand({
   async run({ args, rawArgs }) {
     const store = await openStore();
     const rules = await readTrustRules(args, rawArgs, store);
-    const judge: LoadOptions["judge"] = hasTrustRules(rules)
-      ? (content, images) => enforceTrust(content, images, rules, `Cannot load "${args.input}" (nothing of it reached the store)`)
-      : undefined;
+    const judge = archiveJudge(rules, `Cannot load "${args.input}" (nothing of it reached the store)`);
     const events = args.json ? jsonProgress() : undefined;
     const progress = byteProgress(`Loading ${args.input}`);
     const result = await loadArchive(store, args.input, { judge, onProgress: events ? events.bytes : progress.update }).finally(progress.finish);

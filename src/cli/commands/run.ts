@@ -7,14 +7,14 @@ import { ADMIN_KUBECONFIG } from "../../run/plan-run.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST_DATA_DIR, installCluster } from "../../run/install-cluster.ts";
 import { isAttachmentName } from "../../oci/attachment-tag.ts";
 import { findImage } from "../../store/find-image.ts";
-import { loadArchive, type LoadOptions } from "../../store/load-archive.ts";
+import { loadArchive } from "../../store/load-archive.ts";
 import { enforceTrust, hasTrustRules } from "../../trust/enforce-policy.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
 import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
 import { repeatedOption } from "../repeated-option.ts";
-import { readTrustRules, trustArgs } from "../trust-options.ts";
+import { archiveJudge, readTrustRules, trustArgs } from "../trust-options.ts";
 
 /** The options that only mean something for hosts over SSH. */
 const SSH_OPTIONS = ["ssh-user", "ssh-key", "ssh-port", "ssh-password-stdin", "known-hosts", "ssh-accept-new-host-keys", "host-data-dir", "registry-host"];
@@ -81,11 +81,7 @@ export const runCommand = defineCommand({
     let image = args.image as string;
     if ((await stat(image).catch(() => undefined))?.isFile()) {
       if (args["dry-run"]) throw new UsageError(`--dry-run needs an image in the store: run "lade load -i ${image}" first`);
-      const archive = image;
-      const judge: LoadOptions["judge"] = hasTrustRules(rules)
-        ? (content, images) => enforceTrust(content, images, rules, `Cannot run "${archive}" (nothing loaded, no host changed)`)
-        : undefined;
-      const loaded = await loadArchive(store, image, { judge });
+      const loaded = await loadArchive(store, image, { judge: archiveJudge(rules, `Cannot run "${image}" (nothing loaded, no host changed)`) });
       const images = loaded.images.filter((entry) => !isAttachmentName(entry.name));
       if (images.length !== 1) throw new UsageError(`The archive "${image}" holds ${images.length} images: load it and name one`);
       process.stdout.write(`Loaded ${images[0]!.name} (${images[0]!.digest})\n`);
