@@ -35,8 +35,9 @@ async function mustLade(args: readonly string[], stdin?: string) {
 const lastLine = (text: string) => text.trim().split("\n").at(-1)!;
 
 /** `lade inspect --json` without the name, which differs between a source and a pulled copy. */
+/** What lade inspect says of the image itself (not its name, nor what is attached: pushImage alone carries no SBOM). */
 async function inspectJson(root: string, name: string): Promise<Record<string, unknown>> {
-  const { name: _name, ...rest } = JSON.parse((await mustLade(["--root", root, "inspect", name, "--json"])).stdout);
+  const { name: _name, attachments: _attachments, ...rest } = JSON.parse((await mustLade(["--root", root, "inspect", name, "--json"])).stdout);
   return rest;
 }
 

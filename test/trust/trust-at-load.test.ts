@@ -59,6 +59,9 @@ describe("lade build --sign-key, lade images and lade rmi", () => {
     const verified = await lade(store, "verify", SIGNED, "--key", join(work, "lade.pub"));
     expect(verified.exitCode, verified.stderr).toBe(0);
     expect(verified.stdout).toContain("3 of 3 manifests signed by");
+    const inspected = await lade(store, "inspect", SIGNED);
+    expect(inspected.stdout).toContain("\nSignatures: 1 (lade verify checks them)\nSBOM:       attached (lade sbom prints it)\n");
+    expect(JSON.parse((await lade(store, "inspect", UNSIGNED, "--json")).stdout).attachments).toEqual({ signatures: 0, sbom: true });
   });
 
   test("a wrong passphrase stops the build before it starts; nothing is tagged", async () => {

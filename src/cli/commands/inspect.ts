@@ -2,7 +2,9 @@ import { defineCommand } from "citty";
 import { inspectImage, type InspectedPlatform } from "../../builder/inspect-image.ts";
 import { gapsOfPlatform } from "../../builder/platform-gaps.ts";
 import { describeImageUser } from "../../scan/describe-image-source.ts";
+import { sbomName } from "../../oci/attachment-tag.ts";
 import { findImage } from "../../store/find-image.ts";
+import { signatureCount } from "../../trust/image-signatures.ts";
 import { openStore } from "../command-context.ts";
 import { formatBytes, printJson } from "../output.ts";
 
@@ -15,17 +17,22 @@ export const inspectCommand = defineCommand({
     image: { type: "positional", description: "Image name or digest (prefix)", required: true },
     json: {
       type: "boolean",
-      description: "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, containerImages, platformGaps, nodeFiles, layers, ...}]}",
+      description:
+        "Print JSON: {name, digest, mediaType, platforms: [{platform, env, labels, applications, launch, containerImages, platformGaps, nodeFiles, layers, ...}], attachments: {signatures, sbom}}",
     },
   },
   async run({ args }) {
     const store = await openStore();
     const image = await findImage(store, args.image);
     const inspected = await inspectImage(store, image.descriptor, image.name);
-    if (args.json) return printJson(inspected);
+    // what travels with it: signatures of its index (or only manifest), and its SBOM
+    const attachments = { signatures: await signatureCount(store, image), sbom: (await store.resolve(sbomName(image.name, image.descriptor.digest))) !== undefined };
+    if (args.json) return printJson({ ...inspected, attachments });
     console.log(`Name:       ${inspected.name}`);
     console.log(`Digest:     ${inspected.digest}`);
     console.log(`Media type: ${inspected.mediaType}`);
+    console.log(`Signatures: ${attachments.signatures}${attachments.signatures > 0 ? " (lade verify checks them)" : ""}`);
+    console.log(`SBOM:       ${attachments.sbom ? "attached (lade sbom prints it)" : "none (lade sbom --attach makes one)"}`);
     for (const platform of inspected.platforms) printPlatform(platform);
   },
 });
