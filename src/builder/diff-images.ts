@@ -2,7 +2,7 @@ import type { OciStore, TaggedImage } from "../store/oci-store.ts";
 import { imageBlobs, readImage, type PlatformImage } from "../store/read-image.ts";
 import { formatPlatform } from "../oci/platform.ts";
 import { inspectImage, type InspectedPlatform } from "./inspect-image.ts";
-import { listImageFiles, type ImageFile } from "./list-image-files.ts";
+import { isRegistryLink, listImageFiles, type ImageFile, type LayerListingCache } from "./list-image-files.ts";
 
 export interface MapChanges {
   readonly added: Record<string, string>;
@@ -41,12 +41,13 @@ export async function diffImages(store: OciStore, older: TaggedImage, newer: Tag
   const oldPlatforms = platformsOf(oldImage);
   const newPlatforms = platformsOf(newImage);
   const changes: PlatformDiff[] = [];
+  const layers: LayerListingCache = new Map(); // two versions, and the platforms of each, share most layers
   for (const [platform, newPlatform] of newPlatforms) {
     const oldPlatform = oldPlatforms.get(platform);
     if (!oldPlatform) continue;
     const oldInspected = oldInspect.platforms.find((entry) => entry.platform === platform)!;
     const newInspected = newInspect.platforms.find((entry) => entry.platform === platform)!;
-    changes.push(await diffPlatform(store, platform, oldPlatform, newPlatform, oldInspected, newInspected));
+    changes.push(await diffPlatform(store, platform, oldPlatform, newPlatform, oldInspected, newInspected, layers));
   }
   const oldBlobs = new Set(imageBlobs(oldImage).map((blob) => blob.digest));
   const carried = imageBlobs(newImage).filter((blob, index, all) => !oldBlobs.has(blob.digest) && all.findIndex((other) => other.digest === blob.digest) === index);
@@ -69,10 +70,11 @@ async function diffPlatform(
   newPlatform: PlatformImage,
   oldInspected: InspectedPlatform,
   newInspected: InspectedPlatform,
+  layers: LayerListingCache,
 ): Promise<PlatformDiff> {
   const oldLayers = new Set(oldPlatform.manifest.layers.map((layer) => layer.digest));
   const newLayers = new Set(newPlatform.manifest.layers.map((layer) => layer.digest));
-  const [oldFiles, newFiles] = await Promise.all([listImageFiles(store, oldPlatform), listImageFiles(store, newPlatform)]);
+  const [oldFiles, newFiles] = await Promise.all([listImageFiles(store, oldPlatform, isRegistryLink, layers), listImageFiles(store, newPlatform, isRegistryLink, layers)]);
   const outside = (path: string) => path !== "registry" && !path.startsWith("registry/");
   const same = (a: ImageFile, b: ImageFile) => a.type === b.type && a.mode === b.mode && a.content === b.content;
   const launch = JSON.stringify(oldInspected.launch ?? null) === JSON.stringify(newInspected.launch ?? null) ? undefined : { old: oldInspected.launch ?? null, new: newInspected.launch ?? null };

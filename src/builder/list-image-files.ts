@@ -18,44 +18,68 @@ const REGISTRY_LINK = /^registry\/docker\/registry\/v2\/repositories\/.+\/_manif
 /** Files whose text listImageFiles keeps: the registry's tag links. */
 export const isRegistryLink = (path: string): boolean => REGISTRY_LINK.test(path);
 
+/** What one layer does to the rootfs, in the order its tar holds it. */
+type LayerChange = { readonly removed: string } | { readonly path: string; readonly file: ImageFile };
+
+/**
+ * Layers read already, by digest, for one KEEP_TEXT: images that share layers (the platforms of
+ * one image share its registry layers; two versions of an image most of theirs) read each once.
+ */
+export type LayerListingCache = Map<string, Promise<readonly LayerChange[]>>;
+
 /** The rootfs an image's layers make (whiteouts applied): path → type, mode, size and content hash, and the text of the files KEEP_TEXT names. */
 export async function listImageFiles(
   store: Pick<ImageContent, "blobPath">,
   image: Pick<PlatformImage, "manifest">,
   keepText: (path: string, size: number) => boolean = isRegistryLink,
+  cache: LayerListingCache = new Map(),
 ): Promise<Map<string, ImageFile>> {
   const files = new Map<string, ImageFile>();
   for (const layer of image.manifest.layers) {
-    await tar.t({
-      file: store.blobPath(layer.digest),
-      maxDecompressionRatio: Number.POSITIVE_INFINITY,
-      onReadEntry: (entry) => {
-        const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
-        if (!path) return;
-        const slash = path.lastIndexOf("/");
-        const name = path.slice(slash + 1);
-        const parent = slash < 0 ? "" : path.slice(0, slash + 1);
-        if (name.startsWith(WHITEOUT_PREFIX)) {
-          const removed = name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}`;
-          for (const key of [...files.keys()]) if (key === removed || key.startsWith(removed.endsWith("/") ? removed : `${removed}/`)) files.delete(key);
-          return;
-        }
-        const mode = (entry.mode ?? 0) & 0o7777;
-        if (entry.type === "Directory") return void files.set(path, { type: "directory", mode, size: 0, content: "" });
-        if (entry.type === "SymbolicLink") return void files.set(path, { type: "symlink", mode, size: 0, content: entry.linkpath ?? "" });
-        if (entry.type !== "File" && entry.type !== "OldFile") return void files.set(path, { type: "other", mode, size: 0, content: "" });
-        const hasher = new Bun.CryptoHasher("sha256");
-        const kept: Buffer[] | undefined = keepText(path, entry.size ?? 0) ? [] : undefined;
-        entry.on("data", (chunk: Buffer) => {
-          hasher.update(chunk);
-          kept?.push(chunk);
-        });
-        entry.on("end", () => {
-          const text = kept ? { text: Buffer.concat(kept).toString("utf8") } : {};
-          files.set(path, { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...text });
-        });
-      },
-    });
+    let changes = cache.get(layer.digest);
+    if (!changes) cache.set(layer.digest, (changes = readLayerChanges(store.blobPath(layer.digest), keepText)));
+    for (const change of await changes) {
+      if ("path" in change) {
+        files.set(change.path, change.file);
+        continue;
+      }
+      const removed = change.removed;
+      for (const key of [...files.keys()]) if (key === removed || key.startsWith(removed.endsWith("/") ? removed : `${removed}/`)) files.delete(key);
+    }
   }
   return files;
+}
+
+async function readLayerChanges(blobPath: string, keepText: (path: string, size: number) => boolean): Promise<LayerChange[]> {
+  const changes: LayerChange[] = [];
+  await tar.t({
+    file: blobPath,
+    maxDecompressionRatio: Number.POSITIVE_INFINITY,
+    onReadEntry: (entry) => {
+      const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
+      if (!path) return;
+      const slash = path.lastIndexOf("/");
+      const name = path.slice(slash + 1);
+      const parent = slash < 0 ? "" : path.slice(0, slash + 1);
+      if (name.startsWith(WHITEOUT_PREFIX)) {
+        changes.push({ removed: name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}` });
+        return;
+      }
+      const mode = (entry.mode ?? 0) & 0o7777;
+      if (entry.type === "Directory") return void changes.push({ path, file: { type: "directory", mode, size: 0, content: "" } });
+      if (entry.type === "SymbolicLink") return void changes.push({ path, file: { type: "symlink", mode, size: 0, content: entry.linkpath ?? "" } });
+      if (entry.type !== "File" && entry.type !== "OldFile") return void changes.push({ path, file: { type: "other", mode, size: 0, content: "" } });
+      const hasher = new Bun.CryptoHasher("sha256");
+      const kept: Buffer[] | undefined = keepText(path, entry.size ?? 0) ? [] : undefined;
+      entry.on("data", (chunk: Buffer) => {
+        hasher.update(chunk);
+        kept?.push(chunk);
+      });
+      entry.on("end", () => {
+        const text = kept ? { text: Buffer.concat(kept).toString("utf8") } : {};
+        changes.push({ path, file: { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...text } });
+      });
+    },
+  });
+  return changes;
 }

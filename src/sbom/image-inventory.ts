@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { listImageFiles, type ImageFile } from "../builder/list-image-files.ts";
+import { listImageFiles, type ImageFile, type LayerListingCache } from "../builder/list-image-files.ts";
 import type { ImageIndex, ImageManifest, ImageConfig } from "../oci/image-manifest.ts";
 import { isIndexMediaType } from "../oci/media-types.ts";
 import { formatPlatform, normalizePlatform } from "../oci/platform.ts";
@@ -67,8 +67,9 @@ const SMALL_BLOB = 1024 * 1024;
 export async function imageInventory(content: ImageContent, image: TaggedImage): Promise<ImageInventory> {
   const stored = await readImage(content, image.descriptor);
   const platforms: PlatformInventory[] = [];
+  const layers: LayerListingCache = new Map(); // the platforms share the registry's layers
   for (const platform of stored.platforms) {
-    const files = await listImageFiles(content, platform, keepText);
+    const files = await listImageFiles(content, platform, keepText, layers);
     platforms.push(platformInventory(formatPlatform(platform.platform), platform.descriptor.digest, files));
   }
   const created = stored.platforms[0]?.config.created;
