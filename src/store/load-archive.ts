@@ -4,14 +4,13 @@ import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip, createZstdDecompress } from "node:zlib";
 import type { Descriptor } from "../oci/descriptor.ts";
-import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
-import { isDigest, sha256Digest, type Digest } from "../oci/digest.ts";
+import { isDigest, type Digest } from "../oci/digest.ts";
 import type { ImageIndex } from "../oci/image-manifest.ts";
 import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
 import { tarChecksumMatches } from "../util/parse-tar-header.ts";
 import { CorruptArchiveError, readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
 import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
-import type { ImageContent } from "./image-content.ts";
+import { parseJsonBlob, readCheckedBlob, type ImageContent } from "./image-content.ts";
 import { REF_NAME_ANNOTATION, type OciStore, type TaggedImage } from "./oci-store.ts";
 import { childDescriptors } from "./child-descriptors.ts";
 import { acquireLock } from "./store-lock.ts";
@@ -154,16 +153,11 @@ export async function loadArchive(store: OciStore, file: string, options: LoadOp
 /** The archive as it lies staged, over the store (a delta's base blobs are there). */
 function stagedContent(store: OciStore, staged: ReadonlyMap<Digest, string>, images: readonly TaggedImage[]): ImageContent {
   const blobPath = (digest: Digest) => staged.get(digest) ?? store.blobPath(digest);
-  const readBlob = async (digest: Digest) => {
-    const bytes = await Bun.file(blobPath(digest)).bytes();
-    const actual = sha256Digest(bytes);
-    if (actual !== digest) throw new DigestMismatchError(digest, actual, blobPath(digest));
-    return bytes;
-  };
+  const readBlob = (digest: Digest) => readCheckedBlob(blobPath(digest), digest, "the archive being loaded");
   return {
     resolve: async (name) => images.find((image) => image.name === name)?.descriptor,
     readBlob,
-    readJson: async <T>(digest: Digest) => JSON.parse(new TextDecoder().decode(await readBlob(digest))) as T,
+    readJson: async <T>(digest: Digest) => parseJsonBlob<T>(await readBlob(digest)),
     blobPath,
   };
 }

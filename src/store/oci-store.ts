@@ -6,6 +6,7 @@ import { isDigest, parseDigest, sha256Digest, type Digest } from "../oci/digest.
 import type { ImageIndex } from "../oci/image-manifest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
 import { DigestMismatchError } from "../oci/digest-mismatch-error.ts";
+import { parseJsonBlob, readCheckedBlob } from "./image-content.ts";
 import { withLock } from "./store-lock.ts";
 
 /** The annotation an OCI layout uses to name the images in its index.json. */
@@ -96,18 +97,11 @@ export class OciStore {
 
   /** Read a small blob (manifest, config) whole and check its digest. */
   async readBlob(digest: Digest): Promise<Uint8Array> {
-    const bytes = await Bun.file(this.blobPath(digest))
-      .bytes()
-      .catch((error: unknown) => {
-        throw new Error(`Cannot read blob ${digest} from the store at "${this.root}"`, { cause: error });
-      });
-    const actual = sha256Digest(bytes);
-    if (actual !== digest) throw new DigestMismatchError(digest, actual, this.blobPath(digest));
-    return bytes;
+    return readCheckedBlob(this.blobPath(digest), digest, `the store at "${this.root}"`);
   }
 
   async readJson<T>(digest: Digest): Promise<T> {
-    return JSON.parse(new TextDecoder().decode(await this.readBlob(digest))) as T;
+    return parseJsonBlob<T>(await this.readBlob(digest));
   }
 
   async writeBlob(content: Uint8Array, mediaType: string): Promise<Descriptor> {
