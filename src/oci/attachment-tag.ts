@@ -22,7 +22,12 @@ export function isAttachmentTag(tag: string | undefined): boolean {
 
 /** A store name that holds signatures or an SBOM (`registry/repo:sha256-<hex>.sig`), not an image. */
 export function isAttachmentName(name: string): boolean {
-  return isAttachmentTag(name.slice(name.lastIndexOf(":") + 1));
+  return isAttachmentTag(attachmentTagOf(name));
+}
+
+/** The tag part of an attachment's store name: `sha256-<hex>.sig` of `registry/repo:sha256-<hex>.sig`. */
+export function attachmentTagOf(name: string): string {
+  return name.slice(name.lastIndexOf(":") + 1);
 }
 
 /** The name of the signatures of DIGEST for an image named NAME (`registry/repo:tag`): `registry/repo:sha256-<hex>.sig`. */

@@ -1,4 +1,4 @@
-import { isSignatureTag, sbomTag, signatureTag } from "../oci/attachment-tag.ts";
+import { attachmentTagOf, isSignatureTag, sbomTag, signatureTag } from "../oci/attachment-tag.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { formatImageReference, type ImageReference } from "../oci/image-reference.ts";
 import { attachedImages, describedManifests } from "../store/attached-images.ts";
@@ -18,10 +18,9 @@ export interface AttachmentCount {
 export async function pushAttachments(store: OciStore, image: TaggedImage, client: RegistryClient, target: ImageReference): Promise<AttachmentCount> {
   const attached = await attachedImages(store, image);
   for (const attachment of attached) {
-    const tag = attachment.name.slice(attachment.name.lastIndexOf(":") + 1);
-    await pushImage(store, attachment.descriptor, client, { registry: target.registry, repository: target.repository, tag });
+    await pushImage(store, attachment.descriptor, client, { registry: target.registry, repository: target.repository, tag: attachmentTagOf(attachment.name) });
   }
-  return count(attached.map((attachment) => attachment.name.slice(attachment.name.lastIndexOf(":") + 1)));
+  return countAttachments(attached.map((attachment) => attachment.name));
 }
 
 /** After lade pull: what the registry has attached to the pulled manifests (nothing is not an error). */
@@ -42,7 +41,7 @@ export async function pullAttachments(store: OciStore, client: RegistryClient, r
 
 /** How many of NAMES (store names or tags) are signature manifests, and how many SBOMs. */
 export function countAttachments(names: readonly string[]): AttachmentCount {
-  return count(names.map((name) => name.slice(name.lastIndexOf(":") + 1)));
+  return count(names.map(attachmentTagOf));
 }
 
 function count(tags: readonly string[]): AttachmentCount {

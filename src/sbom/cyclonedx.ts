@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { repositoryOf } from "../oci/attachment-tag.ts";
 import type { ImageInventory, InventoryBinary, InventoryChart, InventoryContainerImage, InventoryFile, PlatformInventory } from "./image-inventory.ts";
 
 /**
@@ -54,10 +55,10 @@ export function cycloneDxBom(inventory: ImageInventory, options: BomOptions): Cy
       component: {
         type: "container",
         "bom-ref": "image",
-        name: options.name.replace(/:[^/:]+$/, ""),
+        name: repositoryOf(options.name),
         version: tagOf(options.name),
         hashes: [sha256(inventory.digest)],
-        purl: ociPurl(options.name, inventory.digest),
+        purl: ociPurl(repositoryOf(options.name), inventory.digest, tagOf(options.name)),
       },
     },
     components: inventory.platforms.map(platformComponent),
@@ -121,7 +122,7 @@ function containerImageComponent(image: InventoryContainerImage, ref: string): C
     name: image.repository,
     version: image.tag,
     hashes: [sha256(image.digest)],
-    purl: `pkg:oci/${encodeURIComponent(basename(image.repository))}@${encodeURIComponent(image.digest)}?repository_url=${encodeURIComponent(image.repository)}&tag=${encodeURIComponent(image.tag)}`,
+    purl: ociPurl(image.repository, image.digest, image.tag),
     properties: image.platforms.map((platform) => ({ name: "lade:platform", value: platform })),
   };
 }
@@ -138,14 +139,15 @@ function sha256(hexOrDigest: string): { alg: "SHA-256"; content: string } {
   return { alg: "SHA-256", content: hexOrDigest.replace(/^sha256:/, "") };
 }
 
+/** The tag of a store name (`registry/repo:tag`), "latest" when it has none. */
 function tagOf(name: string): string {
-  const match = /:([^/:]+)$/.exec(name);
-  return match ? match[1]! : "latest";
+  const repository = repositoryOf(name);
+  return name.length > repository.length && name[repository.length] === ":" ? name.slice(repository.length + 1) : "latest";
 }
 
-function ociPurl(name: string, digest: string): string {
-  const repository = name.replace(/:[^/:]+$/, "");
-  return `pkg:oci/${encodeURIComponent(basename(repository))}@${encodeURIComponent(digest)}?repository_url=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tagOf(name))}`;
+/** The package URL of an OCI image (purl-spec's `oci` type): its last path segment, digest, repository and tag. */
+function ociPurl(repository: string, digest: string, tag: string): string {
+  return `pkg:oci/${encodeURIComponent(basename(repository))}@${encodeURIComponent(digest)}?repository_url=${encodeURIComponent(repository)}&tag=${encodeURIComponent(tag)}`;
 }
 
 /** A UUID (RFC 9562 version 8, "custom") from the sha256 of TEXT: the same image, the same serial number. */

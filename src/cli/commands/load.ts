@@ -32,9 +32,10 @@ export const loadCommand = defineCommand({
     const events = args.json ? jsonProgress() : undefined;
     const progress = byteProgress(`Loading ${args.input}`);
     const result = await loadArchive(store, args.input, { judge, onProgress: events ? events.bytes : progress.update }).finally(progress.finish);
-    const attached = result.images.filter((image) => isAttachmentName(image.name));
-    if (events) return events.event("loaded", { images: result.images.filter((image) => !isAttachmentName(image.name)), ...countAttachments(attached.map((image) => image.name)) });
-    for (const image of result.images) if (!isAttachmentName(image.name)) console.log(`Loaded ${image.name} (${image.digest})`);
-    if (attached.length > 0) console.log(`Loaded${describeAttachments(countAttachments(attached.map((image) => image.name)), " ", "")} attached to them`);
+    const images = result.images.filter((image) => !isAttachmentName(image.name));
+    const attached = countAttachments(result.images.filter((image) => isAttachmentName(image.name)).map((image) => image.name));
+    if (events) return events.event("loaded", { images, ...attached });
+    for (const image of images) console.log(`Loaded ${image.name} (${image.digest})`);
+    if (attached.signatures + attached.sboms > 0) console.log(`Loaded${describeAttachments(attached, " ", "")} attached to them`);
   },
 });
