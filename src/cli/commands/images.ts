@@ -12,7 +12,7 @@ export const imagesCommand = defineCommand({
   args: {
     json: { type: "boolean", description: 'Print a JSON array: [{"name","digest","mediaType","platforms","size","signatures"}]' },
     quiet: { type: "boolean", alias: "q", description: "Print only the names" },
-    all: { type: "boolean", alias: "a", description: "List the signature images (REPO:sha256-<hex>.sig) too, which are otherwise counted in SIGNATURES" },
+    all: { type: "boolean", alias: "a", description: "List what is attached to the images too: their signatures (REPO:sha256-<hex>.sig, otherwise counted in SIGNATURES) and SBOMs (REPO:sha256-<hex>.sbom)" },
   },
   async run({ args }) {
     const store = await openStore();

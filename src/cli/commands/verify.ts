@@ -17,7 +17,7 @@ export const verifyCommand = defineCommand({
     description:
       "Check an image of the store, or every image of an archive (lade save's, read into a scratch store, the real one untouched): " +
       "a signature by one of the keys for its index (or only manifest) and its name, a good one for each platform manifest that " +
-      "has signatures, and every blob hashed against its digest. Names what failed; exit 1 when anything did.",
+      "has signatures, every blob hashed against its digest, and its SBOM made again from the layers and compared. Names what failed; exit 1 when anything did.",
   },
   args: {
     image: { type: "positional", description: "Image in the store, or an archive file", required: true },
