@@ -22,11 +22,18 @@ export interface Verification {
  * digest (so the signed manifests describe what is really there); and its SBOM says what its
  * layers hold.
  */
-export async function verifyImage(store: ImageContent, image: TaggedImage, keys: readonly KeyObject[], keyNames: string): Promise<Verification> {
+export async function verifyImage(
+  store: ImageContent,
+  image: TaggedImage,
+  keys: readonly KeyObject[],
+  keyNames: string,
+  /** The blobs were hashed against their digests just now (an archive lade load read): not again. */
+  blobsHashed = false,
+): Promise<Verification> {
   const signatures = await checkSignatures(store, image, keys);
   const problems = signatureProblems(image, signatures, keyNames);
   const badBlobs: string[] = [];
-  for (const blob of imageBlobs(await readImage(store, image.descriptor))) {
+  for (const blob of blobsHashed ? [] : imageBlobs(await readImage(store, image.descriptor))) {
     const path = store.blobPath(blob.digest);
     const actual = await sha256OfFile(path).catch(() => undefined);
     if (actual === undefined) badBlobs.push(`${blob.digest} is missing`);

@@ -31,7 +31,8 @@ export const verifyCommand = defineCommand({
       try {
         const store = await OciStore.open(scratch);
         const loaded = await loadArchive(store, args.image);
-        for (const image of loaded.images.filter((entry) => !isAttachmentName(entry.name))) results.push(await verifyImage(store, await findImage(store, image.name), keys, names));
+        // loading hashed every blob against its digest already
+        for (const image of loaded.images.filter((entry) => !isAttachmentName(entry.name))) results.push(await verifyImage(store, await findImage(store, image.name), keys, names, true));
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
