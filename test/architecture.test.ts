@@ -9,16 +9,17 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = resolve(import.meta.dir, "..", "src");
 
 const ALLOWED: Record<string, readonly string[]> = {
-  cli: ["day2", "trust", "sbom", "run", "builder", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  cli: ["compress", "day2", "trust", "sbom", "run", "builder", "sealer", "kubefile", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   run: ["builder", "sealer", "chart", "template", "kubeadm", "oci", "store", "util"],
   day2: ["run", "builder", "kubeadm", "oci", "rootfs", "store", "util"],
   trust: ["sbom", "oci", "store", "registry", "util"],
   sbom: ["builder", "rootfs", "oci", "store", "util"],
-  builder: ["kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
+  builder: ["compress", "kubefile", "sealer", "scan", "chart", "template", "kubeadm", "rootfs", "mirror", "oci", "store", "registry", "util"],
   sealer: ["kubeadm", "template", "oci", "util"],
   mirror: ["oci", "registry", "store", "util"],
   registry: ["oci", "store", "util"],
-  store: ["oci", "util"],
+  store: ["compress", "oci", "util"],
+  compress: ["util"],
   scan: ["chart", "template", "oci", "util"],
   chart: ["template", "oci", "util"],
   kubeadm: ["template", "oci", "util"],
@@ -28,7 +29,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   oci: ["util"],
   util: [],
 };
-const PURE = new Set(["kubefile", "oci", "scan", "template", "kubeadm", "chart", "sealer"]);
+const PURE = new Set(["compress", "kubefile", "oci", "scan", "template", "kubeadm", "chart", "sealer"]);
 const IO_MODULES = /^(node:)?(fs|fs\/promises|child_process|net|http|https|dgram|tls)$|^bun:ffi$/;
 const IO_CALLS = /\bBun\.(file|write|spawn|spawnSync|serve|connect|listen)\b|\bfetch\(/;
 const PRINTING = /\bconsole\.|\bprocess\.(exit|stdout|stderr)\b/;

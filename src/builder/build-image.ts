@@ -1,4 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
+import { DEFAULT_LEVELS, type Compression } from "../compress/compression.ts";
 import { join, resolve } from "node:path";
 import type { FromInstruction, Instruction } from "../kubefile/instruction.ts";
 import { parseKubefile } from "../kubefile/parse-kubefile.ts";
@@ -32,6 +33,8 @@ export interface BuildOptions {
   readonly platforms: readonly Platform[];
   readonly labels: Readonly<Record<string, string>>;
   readonly noCache: boolean;
+  /** How layers are compressed (default gzip, level 6). */
+  readonly compression?: Compression;
   /** Seconds since the epoch for every timestamp in the image (SOURCE_DATE_EPOCH). */
   readonly sourceDateEpoch: number;
   readonly imageType: ImageExtension["type"];
@@ -99,19 +102,11 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
           contextDir,
           filter,
           buildArgs: options.buildArgs,
-          noCache: options.noCache,
-          mtime: options.sourceDateEpoch,
-          reporter,
+          ...layerContext(store, options, reporter),
           scratchDir: join(scratchDir, formatPlatform(platform).replaceAll("/", "-")),
-          store,
         }, pullBase),
       );
-      const cloudRootfs = await applyCloudRootfs(states.at(-1)!, {
-        store,
-        noCache: options.noCache,
-        mtime: options.sourceDateEpoch,
-        reporter,
-      });
+      const cloudRootfs = await applyCloudRootfs(states.at(-1)!, layerContext(store, options, reporter));
       for (const finding of [...cloudRootfs.findings.map((entry) => entry.message), ...cloudRootfs.warnings]) {
         if (!findings.has(finding)) reporter.log(`warning: ${finding}`);
         findings.add(finding);
@@ -171,10 +166,7 @@ async function addContainerImages(
 ): Promise<ContainerImageResult | undefined> {
   if (!options.mirror) return undefined;
   const result = await mirrorContainerImages(states, {
-    store,
-    noCache: options.noCache,
-    mtime: options.sourceDateEpoch,
-    reporter,
+    ...layerContext(store, options, reporter),
     extraImages: options.extraImages ?? [],
     scratchDir,
     ...options.mirror,
@@ -191,3 +183,11 @@ async function writeIndex(store: OciStore, manifests: readonly Descriptor[]): Pr
 function stripPlatform(descriptor: Descriptor): Descriptor {
   return { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
 }
+
+/** How every layer of this build is written and cached. */
+function layerContext(store: OciStore, options: BuildOptions, reporter: BuildReporter): LayerContext {
+  return { store, noCache: options.noCache, mtime: options.sourceDateEpoch, reporter, compression: options.compression ?? DEFAULT_LAYER_COMPRESSION };
+}
+
+/** gzip: every documented consumer reads it (umoci 0.4, which Debian ships, refuses zstd layers). */
+export const DEFAULT_LAYER_COMPRESSION: Compression = { format: "gzip", level: DEFAULT_LEVELS.gzip };

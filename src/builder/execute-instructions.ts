@@ -18,17 +18,13 @@ import type { LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { runCommand } from "./run-command.ts";
 import { downloadSource, extractArchive, isTarArchive, isUrl } from "./stage-remote-sources.ts";
-import { appendLayer, produceLayer } from "./produce-layer.ts";
+import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts";
 import { WorkingCopy } from "./working-copy.ts";
 
-export interface ExecutionContext {
-  readonly store: OciStore;
+export interface ExecutionContext extends LayerContext {
   readonly contextDir: string;
   readonly filter: ContextFilter;
   readonly buildArgs: Readonly<Record<string, string>>;
-  readonly noCache: boolean;
-  readonly mtime: number;
-  readonly reporter: BuildReporter;
   /** A private folder for this build's scratch files (downloads, the RUN working copy). */
   readonly scratchDir: string;
 }

@@ -16,7 +16,7 @@ import type { ChartScanner, DiscoveryOptions } from "./discover-images.ts";
 import { chainKey, hashEntries } from "./hash-entries.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
-import { appendLayer, produceLayer, type LayerContext } from "./produce-layer.ts";
+import { appendLayer, produceLayer, UNCOMPRESSED, type LayerContext } from "./produce-layer.ts";
 
 /** Where the cluster registry's storage sits in the rootfs. */
 export const REGISTRY_DIR = "registry";
@@ -92,7 +92,7 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   for (const file of files) {
     const entry = await fileEntry(file, cache.path);
     if (file.kind === "blob" && entry.size >= OWN_LAYER_THRESHOLD) {
-      const record = await produceLayer(options, chainKey("lade-registry-blob-v1", file.digest), async () => withParents([entry]), "none");
+      const record = await produceLayer(options, chainKey("lade-registry-blob-v1", file.digest), async () => withParents([entry]), UNCOMPRESSED);
       for (const state of states) appendLayer(state, record, `lade: registry blob ${file.digest}`);
     } else {
       small.push(entry);

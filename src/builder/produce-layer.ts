@@ -1,3 +1,4 @@
+import { compressionKey, type Compression } from "../compress/compression.ts";
 import type { Digest } from "../oci/digest.ts";
 import { readCacheRecord, writeCacheRecord, writeLayerPaths, type CacheRecord } from "../store/build-cache.ts";
 import type { OciStore } from "../store/oci-store.ts";
@@ -12,7 +13,12 @@ export interface LayerContext {
   readonly noCache: boolean;
   readonly mtime: number;
   readonly reporter: BuildReporter;
+  /** How layers are compressed (registry blobs, compressed already, are always stored as a plain tar). */
+  readonly compression: Compression;
 }
+
+/** A plain tar: for content that is compressed already. */
+export const UNCOMPRESSED: Compression = { format: "none", level: 0 };
 
 /**
  * The layer cached under `key`, or a new one written from the produced entries (and cached).
@@ -22,10 +28,10 @@ export async function produceLayer(
   context: LayerContext,
   key: Digest,
   produce: () => Promise<readonly LayerEntry[]>,
-  compression: "gzip" | "none" = "gzip",
+  compression: Compression = context.compression,
 ): Promise<CacheRecord> {
   // Timestamps are inside the tar, so the same steps with another SOURCE_DATE_EPOCH are another layer.
-  const recordKey = chainKey(key, `mtime=${context.mtime}`, compression);
+  const recordKey = chainKey(key, `mtime=${context.mtime}`, compressionKey(compression));
   const cached = context.noCache ? undefined : await readCacheRecord(context.store, recordKey);
   if (cached) {
     context.reporter.log(" ---> Using cache");

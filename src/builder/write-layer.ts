@@ -1,9 +1,10 @@
-import { PassThrough, Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
+import { open } from "node:fs/promises";
+import { BlockAssembler } from "../compress/block-assembler.ts";
+import { BLOCK_BYTES, compressingSink, type Compression } from "../compress/compression.ts";
 import type { Descriptor } from "../oci/descriptor.ts";
 import type { Digest } from "../oci/digest.ts";
 import { MediaTypes } from "../oci/media-types.ts";
+import { BlobWriter } from "../store/blob-writer.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { encodeTarHeader, tarPadding, tarTrailer } from "../util/tar-header.ts";
 import { compareLayerPaths, type LayerEntry } from "./layer-entry.ts";
@@ -14,54 +15,59 @@ export interface WrittenLayer {
   readonly diffId: Digest;
 }
 
+const LAYER_MEDIA_TYPES = { gzip: MediaTypes.ociLayerGzip, zstd: MediaTypes.ociLayerZstd, none: MediaTypes.ociLayer } as const;
+
 /**
- * Stream entries as a deterministic tar (sorted, fixed mtime, uid/gid 0) through gzip into the store.
- * Nothing is held in memory beyond one chunk of one file.
+ * Write entries as a deterministic tar (sorted, fixed mtime, uid/gid 0), compressed in blocks
+ * on every core, into the store. Files are read straight into a few reused blocks, so memory
+ * stays at (blocks in flight + 2) × the block size whatever the layer's size.
  */
 export async function writeLayer(
   store: OciStore,
   entries: readonly LayerEntry[],
-  options: { readonly mtime: number; readonly compression?: "gzip" | "none" },
+  options: { readonly mtime: number; readonly compression: Compression; readonly inFlight?: number },
 ): Promise<WrittenLayer> {
   const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
-  const diffHasher = new Bun.CryptoHasher("sha256");
-  const hashTap = new Transform({
-    transform(chunk: Uint8Array, _encoding, callback) {
-      diffHasher.update(chunk);
-      callback(null, chunk);
-    },
+  const { format } = options.compression;
+  const blob = await BlobWriter.open(store, LAYER_MEDIA_TYPES[format]);
+  // a plain tar is its own diff: hashing it twice would only cost time
+  const diffHasher = format === "none" ? undefined : new Bun.CryptoHasher("sha256");
+  const tar = new BlockAssembler(compressingSink(options.compression, blob, options.inFlight), {
+    blockBytes: BLOCK_BYTES[format],
+    ...(diffHasher ? { observe: (block: Buffer) => diffHasher.update(block) } : {}),
   });
-  const output = new PassThrough();
-  const gzip = options.compression !== "none";
-  const tar = Readable.from(tarChunks(sorted, options.mtime));
-  // Already-compressed content (registry blobs) is stored as a plain tar: gzip would only cost time.
-  const piping = gzip ? pipeline(tar, hashTap, createGzip({ level: 6 }), output) : pipeline(tar, hashTap, output);
-  piping.catch(() => {}); // the error reaches the reader of `output`
-  const descriptor = await store.writeBlobStream(output, gzip ? MediaTypes.ociLayerGzip : MediaTypes.ociLayer);
-  await piping;
-  return { descriptor, diffId: `sha256:${diffHasher.digest("hex")}` };
+  try {
+    await writeTar(tar, sorted, options.mtime);
+    await tar.end();
+  } catch (error) {
+    await blob.abort();
+    throw error;
+  }
+  const descriptor = await blob.commit();
+  return { descriptor, diffId: diffHasher ? `sha256:${diffHasher.digest("hex")}` : descriptor.digest };
 }
 
-async function* tarChunks(entries: readonly LayerEntry[], mtime: number): AsyncGenerator<Uint8Array> {
+async function writeTar(tar: BlockAssembler, entries: readonly LayerEntry[], mtime: number): Promise<void> {
   for (const entry of entries) {
-    yield encodeTarHeader({ ...entry, mtime });
+    await tar.bytes(encodeTarHeader({ ...entry, mtime }));
     if (entry.type !== "file" || entry.size === 0) continue;
-    if (entry.content) {
-      yield entry.content;
-      yield tarPadding(entry.size);
-      continue;
-    }
-    if (!entry.source) throw new Error(`Cannot write layer entry "${entry.path}": it has no content source`);
-    let written = 0;
-    for await (const chunk of Bun.file(entry.source).stream()) {
-      written += chunk.length;
-      if (written > entry.size) break;
-      yield chunk;
-    }
-    if (written !== entry.size) {
-      throw new Error(`Cannot write layer entry "${entry.path}": "${entry.source}" changed size while the layer was written`);
-    }
-    yield tarPadding(entry.size);
+    if (entry.content) await tar.bytes(entry.content);
+    else if (entry.source) await copyFile(tar, entry.source, entry);
+    else throw new Error(`Cannot write layer entry "${entry.path}": it has no content source`);
+    await tar.bytes(tarPadding(entry.size));
   }
-  yield tarTrailer();
+  await tar.bytes(tarTrailer());
+}
+
+/** A file's bytes straight into the tar's blocks; it must still have the size its header says. */
+async function copyFile(tar: BlockAssembler, source: string, entry: LayerEntry): Promise<void> {
+  const handle = await open(source, "r");
+  try {
+    const read = await tar.file(handle, entry.size);
+    if (read !== entry.size || (await handle.stat()).size !== entry.size) {
+      throw new Error(`Cannot write layer entry "${entry.path}": "${source}" changed size while the layer was written`);
+    }
+  } finally {
+    await handle.close();
+  }
 }
