@@ -96,6 +96,37 @@ export async function runMeasured(
   };
 }
 
+const GNU_TIME = "/usr/bin/time";
+const RSS_MARK = "bench-max-rss-kib=";
+
+/** GNU time measures peak RSS for measureRun. */
+export function requireGnuTime(): void {
+  if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time, apt-get install time) is needed to measure peak RSS`);
+}
+
+/**
+ * One measured run of a benchmarked command, the page cache dropped first (when root), its output
+ * in LOGS/LABEL.out and .err. Its peak RSS comes from GNU time, which forks it from a small
+ * process: Linux keeps a process's RSS from before exec in ru_maxrss, so a child forked straight
+ * from this script would report at least the script's own RSS. A failed run is added to
+ * `failures` and gives undefined.
+ */
+export async function measureRun(label: string, argv: readonly string[], logs: string, failures: string[], options: { cwd?: string } = {}): Promise<Measured | undefined> {
+  dropCaches();
+  const stderr = join(logs, `${label}.err`);
+  const measured = await runMeasured([GNU_TIME, "-f", `${RSS_MARK}%M`, ...argv], { cwd: options.cwd ?? REPO_ROOT, stdout: join(logs, `${label}.out`), stderr });
+  const rssKib = Number(new RegExp(`${RSS_MARK}(\\d+)`).exec(readFileSync(stderr, "utf8"))?.[1] ?? Number.NaN);
+  if (Number.isFinite(rssKib)) (measured as { maxRssBytes: number }).maxRssBytes = rssKib * 1024;
+  if (measured.exitCode !== 0) {
+    const message = `${label} exited ${measured.exitCode}: ${tailOf(stderr, 10)}`;
+    failures.push(message);
+    log(message);
+    return undefined;
+  }
+  log(`${label.padEnd(18)} ${measured.seconds.toFixed(2).padStart(6)} s  ${formatResourceUsage(measured)}`);
+  return measured;
+}
+
 /** Run a helper program (not measured); throws with its stderr when it fails. */
 export async function run(argv: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<string> {
   const child = Bun.spawn([...argv], { cwd: options.cwd, env: options.env ?? process.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });

@@ -24,14 +24,12 @@
  *    lade/peer speed, lade peak RSS; PASS/FAIL against the targets (lade at least as fast as the
  *    peer, peak RSS < 200 MiB). Exit status 1 only when a run or the verification fails.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { imageManifest, MEDIA, OciLayoutWriter, writeLayoutIndex, type LayerRef } from "./_oci-layout.ts";
-import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCaches, dropCachesBeforeRuns, formatResourceUsage, ladeCommand, log, mb, mbPerSecond, median, mib, MiB, parseBenchOptions, removeTree, REPO_ROOT, requireTools, run, runBenchmark, runMeasured, secondsSince, startRegistry, tailOf, verdict, walkFiles, type CommonOptions, type Measured } from "./_support.ts";
+import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCachesBeforeRuns, ladeCommand, log, mb, mbPerSecond, measureRun, median, mib, MiB, parseBenchOptions, removeTree, REPO_ROOT, requireGnuTime, requireTools, run, runBenchmark, secondsSince, startRegistry, verdict, walkFiles, type CommonOptions, type Measured } from "./_support.ts";
 
 const TARGET_RSS_MIB = 200;
-const TIME = "/usr/bin/time";
-const RSS_MARK = "bench-max-rss-kib=";
 
 interface Options extends CommonOptions {
   readonly sizeMib: number;
@@ -55,7 +53,7 @@ function parseOptions(): Options {
 async function main(): Promise<number> {
   const options = parseOptions();
   requireTools(["docker-registry", "tar", "zstd"]);
-  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time, apt-get install time) is needed to measure peak RSS`);
+  requireGnuTime();
   cleanUpOnSignals();
   const work = createWorkDir("archive", options);
   const logs = join(work, "logs");
@@ -101,7 +99,7 @@ async function main(): Promise<number> {
         tool === "lade"
           ? [...lade.argv, "--root", store, "save", "bench:1", "-o", archives.lade]
           : ["bash", "-o", "pipefail", "-c", `tar -cf - -C '${layout}' . | zstd -T0 -q -o '${archives.peer}'`];
-      const measured = await measure(`save-${tool}-${round}`, argv, logs, failures);
+      const measured = await measureRun(`save-${tool}-${round}`, argv, logs, failures);
       if (measured) results.save[tool].push(measured);
     }
     const loaded = { lade: join(work, `loaded-lade-${round}`), peer: join(work, `loaded-peer-${round}`) };
@@ -112,7 +110,7 @@ async function main(): Promise<number> {
         tool === "lade"
           ? [...lade.argv, "--root", loaded.lade, "load", "-i", archives.lade]
           : ["bash", "-o", "pipefail", "-c", `zstd -d -q -c '${archives.peer}' | tar -xf - -C '${loaded.peer}'`];
-      const measured = await measure(`load-${tool}-${round}`, argv, logs, failures);
+      const measured = await measureRun(`load-${tool}-${round}`, argv, logs, failures);
       if (measured) results.load[tool].push(measured);
     }
     lastLoaded = loaded;
@@ -141,27 +139,6 @@ async function main(): Promise<number> {
 
   report(options, layoutBytes, blobCount, sizes, results, cachesDropped, lade.argv.join(" "));
   return verdict(failures);
-}
-
-/**
- * Run one measured command. Its peak RSS comes from GNU time, which forks it from a small process:
- * Linux keeps a process's RSS from before exec in ru_maxrss, so a child forked straight from this
- * script would report at least the script's own RSS.
- */
-async function measure(label: string, argv: string[], logs: string, failures: string[]): Promise<Measured | undefined> {
-  dropCaches();
-  const stderr = join(logs, `${label}.err`);
-  const measured = await runMeasured([TIME, "-f", `${RSS_MARK}%M`, ...argv], { cwd: REPO_ROOT, stdout: join(logs, `${label}.out`), stderr });
-  const rssKib = Number(new RegExp(`${RSS_MARK}(\\d+)`).exec(readFileSync(stderr, "utf8"))?.[1] ?? Number.NaN);
-  if (Number.isFinite(rssKib)) (measured as { maxRssBytes: number }).maxRssBytes = rssKib * 1024;
-  if (measured.exitCode !== 0) {
-    const message = `${label} exited ${measured.exitCode}: ${tailOf(stderr, 10)}`;
-    failures.push(message);
-    log(message);
-    return undefined;
-  }
-  log(`${label.padEnd(14)} ${measured.seconds.toFixed(2).padStart(6)} s  ${formatResourceUsage(measured)}`);
-  return measured;
 }
 
 // ---------------------------------------------------------------- seeding

@@ -1,6 +1,7 @@
-import * as tar from "tar";
 import type { ImageContent } from "../store/image-content.ts";
 import type { PlatformImage } from "../store/read-image.ts";
+import { openDecompressed } from "../util/open-decompressed.ts";
+import { readTarStream } from "../util/read-tar-stream.ts";
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from "./layer-entry.ts";
 
 export interface ImageFile {
@@ -52,34 +53,35 @@ export async function listImageFiles(
 
 async function readLayerChanges(blobPath: string, keepText: (path: string, size: number) => boolean): Promise<LayerChange[]> {
   const changes: LayerChange[] = [];
-  await tar.t({
-    file: blobPath,
-    maxDecompressionRatio: Number.POSITIVE_INFINITY,
-    onReadEntry: (entry) => {
+  const layer = await openDecompressed(blobPath);
+  try {
+    for await (const entry of readTarStream(layer.chunks)) {
       const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
-      if (!path) return;
+      if (!path) continue;
       const slash = path.lastIndexOf("/");
       const name = path.slice(slash + 1);
       const parent = slash < 0 ? "" : path.slice(0, slash + 1);
       if (name.startsWith(WHITEOUT_PREFIX)) {
         changes.push({ removed: name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}` });
-        return;
+        continue;
       }
-      const mode = (entry.mode ?? 0) & 0o7777;
-      if (entry.type === "Directory") return void changes.push({ path, file: { type: "directory", mode, size: 0, content: "" } });
-      if (entry.type === "SymbolicLink") return void changes.push({ path, file: { type: "symlink", mode, size: 0, content: entry.linkpath ?? "" } });
-      if (entry.type !== "File" && entry.type !== "OldFile") return void changes.push({ path, file: { type: "other", mode, size: 0, content: "" } });
-      const hasher = new Bun.CryptoHasher("sha256");
-      const kept: Buffer[] | undefined = keepText(path, entry.size ?? 0) ? [] : undefined;
-      entry.on("data", (chunk: Buffer) => {
-        hasher.update(chunk);
-        kept?.push(chunk);
-      });
-      entry.on("end", () => {
+      const mode = entry.mode;
+      if (entry.type === "directory") changes.push({ path, file: { type: "directory", mode, size: 0, content: "" } });
+      else if (entry.type === "symlink") changes.push({ path, file: { type: "symlink", mode, size: 0, content: entry.linkName } });
+      else if (entry.type !== "file") changes.push({ path, file: { type: "other", mode, size: 0, content: "" } });
+      else {
+        const hasher = new Bun.CryptoHasher("sha256");
+        const kept: Uint8Array[] | undefined = keepText(path, entry.size) ? [] : undefined;
+        for await (const piece of entry.body) {
+          hasher.update(piece);
+          kept?.push(Buffer.from(piece)); // a copy, so that kept text does not pin whole 1 MiB chunks
+        }
         const text = kept ? { text: Buffer.concat(kept).toString("utf8") } : {};
-        changes.push({ path, file: { type: "file", mode, size: entry.size ?? 0, content: hasher.digest("hex"), ...text } });
-      });
-    },
-  });
+        changes.push({ path, file: { type: "file", mode, size: entry.size, content: hasher.digest("hex"), ...text } });
+      }
+    }
+  } finally {
+    layer.close();
+  }
   return changes;
 }

@@ -1,6 +1,6 @@
 import { constants, zstdCompressSync } from "node:zlib";
 
-const PROBE_BYTES = 32 * 1024;
+const PROBE_BYTES = 8 * 1024;
 
 /**
  * Whether a block is worth compressing: samples of its start, middle and end shrink by a tenth at

@@ -9,11 +9,4 @@ export interface ArchiveBase {
   readonly digest: string;
 }
 
-export type ArchiveCompression = "none" | "gzip" | "zstd";
-
-/** Tell the compression of an archive from its first bytes. */
-export function detectCompression(head: Uint8Array): ArchiveCompression {
-  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd";
-  return "none";
-}
+export type { StreamCompression as ArchiveCompression } from "../util/open-decompressed.ts";

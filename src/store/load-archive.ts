@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { createGunzip, createZstdDecompress } from "node:zlib";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { isDigest, type Digest } from "../oci/digest.ts";
 import type { ImageIndex } from "../oci/image-manifest.ts";
 import { normalizeImageReference, tryParseImageReference } from "../oci/image-reference.ts";
 import { tarChecksumMatches } from "../util/parse-tar-header.ts";
 import { CorruptArchiveError, readTarStream, TruncatedArchiveError } from "../util/read-tar-stream.ts";
-import { ARCHIVE_BASES_ANNOTATION, detectCompression, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
+import { ARCHIVE_BASES_ANNOTATION, type ArchiveBase, type ArchiveCompression } from "./archive-format.ts";
+import { openDecompressed, type DecompressedFile } from "../util/open-decompressed.ts";
 import { parseJsonBlob, readCheckedBlob, type ImageContent } from "./image-content.ts";
 import { REF_NAME_ANNOTATION, type OciStore, type TaggedImage } from "./oci-store.ts";
 import { childDescriptors } from "./child-descriptors.ts";
@@ -38,8 +37,6 @@ export interface LoadResult {
 
 const BLOB_PATH = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const SMALL_FILE_LIMIT = 16 * 1024 * 1024;
-/** Reads and decompressed pieces of this size: fewer, larger pieces cost far less than zlib's default 16 KiB. */
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Load an archive written by `lade save` (or any OCI layout tar, such as skopeo's oci-archive):
@@ -162,34 +159,11 @@ function stagedContent(store: OciStore, staged: ReadonlyMap<Digest, string>, ima
   };
 }
 
-interface OpenedArchive {
-  readonly compression: ArchiveCompression;
-  readonly chunks: AsyncIterable<Uint8Array>;
-  /** Stop reading (the file and the decompressor), also when the archive was refused half-way. */
-  close(): void;
-}
-
-async function openArchive(file: string, onProgress?: (done: number, total: number) => void): Promise<OpenedArchive> {
+async function openArchive(file: string, onProgress?: (done: number, total: number) => void): Promise<DecompressedFile> {
   const handle = Bun.file(file);
   if (!(await handle.exists())) throw new ArchiveError(`Cannot load "${file}": it does not exist`);
-  const compression = detectCompression(await handle.slice(0, 4).bytes());
-  const raw = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
-  if (onProgress) {
-    let read = 0;
-    raw.on("data", (chunk) => onProgress((read += chunk.length), handle.size));
-  }
-  const decompressor =
-    compression === "gzip" ? createGunzip({ chunkSize: READ_CHUNK_BYTES }) : compression === "zstd" ? createZstdDecompress({ chunkSize: READ_CHUNK_BYTES }) : undefined;
-  if (!decompressor) return { compression, chunks: raw, close: () => raw.destroy() };
-  raw.on("error", (error) => decompressor.destroy(error));
-  return {
-    compression,
-    chunks: raw.pipe(decompressor),
-    close: () => {
-      raw.destroy();
-      decompressor.destroy();
-    },
-  };
+  let read = 0;
+  return openDecompressed(file, onProgress ? (bytes) => onProgress((read += bytes), handle.size) : undefined);
 }
 
 /**

@@ -1,6 +1,8 @@
 /** The fields of one ustar header block that readers of lade's layers need. */
 export interface ParsedTarHeader {
   readonly name: string;
+  /** Permission bits (and setuid/setgid/sticky). */
+  readonly mode: number;
   readonly size: number;
   /** "0" file, "1" hard link, "2" symlink, "5" directory, "x" PAX header, "g" global PAX … */
   readonly typeFlag: string;
@@ -16,6 +18,7 @@ export function parseTarHeader(block: Uint8Array): ParsedTarHeader | undefined {
   const prefix = decoder.decode(block.subarray(257, 262)) === "ustar" ? field(block, 345, 155) : "";
   return {
     name: prefix ? `${prefix}/${name}` : name,
+    mode: octal(block, 100, 8) & 0o7777,
     size: octal(block, 124, 12),
     typeFlag: String.fromCharCode(block[156] || 48),
     linkName: field(block, 157, 100),

@@ -62,8 +62,8 @@ describe("lade build --compression", () => {
     await build(root, context.dir, ["--compression", format]);
     const image = await layersOf(root);
     expect(image.manifest.layers.map((layer) => layer.mediaType)).toEqual([mediaType, mediaType]);
-    expect(await skopeoDecompressedDiffIds(root)).toEqual(image.config.rootfs.diff_ids);
-    if (format === "none") expect(image.manifest.layers.map((layer) => layer.digest)).toEqual(image.config.rootfs.diff_ids);
+    expect(await skopeoDecompressedDiffIds(root)).toEqual([...image.config.rootfs.diff_ids]);
+    if (format === "none") expect(image.manifest.layers.map((layer) => layer.digest)).toEqual([...image.config.rootfs.diff_ids]);
   });
 
   test.each(["gzip", "none"])("umoci unpacks %s layers to the context's files", async (format) => {
