@@ -64,7 +64,8 @@ export class BlockAssembler {
   }
 
   #take(): Buffer {
-    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#blockBytes);
+    // shared memory: a worker can read the block where it is
+    return this.#free.pop() ?? Buffer.from(new SharedArrayBuffer(this.#blockBytes));
   }
 
   async #flush(): Promise<void> {

@@ -1,33 +1,24 @@
-import { promisify } from "node:util";
-import { constants, crc32, deflateRaw } from "node:zlib";
+import { crc32 } from "node:zlib";
 import type { BlockSink, PieceOutput } from "./block-sink.ts";
 import { isCompressible } from "./compressibility.ts";
+import { deflatePool } from "./deflate-pool.ts";
 import { OrderedPieces } from "./ordered-pieces.ts";
 
-/** Deflate's window: each block is compressed with the previous block's last bytes as its dictionary. */
-const WINDOW_BYTES = 32 * 1024;
 /** The most a stored deflate block holds. */
 const STORED_BLOCK_BYTES = 65_535;
-const deflateRawAsync = promisify(deflateRaw);
 /** ID1 ID2, CM=deflate, no flags, MTIME 0, XFL 0, OS unknown: the same header on every machine. */
 const GZIP_HEADER = new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-/** A last, empty stored block: what ends the deflate stream after the blocks' sync flushes. */
-const FINAL_BLOCK = new Uint8Array([0x01, 0x00, 0x00, 0xff, 0xff]);
 
 /**
- * One gzip member made the way pigz makes it: every block is deflated on its own, on the thread
- * pool and several at once, primed with the 32 KiB before it and ended with a sync flush, so the
- * pieces join into one deflate stream that any gzip reader reads, and compress as well as one
- * stream would. Blocks that do not compress are written as stored deflate blocks. The bytes depend
- * on the blocks and the level only, never on how many blocks are compressed at once.
+ * A gzip stream as a series of members, one per block (every gzip reader reads concatenated
+ * members: gzip(1), Go's compress/gzip, zlib, Python). Blocks that compress are gzipped by
+ * libdeflate on worker threads, several at once; blocks that do not are stored without spending
+ * CPU on them. The bytes depend on the blocks and the level only, never on how many run at once.
  */
 export class ParallelGzip implements BlockSink {
   readonly #pieces: OrderedPieces;
   readonly #level: number;
-  #started = false;
-  #crc = 0;
-  #size = 0;
-  #window: Buffer | undefined;
+  #members = 0;
 
   constructor(out: PieceOutput, options: { readonly level: number; readonly inFlight: number }) {
     this.#pieces = new OrderedPieces(out, options.inFlight);
@@ -35,38 +26,34 @@ export class ParallelGzip implements BlockSink {
   }
 
   async accept(block: Buffer, release: () => void): Promise<void> {
-    if (!this.#started) {
-      this.#started = true;
-      await this.#pieces.write([GZIP_HEADER]);
-    }
-    this.#crc = crc32(block, this.#crc);
-    this.#size = (this.#size + block.length) % 2 ** 32;
-    const dictionary = this.#window;
-    // a copy: the block's buffer is reused once released, the next block needs these bytes
-    this.#window = Buffer.from(block.subarray(Math.max(0, block.length - WINDOW_BYTES)));
-    const pieces = isCompressible(block)
-      ? deflateRawAsync(block, { level: this.#level, finishFlush: constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) }).then((deflated) => [deflated])
-      : Promise.resolve(storedBlocks(block));
-    await this.#pieces.add(pieces, release);
+    this.#members++;
+    const member = isCompressible(block) ? deflatePool().gzip(block, this.#level).then((gzipped) => [gzipped]) : Promise.resolve(storedMember(block));
+    await this.#pieces.add(member, release);
   }
 
   async end(): Promise<void> {
-    const trailer = new Uint8Array(8);
-    const view = new DataView(trailer.buffer);
-    view.setUint32(0, this.#crc >>> 0, true);
-    view.setUint32(4, this.#size, true);
-    await this.#pieces.write([...(this.#started ? [] : [GZIP_HEADER]), FINAL_BLOCK, trailer]);
+    // an empty stream is still one (empty) member: a file of no bytes is not gzip
+    if (this.#members === 0) await this.#pieces.write(storedMember(new Uint8Array(0)));
+    await this.#pieces.drain();
   }
 }
 
-/** Content as stored (uncompressed) deflate blocks, as pieces that do not copy it. Each starts on a byte boundary. */
-function storedBlocks(content: Uint8Array): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  for (let offset = 0; offset < content.length; offset += STORED_BLOCK_BYTES) {
+/** A gzip member that stores its content in stored deflate blocks, as pieces that do not copy it. */
+function storedMember(content: Uint8Array): Uint8Array[] {
+  const pieces: Uint8Array[] = [GZIP_HEADER];
+  let offset = 0;
+  do {
     const piece = content.subarray(offset, offset + STORED_BLOCK_BYTES);
+    offset += piece.length;
     const length = piece.length;
-    // BFINAL 0, BTYPE 00 (stored), padding to the byte; LEN and its one's complement, little-endian
-    pieces.push(new Uint8Array([0x00, length & 0xff, length >>> 8, ~length & 0xff, (~length >>> 8) & 0xff]), piece);
-  }
+    const final = offset >= content.length ? 1 : 0;
+    // BFINAL, BTYPE 00 (stored), padding to the byte; LEN and its one's complement, little-endian
+    pieces.push(new Uint8Array([final, length & 0xff, length >>> 8, ~length & 0xff, (~length >>> 8) & 0xff]), piece);
+  } while (offset < content.length);
+  const trailer = new Uint8Array(8);
+  const view = new DataView(trailer.buffer);
+  view.setUint32(0, crc32(content) >>> 0, true);
+  view.setUint32(4, content.length % 2 ** 32, true);
+  pieces.push(trailer);
   return pieces;
 }

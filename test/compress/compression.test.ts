@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createCipheriv } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 import { gunzipSync, gzipSync, zstdDecompressSync } from "node:zlib";
 import { BlockAssembler } from "../../src/compress/block-assembler.ts";
 import { BLOCK_BYTES, compressingSink, compressionKey, parseCompression, type Compression } from "../../src/compress/compression.ts";
@@ -50,11 +50,23 @@ async function zstdCli(compressed: Uint8Array): Promise<Buffer> {
 describe("gzip in parallel blocks", () => {
   const gzip: Compression = { format: "gzip", level: 6 };
 
-  test("gives a single gzip stream that gzip(1) and zlib read back exactly", async () => {
+  test("gives gzip members that gzip(1), Python and zlib read back exactly", async () => {
     const compressed = await compress(MIXED, gzip, 3);
     expect([...compressed.subarray(0, 3)]).toEqual([0x1f, 0x8b, 8]);
     expect((await gzipCli(compressed)).equals(MIXED)).toBe(true);
     expect(gunzipSync(compressed).equals(MIXED)).toBe(true);
+    const python = Bun.spawnSync(["python3", "-c", "import gzip,hashlib,sys; print(hashlib.sha256(gzip.decompress(sys.stdin.buffer.read())).hexdigest())"], { stdin: compressed });
+    expect(python.stdout.toString().trim()).toBe(createHash("sha256").update(MIXED).digest("hex"));
+  });
+
+  test("gives the same bytes whether blocks are compressed on the workers or on the calling thread", async () => {
+    const onWorkers = await compress(MIXED, gzip, 3);
+    // blocks outside shared memory cannot go to a worker, so the sink compresses them itself
+    const pieces: Uint8Array[] = [];
+    const sink = compressingSink(gzip, { write: async (written) => void pieces.push(...written.map((piece) => Buffer.from(piece))) }, 3);
+    for (let offset = 0; offset < MIXED.length; offset += BLOCK_BYTES.gzip) await sink.accept(Buffer.from(MIXED.subarray(offset, offset + BLOCK_BYTES.gzip)), () => {});
+    await sink.end();
+    expect(Buffer.concat(pieces).equals(onWorkers)).toBe(true);
   });
 
   test("gives the same bytes with one block at a time as with many", async () => {
@@ -131,7 +143,7 @@ describe("parseCompression", () => {
   });
 
   test("the cache key names format, level and block size", () => {
-    expect(compressionKey({ format: "gzip", level: 6 })).toBe("gzip-blocks-v1:level=6:block=1048576");
+    expect(compressionKey({ format: "gzip", level: 6 })).toBe("gzip-members-v2:level=6:block=1048576");
     expect(compressionKey({ format: "gzip", level: 9 })).not.toBe(compressionKey({ format: "gzip", level: 6 }));
     expect(compressionKey({ format: "none", level: 0 })).toBe("none");
   });

@@ -102,6 +102,8 @@ describe("compiled lade (linux/amd64)", () => {
       Kubefile: "FROM scratch\nCOPY files /files\nENV A=b\n",
       "files/hello.txt": "hello\n",
       "files/sub/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
+      // several MiB of text: its blocks are gzipped on the deflate workers, which the executable must start too
+      "files/log.txt": Array.from({ length: 80_000 }, (_, i) => `line ${i} of the compiled-binary smoke test\n`).join(""),
     });
     const binaryStore = tempDir("lade-store-");
     const sourceStore = tempDir("lade-store-");
