@@ -18,6 +18,7 @@ import { executeInstruction, type ExecutionContext } from "./execute-instruction
 import { mirrorContainerImages, type ContainerImageOptions, type ContainerImageResult } from "./mirror-container-images.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import type { LayerContext } from "./produce-layer.ts";
+import type { LayerChange } from "./list-image-files.ts";
 import type { ImageExtension } from "./image-extension.ts";
 import { loadContextFilter } from "./load-context-filter.ts";
 import { startFromBase } from "./start-from-base.ts";
@@ -44,8 +45,11 @@ export interface BuildOptions {
   readonly strict?: boolean;
   /** How to reach registries, and how the mirror reports; without it no image can be mirrored. */
   readonly mirror?: Omit<ContainerImageOptions, keyof LayerContext | "extraImages" | "scratchDir">;
-  /** Runs once the image is complete, before any tag (signing it, --sign-key): throwing tags nothing. */
-  readonly beforeTag?: (descriptor: Descriptor) => Promise<void>;
+  /**
+   * Runs once the image is complete, before any tag (signing it, --sign-key): throwing tags
+   * nothing. `listings` holds what each layer this build wrote holds, so it need not be read back.
+   */
+  readonly beforeTag?: (descriptor: Descriptor, listings: ReadonlyMap<string, readonly LayerChange[]>) => Promise<void>;
 }
 
 export interface BuiltImage {
@@ -85,6 +89,8 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
     reporter.log("Waiting for another lade process to finish cleaning the store"),
   );
   try {
+    const listings = new Map<string, readonly LayerChange[]>();
+    const layers = layerContext(store, options, reporter, listings);
     const states: PlatformBuildState[] = [];
     const findings = new Set<string>();
     const mirror = options.mirror;
@@ -102,18 +108,18 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
           contextDir,
           filter,
           buildArgs: options.buildArgs,
-          ...layerContext(store, options, reporter),
+          ...layers,
           scratchDir: join(scratchDir, formatPlatform(platform).replaceAll("/", "-")),
         }, pullBase),
       );
-      const cloudRootfs = await applyCloudRootfs(states.at(-1)!, layerContext(store, options, reporter));
+      const cloudRootfs = await applyCloudRootfs(states.at(-1)!, layers);
       for (const finding of [...cloudRootfs.findings.map((entry) => entry.message), ...cloudRootfs.warnings]) {
         if (!findings.has(finding)) reporter.log(`warning: ${finding}`);
         findings.add(finding);
       }
     }
     if (options.strict && findings.size > 0) throw new UnusedFilesError([...findings]);
-    const containerImages = await addContainerImages(store, states, options, reporter, scratchDir);
+    const containerImages = await addContainerImages(layers, states, options, scratchDir);
     const manifests: Descriptor[] = [];
     for (const state of states) {
       manifests.push(
@@ -125,7 +131,7 @@ export async function buildImage(store: OciStore, options: BuildOptions, reporte
       );
     }
     const descriptor = manifests.length === 1 ? stripPlatform(manifests[0]!) : await writeIndex(store, manifests);
-    await options.beforeTag?.(descriptor);
+    await options.beforeTag?.(descriptor, listings);
     for (const tag of options.tags) await store.tag(tag, descriptor);
     return { descriptor, platforms: manifests, ...(containerImages ? { containerImages } : {}), findings: [...findings] };
   } finally {
@@ -158,15 +164,15 @@ async function buildPlatform(
  * Without `options.mirror` (library callers that only exercise the Kubefile) this step is skipped.
  */
 async function addContainerImages(
-  store: OciStore,
+  layers: LayerContext,
   states: readonly PlatformBuildState[],
   options: BuildOptions,
-  reporter: BuildReporter,
   scratchDir: string,
 ): Promise<ContainerImageResult | undefined> {
   if (!options.mirror) return undefined;
+  const reporter = layers.reporter;
   const result = await mirrorContainerImages(states, {
-    ...layerContext(store, options, reporter),
+    ...layers,
     extraImages: options.extraImages ?? [],
     scratchDir,
     ...options.mirror,
@@ -185,8 +191,8 @@ function stripPlatform(descriptor: Descriptor): Descriptor {
 }
 
 /** How every layer of this build is written and cached. */
-function layerContext(store: OciStore, options: BuildOptions, reporter: BuildReporter): LayerContext {
-  return { store, noCache: options.noCache, mtime: options.sourceDateEpoch, reporter, compression: options.compression ?? DEFAULT_LAYER_COMPRESSION };
+function layerContext(store: OciStore, options: BuildOptions, reporter: BuildReporter, listings: Map<string, readonly LayerChange[]>): LayerContext {
+  return { store, noCache: options.noCache, mtime: options.sourceDateEpoch, reporter, compression: options.compression ?? DEFAULT_LAYER_COMPRESSION, listings };
 }
 
 /** gzip: every documented consumer reads it (umoci 0.4, which Debian ships, refuses zstd layers). */

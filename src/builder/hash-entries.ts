@@ -1,14 +1,23 @@
 import type { Digest } from "../oci/digest.ts";
+import { workerPool } from "../util/worker-pool.ts";
 import { compareLayerPaths, type LayerEntry } from "./layer-entry.ts";
+
+/** Files at least this big are hashed on a worker. */
+const LARGE_FILE_BYTES = 1024 * 1024;
 
 /** A digest of what a layer would contain: every path, type, mode, link and file content. */
 export async function hashEntries(entries: readonly LayerEntry[]): Promise<Digest> {
   const hasher = new Bun.CryptoHasher("sha256");
   const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
+  // large files are hashed on the other cores, all at once; small ones here, where a trip costs more
+  const large = new Map(sorted.filter((entry) => entry.type === "file" && !entry.content && entry.source && entry.size >= LARGE_FILE_BYTES).map((entry) => [entry.path, workerPool().sha256File(entry.source!)]));
+  for (const hash of large.values()) hash.catch(() => {}); // awaited in order below
   for (const entry of sorted) {
     hasher.update(JSON.stringify([entry.path, entry.type, entry.mode, entry.size, entry.linkTarget ?? ""]));
     if (entry.type === "file" && entry.content) {
       hasher.update(new Bun.CryptoHasher("sha256").update(entry.content).digest("hex"));
+    } else if (large.has(entry.path)) {
+      hasher.update(await large.get(entry.path)!);
     } else if (entry.type === "file" && entry.source && entry.size > 0) {
       const content = new Bun.CryptoHasher("sha256");
       for await (const chunk of Bun.file(entry.source).stream()) content.update(chunk);

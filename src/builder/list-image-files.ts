@@ -19,8 +19,25 @@ const REGISTRY_LINK = /^registry\/docker\/registry\/v2\/repositories\/.+\/_manif
 /** Files whose text listImageFiles keeps: the registry's tag links. */
 export const isRegistryLink = (path: string): boolean => REGISTRY_LINK.test(path);
 
-/** What one layer does to the rootfs, in the order its tar holds it. */
-type LayerChange = { readonly removed: string } | { readonly path: string; readonly file: ImageFile };
+/** What one entry of a layer does to the rootfs: removes a path (a whiteout) or sets one. */
+export type LayerChange = { readonly removed: string } | { readonly path: string; readonly file: ImageFile };
+
+/**
+ * The change a tar entry makes, undefined for the root itself. `content` is a file's sha256 or a
+ * symlink's target. One classification for layers read back and layers just written.
+ */
+export function layerChange(entryPath: string, type: string, mode: number, size: number, content: string, text?: string): LayerChange | undefined {
+  const path = entryPath.replace(/^\.?\//, "").replace(/\/$/, "");
+  if (!path) return undefined;
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  const parent = slash < 0 ? "" : path.slice(0, slash + 1);
+  if (name.startsWith(WHITEOUT_PREFIX)) return { removed: name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}` };
+  if (type === "directory") return { path, file: { type: "directory", mode, size: 0, content: "" } };
+  if (type === "symlink") return { path, file: { type: "symlink", mode, size: 0, content } };
+  if (type !== "file") return { path, file: { type: "other", mode, size: 0, content: "" } };
+  return { path, file: { type: "file", mode, size, content, ...(text !== undefined ? { text } : {}) } };
+}
 
 /**
  * Layers read already, by digest, for one KEEP_TEXT: images that share layers (the platforms of
@@ -57,28 +74,20 @@ async function readLayerChanges(blobPath: string, keepText: (path: string, size:
   try {
     for await (const entry of readTarStream(layer.chunks)) {
       const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
-      if (!path) continue;
-      const slash = path.lastIndexOf("/");
-      const name = path.slice(slash + 1);
-      const parent = slash < 0 ? "" : path.slice(0, slash + 1);
-      if (name.startsWith(WHITEOUT_PREFIX)) {
-        changes.push({ removed: name === OPAQUE_WHITEOUT ? parent : `${parent}${name.slice(WHITEOUT_PREFIX.length)}` });
-        continue;
-      }
-      const mode = entry.mode;
-      if (entry.type === "directory") changes.push({ path, file: { type: "directory", mode, size: 0, content: "" } });
-      else if (entry.type === "symlink") changes.push({ path, file: { type: "symlink", mode, size: 0, content: entry.linkName } });
-      else if (entry.type !== "file") changes.push({ path, file: { type: "other", mode, size: 0, content: "" } });
-      else {
+      let content = entry.linkName;
+      let text: string | undefined;
+      if (entry.type === "file" && !path.slice(path.lastIndexOf("/") + 1).startsWith(WHITEOUT_PREFIX)) {
         const hasher = new Bun.CryptoHasher("sha256");
         const kept: Uint8Array[] | undefined = keepText(path, entry.size) ? [] : undefined;
         for await (const piece of entry.body) {
           hasher.update(piece);
           kept?.push(Buffer.from(piece)); // a copy, so that kept text does not pin whole 1 MiB chunks
         }
-        const text = kept ? { text: Buffer.concat(kept).toString("utf8") } : {};
-        changes.push({ path, file: { type: "file", mode, size: entry.size, content: hasher.digest("hex"), ...text } });
+        content = hasher.digest("hex");
+        if (kept) text = Buffer.concat(kept).toString("utf8");
       }
+      const change = layerChange(path, entry.type, entry.mode, entry.size, content, text);
+      if (change) changes.push(change);
     }
   } finally {
     layer.close();

@@ -5,6 +5,7 @@ import type { OciStore } from "../store/oci-store.ts";
 import type { BuildReporter } from "./build-reporter.ts";
 import { chainKey } from "./hash-entries.ts";
 import type { LayerEntry } from "./layer-entry.ts";
+import type { LayerChange } from "./list-image-files.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { writeLayer } from "./write-layer.ts";
 
@@ -15,6 +16,8 @@ export interface LayerContext {
   readonly reporter: BuildReporter;
   /** How layers are compressed (registry blobs, compressed already, are always stored as a plain tar). */
   readonly compression: Compression;
+  /** Filled with what each layer written (not taken from the cache) holds, for its SBOM. */
+  readonly listings?: Map<string, readonly LayerChange[]>;
 }
 
 /** A plain tar: for content that is compressed already. */
@@ -38,7 +41,9 @@ export async function produceLayer(
     return cached;
   }
   const entries = await produce();
-  const layer = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime, compression }) : undefined;
+  const written = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime, compression }) : undefined;
+  const layer = written ? { descriptor: written.descriptor, diffId: written.diffId } : undefined;
+  if (written) context.listings?.set(written.descriptor.digest, written.changes);
   const paths = entries.map((entry) => [entry.path, entry.type, entry.mode] as const);
   const record: CacheRecord = { layer: layer ? { ...layer, paths } : null };
   if (layer) await writeLayerPaths(context.store, layer.descriptor.digest, paths);

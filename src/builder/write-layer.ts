@@ -8,11 +8,14 @@ import { BlobWriter } from "../store/blob-writer.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import { encodeTarHeader, tarPadding, tarTrailer } from "../util/tar-header.ts";
 import { compareLayerPaths, type LayerEntry } from "./layer-entry.ts";
+import { layerChange, type LayerChange } from "./list-image-files.ts";
 
 export interface WrittenLayer {
   readonly descriptor: Descriptor;
   /** sha256 of the uncompressed tar, for the image config's rootfs.diff_ids. */
   readonly diffId: Digest;
+  /** What the layer holds, as reading it back would list it (with no file's text). */
+  readonly changes: readonly LayerChange[];
 }
 
 const LAYER_MEDIA_TYPES = { gzip: MediaTypes.ociLayerGzip, zstd: MediaTypes.ociLayerZstd, none: MediaTypes.ociLayer } as const;
@@ -36,34 +39,44 @@ export async function writeLayer(
     blockBytes: BLOCK_BYTES[format],
     ...(diffHasher ? { observe: (block: Buffer) => diffHasher.update(block) } : {}),
   });
+  let changes: LayerChange[];
   try {
-    await writeTar(tar, sorted, options.mtime);
+    changes = await writeTar(tar, sorted, options.mtime);
     await tar.end();
   } catch (error) {
     await blob.abort();
     throw error;
   }
   const descriptor = await blob.commit();
-  return { descriptor, diffId: diffHasher ? `sha256:${diffHasher.digest("hex")}` : descriptor.digest };
+  return { descriptor, diffId: diffHasher ? `sha256:${diffHasher.digest("hex")}` : descriptor.digest, changes };
 }
 
-async function writeTar(tar: BlockAssembler, entries: readonly LayerEntry[], mtime: number): Promise<void> {
+/** The tar, and each entry's change with the sha256 of the bytes that went into it. */
+async function writeTar(tar: BlockAssembler, entries: readonly LayerEntry[], mtime: number): Promise<LayerChange[]> {
+  const changes: LayerChange[] = [];
   for (const entry of entries) {
     await tar.bytes(encodeTarHeader({ ...entry, mtime }));
-    if (entry.type !== "file" || entry.size === 0) continue;
-    if (entry.content) await tar.bytes(entry.content);
-    else if (entry.source) await copyFile(tar, entry.source, entry);
-    else throw new Error(`Cannot write layer entry "${entry.path}": it has no content source`);
-    await tar.bytes(tarPadding(entry.size));
+    const hasher = new Bun.CryptoHasher("sha256");
+    if (entry.type === "file" && entry.size > 0) {
+      if (entry.content) {
+        await tar.bytes(entry.content);
+        hasher.update(entry.content);
+      } else if (entry.source) await copyFile(tar, entry.source, entry, hasher);
+      else throw new Error(`Cannot write layer entry "${entry.path}": it has no content source`);
+      await tar.bytes(tarPadding(entry.size));
+    }
+    const change = layerChange(entry.path, entry.type, entry.mode, entry.size, entry.type === "symlink" ? (entry.linkTarget ?? "") : hasher.digest("hex"));
+    if (change) changes.push(change);
   }
   await tar.bytes(tarTrailer());
+  return changes;
 }
 
 /** A file's bytes straight into the tar's blocks; it must still have the size its header says. */
-async function copyFile(tar: BlockAssembler, source: string, entry: LayerEntry): Promise<void> {
+async function copyFile(tar: BlockAssembler, source: string, entry: LayerEntry, hasher: Bun.CryptoHasher): Promise<void> {
   const handle = await open(source, "r");
   try {
-    const read = await tar.file(handle, entry.size);
+    const read = await tar.file(handle, entry.size, (bytes) => hasher.update(bytes));
     if (read !== entry.size || (await handle.stat()).size !== entry.size) {
       throw new Error(`Cannot write layer entry "${entry.path}": "${source}" changed size while the layer was written`);
     }

@@ -44,11 +44,15 @@ export class BlockAssembler {
     }
   }
 
-  /** The first `size` bytes of a file; fewer (how many it had) when it is shorter. */
-  async file(source: PositionalReader, size: number): Promise<number> {
+  /**
+   * The first `size` bytes of a file; fewer (how many it had) when it is shorter. `onData` sees
+   * the bytes as they land in the blocks (to hash the file on its own).
+   */
+  async file(source: PositionalReader, size: number, onData?: (bytes: Uint8Array) => void): Promise<number> {
     for (let position = 0; position < size; ) {
       const { bytesRead } = await source.read(this.#block, this.#filled, Math.min(this.#blockBytes - this.#filled, size - position), position);
       if (bytesRead === 0) return position;
+      onData?.(this.#block.subarray(this.#filled, this.#filled + bytesRead));
       this.#filled += bytesRead;
       this.#total += bytesRead;
       position += bytesRead;

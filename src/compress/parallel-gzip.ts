@@ -1,7 +1,7 @@
 import { crc32 } from "node:zlib";
 import type { BlockSink, PieceOutput } from "./block-sink.ts";
 import { isCompressible } from "./compressibility.ts";
-import { deflatePool } from "./deflate-pool.ts";
+import { workerPool } from "../util/worker-pool.ts";
 import { OrderedPieces } from "./ordered-pieces.ts";
 
 /** The most a stored deflate block holds. */
@@ -27,7 +27,7 @@ export class ParallelGzip implements BlockSink {
 
   async accept(block: Buffer, release: () => void): Promise<void> {
     this.#members++;
-    const member = isCompressible(block) ? deflatePool().gzip(block, this.#level).then((gzipped) => [gzipped]) : Promise.resolve(storedMember(block));
+    const member = isCompressible(block) ? workerPool().gzip(block, this.#level).then((gzipped) => [gzipped]) : Promise.resolve(storedMember(block));
     await this.#pieces.add(member, release);
   }
 

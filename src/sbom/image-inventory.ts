@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { listImageFiles, type ImageFile, type LayerListingCache } from "../builder/list-image-files.ts";
+import { listImageFiles, type ImageFile, type LayerChange, type LayerListingCache } from "../builder/list-image-files.ts";
 import type { ImageIndex, ImageManifest, ImageConfig } from "../oci/image-manifest.ts";
 import { isIndexMediaType } from "../oci/media-types.ts";
 import { formatPlatform, normalizePlatform } from "../oci/platform.ts";
@@ -64,10 +64,14 @@ const REGISTRY_BLOB = /^registry\/docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{
 /** Manifests and configs are small; a registry blob this size or less is kept to read them. */
 const SMALL_BLOB = 1024 * 1024;
 
-export async function imageInventory(content: ImageContent, image: TaggedImage): Promise<ImageInventory> {
+export async function imageInventory(content: ImageContent, image: TaggedImage, known: ReadonlyMap<string, readonly LayerChange[]> = new Map()): Promise<ImageInventory> {
   const stored = await readImage(content, image.descriptor);
   const platforms: PlatformInventory[] = [];
   const layers: LayerListingCache = new Map(); // the platforms share the registry's layers
+  // a layer just written need not be read back, unless it holds a file whose text the inventory reads
+  for (const [digest, changes] of known) {
+    if (!changes.some((change) => "path" in change && change.file.type === "file" && keepText(change.path, change.file.size))) layers.set(digest, Promise.resolve(changes));
+  }
   for (const platform of stored.platforms) {
     const files = await listImageFiles(content, platform, keepText, layers);
     platforms.push(platformInventory(formatPlatform(platform.platform), platform.descriptor.digest, files));

@@ -25,6 +25,7 @@ import { parseImageList } from "../../scan/parse-image-list.ts";
 import { createIgnoreImage } from "../../scan/ignore-pattern.ts";
 import { parseUserRule } from "../../scan/user-rule.ts";
 import type { BuiltImage } from "../../builder/build-image.ts";
+import type { LayerChange } from "../../builder/list-image-files.ts";
 import { createChartScanner } from "../../builder/create-chart-scanner.ts";
 import { keyValueOptions, repeatedOption } from "../repeated-option.ts";
 import { rootfsArgs, rootfsForBuild } from "./rootfs.ts";
@@ -159,7 +160,7 @@ export const buildCommand = defineCommand({
             strictPlatforms: Boolean(args["strict-platforms"]),
           },
         },
-        beforeTag: (descriptor) => attachBeforeTagging(store, tags, descriptor, signingKey),
+        beforeTag: (descriptor, listings) => attachBeforeTagging(store, tags, descriptor, signingKey, listings),
       },
       consoleBuildReporter(Boolean(args.quiet)),
     ).finally(() => rootfs?.cleanup());
@@ -175,8 +176,14 @@ export const buildCommand = defineCommand({
 });
 
 /** What every built image carries, in the store before its names are: an SBOM for each name, and with --sign-key the signatures. */
-async function attachBeforeTagging(store: OciStore, names: readonly string[], descriptor: Descriptor, key: KeyObject | undefined): Promise<void> {
-  const inventory = await imageInventory(store, { name: names[0]!, descriptor });
+async function attachBeforeTagging(
+  store: OciStore,
+  names: readonly string[],
+  descriptor: Descriptor,
+  key: KeyObject | undefined,
+  listings: ReadonlyMap<string, readonly LayerChange[]>,
+): Promise<void> {
+  const inventory = await imageInventory(store, { name: names[0]!, descriptor }, listings);
   for (const name of names) await attachSbom(store, { name, descriptor }, ladeReleaseVersion(), inventory);
   if (key) for (const name of names) await signImage(store, { name, descriptor }, key);
 }
