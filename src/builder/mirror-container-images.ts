@@ -17,6 +17,8 @@ import { chainKey, hashEntries } from "./hash-entries.ts";
 import { addParentDirectories, type LayerEntry } from "./layer-entry.ts";
 import type { PlatformBuildState } from "./platform-build-state.ts";
 import { appendLayer, produceLayer, UNCOMPRESSED, type LayerContext } from "./produce-layer.ts";
+import type { CacheRecord } from "../store/build-cache.ts";
+import { limitConcurrency } from "../util/limit-concurrency.ts";
 
 /** Where the cluster registry's storage sits in the rootfs. */
 export const REGISTRY_DIR = "registry";
@@ -25,6 +27,8 @@ const KUBE_VERSION_LABEL = "cluster.alpha.sealer.io/cluster-runtime-version";
 
 /** Blobs at least this big get a layer of their own, so cluster images that share them share the layer. */
 export const OWN_LAYER_THRESHOLD = 1024 * 1024;
+/** Registry blob layers written at once: each holds about 2 MiB of buffers. */
+const BLOB_LAYERS_AT_ONCE = 3;
 
 export interface ContainerImageOptions extends LayerContext {
   /** Images named outside the image (--image-list files), already parsed. */
@@ -89,14 +93,19 @@ export async function mirrorContainerImages(states: readonly PlatformBuildState[
   const files = distributionFiles(images);
 
   const small: LayerEntry[] = [];
+  const own: { readonly digest: string; readonly entry: LayerEntry }[] = [];
   for (const file of files) {
     const entry = await fileEntry(file, cache.path);
-    if (file.kind === "blob" && entry.size >= OWN_LAYER_THRESHOLD) {
-      const record = await produceLayer(options, chainKey("lade-registry-blob-v1", file.digest), async () => withParents([entry]), UNCOMPRESSED);
-      for (const state of states) appendLayer(state, record, `lade: registry blob ${file.digest}`);
-    } else {
-      small.push(entry);
-    }
+    if (file.kind === "blob" && entry.size >= OWN_LAYER_THRESHOLD) own.push({ digest: file.digest, entry });
+    else small.push(entry);
+  }
+  // independent of each other: written a few at once (reads and writes overlap), appended in order
+  const limit = limitConcurrency(BLOB_LAYERS_AT_ONCE);
+  const written = await Promise.allSettled(own.map(({ digest, entry }) => limit(() => produceLayer(options, chainKey("lade-registry-blob-v1", digest), async () => withParents([entry]), UNCOMPRESSED))));
+  const failed = written.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  for (const [index, result] of written.entries()) {
+    for (const state of states) appendLayer(state, (result as PromiseFulfilledResult<CacheRecord>).value, `lade: registry blob ${own[index]!.digest}`);
   }
   if (small.length > 0) {
     const key = chainKey("lade-registry-index-v1", await hashEntries(small));
