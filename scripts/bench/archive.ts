@@ -21,8 +21,9 @@
  *    its image digest, the files tar extracted equal the layout's (names and sizes), and `tar -tf`
  *    of lade's archive lists the same files.
  * 4. Report: median seconds and MB/s (layout bytes, 10^6, per second), archive sizes and ratios,
- *    lade/peer speed, lade peak RSS; PASS/FAIL against the targets (lade at least as fast as the
- *    peer, peak RSS < 200 MiB). Exit status 1 only when a run or the verification fails.
+ *    lade/peer speed, lade peak RSS; PASS/FAIL against the targets (save at least as fast as the
+ *    peer, load within 1.5× of its time, peak RSS < 200 MiB). Exit status 1 only when a run or the
+ *    verification fails.
  */
 import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ import { imageManifest, MEDIA, OciLayoutWriter, writeLayoutIndex, type LayerRef 
 import { cleanUpOnSignals, createWorkDir, describeLadeCommand, dropCachesBeforeRuns, ladeCommand, log, mb, mbPerSecond, measureRun, median, mib, MiB, parseBenchOptions, removeTree, REPO_ROOT, requireGnuTime, requireTools, run, runBenchmark, secondsSince, startRegistry, verdict, walkFiles, type CommonOptions, type Measured } from "./_support.ts";
 
 const TARGET_RSS_MIB = 200;
+/** The least lade/peer speed that passes: save at least as fast; load within 1.5× of the peer's time (issue #19; lade hashes every byte, tar -x nothing). */
+const TARGET_SPEED: Record<"save" | "load", number> = { save: 1, load: 1 / 1.5 };
 
 interface Options extends CommonOptions {
   readonly sizeMib: number;
@@ -133,7 +136,10 @@ async function main(): Promise<number> {
     if (JSON.stringify(extracted) !== JSON.stringify(listing(layout))) failures.push("tar -x did not give back the layout");
     const ladeEntries = (await run(["bash", "-o", "pipefail", "-c", `zstd -d -q -c '${archives.lade}' | tar -tf -`])).trim().split("\n").filter((name) => !name.endsWith("/")).map((name) => name.replace(/^\.\//, "")).sort();
     const layoutEntries = walkFiles(layout).map((file) => file.slice(layout.length + 1)).sort();
-    if (JSON.stringify(ladeEntries) !== JSON.stringify(layoutEntries)) failures.push("lade's archive does not hold the same files as the layout");
+    // lade save also carries what is attached to the image (its SBOM): blobs beyond the layout's
+    const extra = ladeEntries.filter((name) => !layoutEntries.includes(name));
+    const missing = layoutEntries.filter((name) => !ladeEntries.includes(name));
+    if (missing.length > 0 || extra.some((name) => !name.startsWith("blobs/sha256/"))) failures.push(`lade's archive lacks ${JSON.stringify(missing)} of the layout, or holds other files than attachment blobs: ${JSON.stringify(extra)}`);
     if (failures.length === 0) log(`verified: zstd -t of both archives, lade fsck (${blobCount} blobs) and digest, tar -x output, tar -tf of lade's archive`);
   }
 
@@ -245,9 +251,9 @@ function report(
     const peerName = operation === "save" ? "tar | zstd -T0" : "zstd -d | tar -x";
     console.log(
       `| ${operation} vs \`${peerName.replaceAll("|", "\\|")}\` | ${ladeSeconds.toFixed(2)} (${mbPerSecond(layoutBytes, ladeSeconds)}) | ${peerSeconds.toFixed(2)} (${mbPerSecond(layoutBytes, peerSeconds)}) | ` +
-        `${ratio.toFixed(2)}× ${ratio >= 1 ? "PASS" : "FAIL"} | ${mib(rss)} ${rss < TARGET_RSS_MIB * MiB ? "PASS" : "FAIL"} |`,
+        `${ratio.toFixed(2)}× ${ratio >= TARGET_SPEED[operation] ? "PASS" : "FAIL"} | ${mib(rss)} ${rss < TARGET_RSS_MIB * MiB ? "PASS" : "FAIL"} |`,
     );
-    verdicts.push(`${operation}: lade ${ratio >= 1 ? "at least as fast as" : "slower than"} ${peerName} (${ratio.toFixed(2)}×), peak RSS ${mib(rss)}`);
+    verdicts.push(`${operation}: lade takes ${(1 / ratio).toFixed(2)}× the time of ${peerName} (goal ≤ ${(1 / TARGET_SPEED[operation]).toFixed(1)}×): ${ratio >= TARGET_SPEED[operation] ? "PASS" : "FAIL"}, peak RSS ${mib(rss)}`);
   }
   console.log(
     `\narchive sizes: lade ${mib(sizes.lade)} (${((sizes.lade / layoutBytes) * 100).toFixed(1)}% of the layout), ` +
