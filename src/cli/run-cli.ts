@@ -6,9 +6,9 @@ import { setCommandTable, setGlobalOptions } from "./command-context.ts";
 import { commandLoaders, commandSummaries } from "./commands/index.ts";
 import { extractGlobalOptions, GLOBAL_OPTIONS_HELP, UsageError, type GlobalOptions } from "./global-options.ts";
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes.ts";
+
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE };
 
 /** Run lade with the given arguments and return the exit code. Only this module prints errors. */
 export async function runCli(argv: readonly string[]): Promise<number> {

@@ -156,7 +156,10 @@ describe.skipIf(!available)("lade build mirrors the container images the image n
     expect(result.stderr).toContain(`Cannot mirror ${origin.host}/missing/image:1`);
     expect(JSON.parse((await runLade(["--root", root, "images", "--json"])).stdout)).toEqual([]);
     const skipping = await runLade(["--root", root, "build", "-t", "partial:1", "--skip-missing", ctx]);
-    expect(skipping.exitCode).toBe(0);
+    // done, but partial: the image is tagged, and the exit status says something was left out
+    expect(skipping.exitCode).toBe(3);
     expect(skipping.stderr).toContain(`Skipped ${origin.host}/missing/image:1`);
+    expect(skipping.stderr).toContain("lade: partial: 1 container image was left out of the image (--skip-missing) (exit status 3)");
+    expect(JSON.parse((await runLade(["--root", root, "images", "--json"])).stdout).map((image: { name: string }) => image.name)).toEqual(["docker.io/library/partial:1"]);
   });
 });

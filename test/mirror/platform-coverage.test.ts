@@ -151,7 +151,8 @@ describe.skipIf(!available)("images that lack a requested platform", () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stderr).toContain(`Cannot mirror ${image("s390x-only")}: it is a single-platform image for linux/s390x, not for linux/amd64 or linux/arm64`);
     const skipped = await runLade(["--root", tempDir(), "mirror", image("s390x-only"), image("both"), "--dir", tempDir(), "--platform", BOTH, "--skip-missing", "--json"]);
-    expect(skipped.exitCode, skipped.stderr).toBe(0);
+    expect(skipped.exitCode, skipped.stderr).toBe(3);
+    expect(skipped.stderr).toContain("lade: partial: 1 of 2 images were left out (--skip-missing) (exit status 3)");
     const summary = JSON.parse(skipped.stdout);
     expect(summary.images.map((entry: { image: string }) => entry.image)).toEqual([image("both")]);
     expect(summary.skipped).toEqual([{ image: image("s390x-only"), reason: "it is a single-platform image for linux/s390x, not for linux/amd64 or linux/arm64" }]);

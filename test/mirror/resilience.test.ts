@@ -330,7 +330,7 @@ describe.skipIf(skip)(`lade mirror through a faulty network${skip ? ` (skipped: 
 
     const run = newRun();
     const skipped = await lade(mirrorArgs(run, proxy, ["seed/absent:1", DOCKER], ["--skip-missing", "--json"]));
-    expect(skipped.exitCode).toBe(0);
+    expect(skipped.exitCode).toBe(3);
     const summary = JSON.parse(skipped.stdout) as { images: { image: string }[]; skipped: { image: string; reason: string }[] };
     expect(summary.images.map((image) => image.image)).toEqual([`${proxy.host}/${DOCKER}`]);
     expect(summary.skipped).toHaveLength(1);

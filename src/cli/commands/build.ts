@@ -6,6 +6,7 @@ import { formatPlatform, hostPlatform, parsePlatformList } from "../../oci/platf
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { consoleBuildReporter } from "../output.ts";
+import { exitPartial } from "../exit-codes.ts";
 import { jsonProgress } from "../json-progress.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { printPlatformCoverage } from "../platform-coverage-report.ts";
@@ -62,7 +63,7 @@ export const buildCommand = defineCommand({
         'Print newline-delimited JSON events on stdout instead of the tags and digest: {"event":"image"|"progress"|"image-done"|"log",…} while container images are mirrored, last {"event":"built","digest","tags","platforms"} (the build log stays on stderr)',
     },
     "image-list": { type: "string", description: "Also mirror the images listed in FILE (one per line), besides the rootfs's manifests/imageList; repeatable" },
-    "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched (or have none of the platforms), and list them, instead of failing" },
+    "skip-missing": { type: "boolean", description: "Leave out container images that cannot be fetched (or have none of the platforms), and list them, instead of failing (exit status 3: partial)" },
     "strict-platforms": {
       type: "boolean",
       description: "Fail, listing every such image, when a container image lacks one of the build's platforms (by default it is packed with the platforms it has, and the gap reported)",
@@ -169,9 +170,13 @@ export const buildCommand = defineCommand({
     if (args.quiet) for (const finding of result.findings) process.stderr.write(`warning: ${finding}\n`);
     if (result.containerImages && !args.quiet) printPlatformCoverage(result.containerImages.coverage, result.containerImages.gaps);
     if (args.report) await Bun.write(args.report, `${JSON.stringify(buildReport(result), null, 2)}\n`);
-    if (events) return events.event("built", { digest: result.descriptor.digest, tags, platforms: platforms.map(formatPlatform) });
-    if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
-    console.log(result.descriptor.digest);
+    if (events) events.event("built", { digest: result.descriptor.digest, tags, platforms: platforms.map(formatPlatform) });
+    else {
+      if (!args.quiet) for (const tag of tags) console.log(`Tagged ${tag}`);
+      console.log(result.descriptor.digest);
+    }
+    const skipped = result.containerImages?.skipped.length ?? 0;
+    if (skipped > 0) exitPartial(`${skipped} container image${skipped === 1 ? " was" : "s were"} left out of the image (--skip-missing)`);
   },
 });
 

@@ -8,6 +8,7 @@ import { parseImageList } from "../../scan/parse-image-list.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
+import { exitPartial } from "../exit-codes.ts";
 import { printJson } from "../output.ts";
 import { printPlatformCoverage } from "../platform-coverage-report.ts";
 import { registryAccess, registryArgs } from "../registry-args.ts";
@@ -27,7 +28,7 @@ export const mirrorCommand = defineCommand({
     "image-list": { type: "string", description: "File with one image per line (# comments allowed); repeatable" },
     dir: { type: "string", description: "Target folder (created if needed)", required: true },
     platform: { type: "string", description: "Platforms to mirror, comma separated, e.g. linux/amd64,linux/arm64 (default: this machine's)" },
-    "skip-missing": { type: "boolean", description: "Leave out images that cannot be fetched (or have none of the platforms), and list them, instead of failing" },
+    "skip-missing": { type: "boolean", description: "Leave out images that cannot be fetched (or have none of the platforms), and list them, instead of failing (exit status 3: partial)" },
     "strict-platforms": { type: "boolean", description: "Fail, listing every such image, when an image lacks a requested platform; nothing is written" },
     concurrency: { type: "string", description: "Parallel downloads per registry (default 6)" },
     json: {
@@ -80,8 +81,11 @@ export const mirrorCommand = defineCommand({
       platformCoverage: coverage,
     };
     printPlatformCoverage(coverage);
-    if (args.json) return printJson(summary);
-    for (const image of summary.images) console.log(`${image.image} -> ${image.repository}${image.tag ? `:${image.tag}` : ""}@${image.digest}`);
-    for (const skipped of result.skipped) console.log(`skipped ${skipped.image}: ${skipped.reason}`);
+    if (args.json) printJson(summary);
+    else {
+      for (const image of summary.images) console.log(`${image.image} -> ${image.repository}${image.tag ? `:${image.tag}` : ""}@${image.digest}`);
+      for (const skipped of result.skipped) console.log(`skipped ${skipped.image}: ${skipped.reason}`);
+    }
+    if (result.skipped.length > 0) exitPartial(`${result.skipped.length} of ${images.length} images were left out (--skip-missing)`);
   },
 });
