@@ -2,6 +2,7 @@ import type { SealerPlugin } from "../sealer/plugins.ts";
 import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { formatCommand, type Step, type StepAction } from "./plan-run.ts";
+import { LOCAL_HOST, type RunEvents } from "./run-events.ts";
 
 /** What DATA_DIR/state.json records: the image installed and the steps that succeeded. */
 export interface RunState {
@@ -40,6 +41,8 @@ export interface ExecuteOptions {
   readonly dryRun: boolean;
   readonly handlers: Partial<Record<StepAction, () => Promise<void>>>;
   readonly output: OutputSink;
+  /** Told when each step starts and ends (not in a dry run). */
+  readonly events?: RunEvents;
 }
 
 export async function readState(statePath: string): Promise<RunState | undefined> {
@@ -76,26 +79,36 @@ export async function executeSteps(steps: readonly Step[], options: ExecuteOptio
       for (const command of step.commands) output(`    ${step.cwd ? `(cd ${step.cwd}) ` : ""}${formatCommand(command, step.env)}`, "stdout");
       continue;
     }
+    const tell = (status: "start" | "done" | "skipped" | "failed", error?: unknown) =>
+      options.events?.({ event: "step", host: LOCAL_HOST, id: step.id, description: step.description, status, index: index + 1, total: steps.length, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
     if (done) {
       output(`${header}: done already, skipped`, "stdout");
+      tell("skipped");
       skipped.push(step.id);
       continue;
     }
     output(header, "stdout");
-    if (step.onlyIfExists === undefined || (await Bun.file(step.onlyIfExists).exists())) {
-      if (step.action) {
-        const handler = options.handlers[step.action];
-        if (!handler) throw new StepFailedError(`Step "${step.id}" failed: nothing does "${step.action}"`);
-        try {
-          await handler();
-        } catch (error) {
-          throw new StepFailedError(`Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    tell("start");
+    try {
+      if (step.onlyIfExists === undefined || (await Bun.file(step.onlyIfExists).exists())) {
+        if (step.action) {
+          const handler = options.handlers[step.action];
+          if (!handler) throw new StepFailedError(`Step "${step.id}" failed: nothing does "${step.action}"`);
+          try {
+            await handler();
+          } catch (error) {
+            throw new StepFailedError(`Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
         }
+        for (const command of step.commands) await runCommand(step, command, output);
+      } else {
+        output(`[${step.id}] ${step.onlyIfExists} does not exist: nothing to do`, "stdout");
       }
-      for (const command of step.commands) await runCommand(step, command, output);
-    } else {
-      output(`[${step.id}] ${step.onlyIfExists} does not exist: nothing to do`, "stdout");
+    } catch (error) {
+      tell("failed", error);
+      throw error;
     }
+    tell("done");
     recorded.push(step.id);
     if (step.action !== "remove-data-dir") await writeState(options.statePath, state);
     ran.push(step.id);

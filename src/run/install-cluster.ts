@@ -31,6 +31,7 @@ import { imageEnvOf } from "./image-env.ts";
 import { firstMissingFolder, removeMadeParents } from "./made-folders.ts";
 import { KUBEADM_CONFIG_FILES, readImageKubeadmConfigs, renderRootfsTemplates, unpackRootfs } from "./rootfs-files.ts";
 import { executePhases, deleteHosts, type MultiHostState } from "./install-hosts.ts";
+import type { RunEvents } from "./run-events.ts";
 import { planHosts, type ClusterHostTarget, type SshTarget } from "./plan-hosts.ts";
 import { platformGapWarnings } from "./platform-gap-warnings.ts";
 import { choosePlatform, planDelete, planRun, type Step } from "./plan-run.ts";
@@ -57,6 +58,8 @@ export interface RunOptions {
   readonly dryRun: boolean;
   readonly ladeCommand: readonly string[];
   readonly output: OutputSink;
+  /** Told of phases, steps and copies as they happen (a live view, --json). */
+  readonly events?: RunEvents;
   /** For tests: the machine's OS and architecture. */
   readonly host?: { os: string; architecture: string };
   /** Install on these hosts over SSH instead of this machine (`--masters`/`--nodes`). */
@@ -173,6 +176,7 @@ export async function installCluster(store: OciStore, runOptions: RunOptions): P
     record: "done",
     dryRun: options.dryRun,
     output,
+    ...(options.events && !options.dryRun ? { events: options.events } : {}),
     handlers: {
       "check-host": async () => {
         const child = Bun.spawn(["sh", "-c", HOST_CHECK_SCRIPT], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
@@ -364,6 +368,7 @@ async function installOnHosts(
     ...registryDefaults,
     dryRun: options.dryRun,
     output,
+    ...(options.events ? { events: options.events } : {}),
   });
   await markInstalled(statePath, state, options.dryRun);
   const master0 = targets.find((target) => target.role === "master0")!;

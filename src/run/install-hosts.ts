@@ -12,6 +12,7 @@ import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { formatBytes } from "../util/format-bytes.ts";
+import { COPY_EVENT_INTERVAL_MS, type RunEvents } from "./run-events.ts";
 import { sha256OfFile } from "../util/sha256-file.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { imageEnvOf } from "./image-env.ts";
@@ -89,6 +90,8 @@ export interface HostsContext {
   readonly imageRegistry?: RegistryConfig;
   readonly dryRun: boolean;
   readonly output: OutputSink;
+  /** Told of each phase, each host's steps and the bytes of each copy (not in a dry run). */
+  readonly events?: RunEvents;
   /** The local rootfs folders are DATA_DIR/<this>-<arch> (default "rootfs"; lade upgrade unpacks the new image beside the old). */
   readonly rootfsName?: string;
   /** The list a host's steps are recorded in (default state.hosts[ip].done). */
@@ -111,12 +114,16 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
   const handlers = { ...hostHandlers(context), ...context.handlers };
   const pendingJoin = () => context.hosts.some((host) => host.role !== "master0" && !state.hosts![host.ip]!.done.includes("kubeadm-join"));
 
+  const events = context.dryRun ? undefined : context.events;
   for (const phase of phases) {
     output(`== ${phase.name}${phase.parallel && phase.lanes.length > 1 ? " (hosts in parallel)" : ""}`, "stdout");
+    events?.({ event: "phase", name: phase.name, hosts: phase.lanes.map((lane) => lane.host), parallel: phase.parallel });
     const runLane = async (lane: Phase["lanes"][number]) => {
       const done = context.stepsDone?.(lane.host) ?? state.hosts![lane.host]!.done;
       const say: OutputSink = (line, stream) => output(`[${lane.host}] ${line}`, stream);
-      for (const step of lane.steps) {
+      for (const [index, step] of lane.steps.entries()) {
+        const tell = (status: "start" | "done" | "skipped" | "failed", error?: unknown) =>
+          events?.({ event: "step", host: lane.host, id: step.id, description: step.description, status, index: index + 1, total: lane.steps.length, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
         const doneAlready = lane.record !== false && done.includes(step.id);
         const header = `${step.id}: ${step.description}`;
         if (context.dryRun) {
@@ -127,29 +134,38 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
         }
         if (doneAlready) {
           say(`${header}: done already, skipped`, "stdout");
+          tell("skipped");
           continue;
         }
         if (step.action === "join-credentials" && !pendingJoin()) {
           say(`${header}: every host joined already, skipped`, "stdout");
+          tell("skipped");
           continue;
         }
         say(header, "stdout");
-        if (step.action) {
-          const handler = handlers[step.action];
-          if (!handler) throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: nothing does "${step.action}"`);
-          try {
-            await handler(lane.host, say, step);
-          } catch (error) {
-            throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        tell("start");
+        try {
+          if (step.action) {
+            const handler = handlers[step.action];
+            if (!handler) throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: nothing does "${step.action}"`);
+            try {
+              await handler(lane.host, say, step);
+            } catch (error) {
+              throw new StepFailedError(`[${lane.host}] Step "${step.id}" failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            }
           }
-        }
-        for (const command of step.commands) {
-          try {
-            await runCommand(step, command, say);
-          } catch (error) {
-            throw new StepFailedError(`[${lane.host}] ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          for (const command of step.commands) {
+            try {
+              await runCommand(step, command, say);
+            } catch (error) {
+              throw new StepFailedError(`[${lane.host}] ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            }
           }
+        } catch (error) {
+          tell("failed", error);
+          throw error;
         }
+        tell("done");
         if (lane.record !== false) {
           done.push(step.id);
           await save();
@@ -236,7 +252,15 @@ function hostHandlers(context: HostsContext): Partial<Record<StepAction, HostHan
       }
       const offset = Number(partial) > 0 && Number(partial) <= file.size ? Number(partial) : 0;
       if (offset > 0) say(`[copy-rootfs] an earlier copy stopped after ${formatBytes(offset)}: continuing from there`, "stdout");
-      await run(sshCommand(target(ip).ssh, scripts.receive(offset)), withProgress(file, offset, (sent) => say(`[copy-rootfs] ${progressLine(sent, file.size)}`, "stdout")));
+      const events = context.dryRun ? undefined : context.events;
+      await run(
+        sshCommand(target(ip).ssh, scripts.receive(offset)),
+        withProgress(file, offset, {
+          line: (sent) => say(`[copy-rootfs] ${progressLine(sent, file.size)}`, "stdout"),
+          ...(events ? { event: (sent: number) => events({ event: "copy", host: ip, done: sent, total: file.size }) } : {}),
+        }),
+      );
+      events?.({ event: "copy", host: ip, done: file.size, total: file.size });
       say(`[copy-rootfs] copied ${local.tar} (${formatBytes(file.size)}, sha256 ${local.sha256}, verified there)`, "stdout");
     },
     "render-templates": async (ip, say) => {
@@ -412,10 +436,14 @@ async function allSettled<T>(items: readonly T[], work: (item: T) => Promise<voi
 
 const PROGRESS_INTERVAL_MS = 5_000;
 
-/** FILE from OFFSET on as a stream, calling REPORT with the bytes sent so far at most every few seconds. */
-function withProgress(file: ReturnType<typeof Bun.file>, offset: number, report: (sent: number) => void): ReadableStream<Uint8Array> {
+/**
+ * FILE from OFFSET on as a stream, telling the bytes sent so far: as a log line at most every few
+ * seconds, as an event twice a second.
+ */
+function withProgress(file: ReturnType<typeof Bun.file>, offset: number, report: { line: (sent: number) => void; event?: (sent: number) => void }): ReadableStream<Uint8Array> {
   let sent = offset;
-  let last = Date.now();
+  let lastLine = Date.now();
+  let lastEvent = 0;
   return file
     .slice(offset)
     .stream()
@@ -423,9 +451,14 @@ function withProgress(file: ReturnType<typeof Bun.file>, offset: number, report:
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           sent += chunk.byteLength;
-          if (Date.now() - last >= PROGRESS_INTERVAL_MS) {
-            last = Date.now();
-            report(sent);
+          const now = Date.now();
+          if (now - lastLine >= PROGRESS_INTERVAL_MS) {
+            lastLine = now;
+            report.line(sent);
+          }
+          if (report.event && now - lastEvent >= COPY_EVENT_INTERVAL_MS) {
+            lastEvent = now;
+            report.event(sent);
           }
           controller.enqueue(chunk);
         },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, statSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
@@ -137,8 +137,24 @@ describe.skipIf(!available)("lade run / delete on two hosts over SSH", () => {
     expect(existsSync(dataDir)).toBe(false);
     expect(log(hosts[0]!.root)).toEqual([]);
 
-    const first = await run();
+    // with --json, stdout is events and the step lines are on stderr
+    const first = await run("--json");
     expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    const events = first.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(first.stderr).toContain(`${a} kubeadm-init: `);
+    expect(events.filter((event) => event.event === "phase").map((event) => event.hosts)).toContainEqual([hosts[0]!.ip, hosts[1]!.ip]);
+    for (const [index, host] of hosts.entries()) {
+      const steps = events.filter((event) => event.event === "step" && event.host === host.ip);
+      // every step starts and then is done, in order, nothing fails
+      const done = steps.filter((event) => event.status === "done").map((event) => event.id);
+      expect(steps.filter((event) => event.status === "start").map((event) => event.id)).toEqual(done);
+      expect(steps.some((event) => event.status === "failed")).toBe(false);
+      expect(done).toContain(index === 0 ? "kubeadm-init" : "kubeadm-join");
+      const copies = events.filter((event) => event.event === "copy" && event.host === host.ip);
+      const tarSize = statSync(join(dataDir, `rootfs-${["amd64", "arm64"][index]}.tar`)).size;
+      expect(copies.at(-1)).toEqual({ event: "copy", host: host.ip, done: tarSize, total: tarSize });
+    }
+    expect(events.at(-1)).toEqual({ event: "installed", master0: { address: hosts[0]!.ip, user: "root" }, dataDir });
     // the arm64 host is told, at its check and before anything changes, which images it cannot run
     const warning = `${b} [check-host] warning: this arm64 host: image ${amd64Only} has no linux/arm64: arm64 nodes cannot run it (used by --image-list)`;
     expect(first.stderr).toContain(warning);

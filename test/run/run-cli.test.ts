@@ -128,8 +128,18 @@ describe("lade run / lade delete on this machine", () => {
   test("a failing kubeadm stops the run naming the step, and a rerun resumes there", async () => {
     const { root, dataDir, run, log } = setup();
     writeFileSync(join(root, "fail-kubeadm"), "");
-    const failed = await run();
+    // --json: the steps as events on stdout (their lines on stderr), the failure among them
+    const failed = await run("--json");
     expect(failed.exitCode).toBe(1);
+    const events = (text: string) => text.trim().split("\n").map((line) => JSON.parse(line) as { event: string; id?: string; status?: string; error?: string; host?: string; index?: number; total?: number });
+    const told = events(failed.stdout);
+    expect(told.map((event) => `${event.id}:${event.status}`)).toEqual([
+      ...["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node"].flatMap((id) => [`${id}:start`, `${id}:done`]),
+      "kubeadm-init:start",
+      "kubeadm-init:failed",
+    ]);
+    expect(told.at(-1)).toMatchObject({ host: "local", index: 6, total: 7 });
+    expect(told.at(-1)!.error).toContain("exited with code 3");
     expect(failed.stderr).toContain(`Step "kubeadm-init" failed: \``);
     expect(failed.stderr).toContain(`kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs'\` exited with code 3`);
     expect(failed.stderr).toContain("[kubeadm-init] kubeadm broke");
@@ -143,8 +153,11 @@ describe("lade run / lade delete on this machine", () => {
     ]);
 
     rmSync(join(root, "fail-kubeadm"));
-    const resumed = await run();
+    const resumed = await run("--json");
     expect(resumed.exitCode, resumed.stderr).toBe(0);
+    const again = events(resumed.stdout);
+    expect(again.filter((event) => event.status === "skipped").map((event) => event.id)).toEqual(["check-host", "unpack-rootfs", "render-templates", "kubeadm-config", "init-node"]);
+    expect(again.at(-1) as unknown).toEqual({ event: "installed", master0: null, dataDir });
     expect(log()).toEqual([
       "init.sh Mode=image PodCIDR=10.9.0.0/16",
       `kubeadm init --config ${dataDir}/kubeadm.yaml --upload-certs`,

@@ -13,7 +13,9 @@ import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
 import { readPasswordFromStdin } from "../read-password-stdin.ts";
 import { removePasswordsOnSignals } from "../remove-passwords-on-signals.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { repeatedOption } from "../repeated-option.ts";
+import { runProgress } from "../run-progress.ts";
 import { archiveJudge, readTrustRules, trustArgs } from "../trust-options.ts";
 
 /** The options that only mean something for hosts over SSH. */
@@ -66,6 +68,13 @@ export const runCommand = defineCommand({
     "skip-plugins": {
       type: "boolean",
       description: "Install although the image's plugins/ or the Clusterfile hold sealer plugins, which lade run does not run: without this, such a run stops before any host changes, listing them",
+    },
+    json: {
+      type: "boolean",
+      description:
+        'Print newline-delimited JSON events on stdout (the step lines go to stderr): {"event":"phase","name","hosts","parallel"}, ' +
+        '{"event":"step","host","id","description","status":"start"|"done"|"skipped"|"failed","index","total","error"?}, ' +
+        '{"event":"copy","host","done","total"} twice a second during a rootfs copy, last {"event":"installed","master0":{"address","user"}|null,"dataDir"}; host "local" is this machine',
     },
     "known-hosts": { type: "string", description: "known_hosts file the host keys are checked against (default DATA_DIR/known_hosts)" },
     "ssh-accept-new-host-keys": { type: "boolean", description: "Add unknown host keys to the known_hosts file (StrictHostKeyChecking=accept-new)" },
@@ -120,6 +129,10 @@ export const runCommand = defineCommand({
     const cmdArgs = repeatedOption(rawArgs, "cmd-args").flatMap((value) => value.split(",").filter(Boolean));
     for (const entry of cmdArgs) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--cmd-args" needs KEY=VALUE: got "${entry}"`);
     const launch = { cmds: repeatedOption(rawArgs, "cmd", "cmds"), appNames: list(args.apps), cmdArgs };
+    const json = Boolean(args.json) && !args["dry-run"];
+    if (args.json && args["dry-run"]) throw new UsageError("--json reports an install as it happens: a --dry-run prints its plan as text");
+    const progress = runProgress();
+    const events = json ? jsonProgress() : undefined;
     const installed = await installCluster(store, {
       remote,
       launch,
@@ -132,8 +145,20 @@ export const runCommand = defineCommand({
       ...(args["host-ip"] ? { hostIp: args["host-ip"] } : {}),
       dryRun: Boolean(args["dry-run"]),
       ladeCommand: ladeCommand(),
-      output: (line, stream) => (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`),
-    });
+      // with --json stdout is the events'; the lines go to stderr
+      output: events ? (line) => process.stderr.write(`${line}\n`) : progress.output,
+      events: events
+        ? (event) => {
+            const { event: name, ...fields } = event;
+            events.event(name, fields);
+          }
+        : progress.events,
+    }).finally(() => progress.finish());
+    if (events) {
+      const master0 = installed.master0;
+      events.event("installed", { master0: master0 ? { address: master0.address, user: master0.user } : null, dataDir: installed.dataDir ?? resolve(dataDir) });
+      return;
+    }
     if (!args["dry-run"]) {
       const master0 = installed.master0;
       process.stdout.write(
