@@ -47,9 +47,19 @@ describe.skipIf(!available)("lade mirror against a real registry", () => {
     const dir = tempDir();
     const root = tempDir();
     const names = ["seed/multi-oci:v1", "seed/multi-docker:v1"];
-    const result = await runLade(["--root", root, "mirror", ...names.map((name) => `${origin.host}/${name}`), "--dir", dir, "--platform", PLATFORMS, "--json"]);
+    const result = await runLade(["--root", root, "mirror", ...names.map((name) => `${origin.host}/${name}`), "--dir", dir, "--platform", PLATFORMS, "--json", "--events"]);
     expect(result.exitCode).toBe(0);
     const summary = JSON.parse(result.stdout);
+    // --events: progress as JSON lines on stderr, each image announced with its bytes and finished
+    const events = result.stderr.trim().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { event: string; image?: string; bytes?: number; done?: number; total?: number });
+    for (const name of names) {
+      const image = `${origin.host}/${name}`;
+      const announced = events.find((event) => event.event === "image" && event.image === image);
+      expect(announced?.bytes).toBeGreaterThan(0);
+      expect(events.some((event) => event.event === "image-done" && event.image === image)).toBe(true);
+      const last = events.filter((event) => event.event === "progress" && event.image === image).at(-1);
+      expect(last?.done).toBe(announced?.bytes);
+    }
     expect(summary.images.map((image: { repository: string; platforms: string[] }) => [image.repository, image.platforms])).toEqual([
       ["seed/multi-docker", ["linux/amd64", "linux/arm64"]],
       ["seed/multi-oci", ["linux/amd64", "linux/arm64"]],

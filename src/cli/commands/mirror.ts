@@ -7,6 +7,7 @@ import { createRegistryClients } from "../../registry/registry-clients.ts";
 import { parseImageList } from "../../scan/parse-image-list.ts";
 import { openStore } from "../command-context.ts";
 import { UsageError } from "../global-options.ts";
+import { jsonProgress } from "../json-progress.ts";
 import { mirrorProgress } from "../mirror-progress.ts";
 import { exitPartial } from "../exit-codes.ts";
 import { printJson } from "../output.ts";
@@ -37,6 +38,11 @@ export const mirrorCommand = defineCommand({
         'Print {"images":[{"image","repository","tag","digest","platforms","missingPlatforms"}],"skipped":[{"image","reason"}],' +
         '"platformCoverage":{"requested","images":[{"image","digest","platforms":{PLATFORM:true|false}}],"gaps":[{"image","missing","available"}]}}',
     },
+    events: {
+      type: "boolean",
+      description:
+        'Progress as newline-delimited JSON events on stderr instead of bars: {"event":"image","image","bytes"}, {"event":"progress","image","done","total"}, {"event":"image-done","image"}, {"event":"log","message"} (stdout keeps the list or the --json summary)',
+    },
     ...registryArgs,
   },
   async run({ args, rawArgs }) {
@@ -58,10 +64,11 @@ export const mirrorCommand = defineCommand({
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency needs a positive whole number: got "${args.concurrency}"`);
     const store = await openStore();
     const progress = mirrorProgress();
+    const events = args.events ? jsonProgress((line) => process.stderr.write(line)) : undefined;
     const result = await mirrorToDirectory(store, images, resolve(args.dir), {
       platforms,
       client: createRegistryClients(registryAccess(args, rawArgs)),
-      reporter: progress,
+      reporter: events ?? progress,
       skipMissing: Boolean(args["skip-missing"]),
       strictPlatforms: Boolean(args["strict-platforms"]),
       concurrency,
