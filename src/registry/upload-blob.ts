@@ -18,6 +18,8 @@ export interface BlobUpload {
 const DEFAULT_CHUNK = 64 * 1024 * 1024;
 /** Upload sessions to try before giving up on a blob. */
 const UPLOAD_SESSIONS = 3;
+/** Times one session goes on from the registry's offset after a lost chunk answer. */
+const SESSION_RESUMES = 3;
 
 /**
  * Make sure the registry has a blob: HEAD first (nothing to do when it is there), then a
@@ -57,8 +59,9 @@ export async function uploadBlob(upload: BlobUpload): Promise<"present" | "mount
 
 /**
  * One upload session: POST for a location, then one PUT with the whole blob, or PATCH chunks and
- * a closing PUT. A session cannot be resumed once a chunk's answer is lost (the registry may have
- * taken the chunk, and its upload state moved on), so the caller starts a new one instead.
+ * a closing PUT. When a chunk's answer is lost, the session goes on from the offset the registry
+ * reports (GET on the upload, `Range: 0-N`); a registry that cannot say (docker-registry 2.8 refuses
+ * the status of a session whose state moved on: 404) makes the caller start a new session instead.
  */
 async function uploadInSession(upload: BlobUpload, scope: string): Promise<void> {
   const { client, repository, descriptor } = upload;
@@ -83,23 +86,37 @@ async function uploadInSession(upload: BlobUpload, scope: string): Promise<void>
     upload.onProgress?.(descriptor.size);
     return;
   }
-  for (let offset = 0; offset < descriptor.size; offset += chunkSize) {
+  let resumes = 0;
+  for (let offset = 0; offset < descriptor.size; ) {
     const end = Math.min(offset + chunkSize, descriptor.size);
-    const response = await client.request("PATCH", location, {
-      scope,
-      what: `a chunk of blob ${descriptor.digest} for ${repository}`,
-      headers: {
-        "Content-Type": "application/octet-stream",
-        "Content-Length": String(end - offset),
-        "Content-Range": `${offset}-${end - 1}`,
-      },
-      body: () => body.slice(offset, end),
-      absolute: true,
-      accept: [202],
-    });
+    let response: Response;
+    try {
+      response = await client.request("PATCH", location, {
+        scope,
+        what: `a chunk of blob ${descriptor.digest} for ${repository}`,
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Content-Length": String(end - offset),
+          "Content-Range": `${offset}-${end - 1}`,
+        },
+        body: () => body.slice(offset, end),
+        absolute: true,
+        accept: [202],
+      });
+    } catch (error) {
+      // the chunk may or may not have arrived: ask the registry how much it has, and go on from there
+      const status = resumes < SESSION_RESUMES && canStartOver(error) ? await uploadStatus(client, location, scope, descriptor, repository) : undefined;
+      if (!status) throw error;
+      resumes++;
+      upload.onProgress?.(Math.max(0, status.received - offset));
+      offset = status.received;
+      location = status.location;
+      continue;
+    }
     await response.body?.cancel();
     location = uploadLocation(client, response, repository);
     upload.onProgress?.(end - offset);
+    offset = end;
   }
   const done = await client.request("PUT", withDigest(location, descriptor.digest), {
     scope,
@@ -127,6 +144,24 @@ async function exists(client: RegistryClient, path: string, scope: string, descr
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return false;
     throw error;
+  }
+}
+
+/**
+ * How many bytes an upload session holds (its `Range: 0-N`, N+1 bytes; none without a Range) and
+ * where it goes on; undefined when the registry cannot say.
+ */
+async function uploadStatus(client: RegistryClient, location: string, scope: string, descriptor: Descriptor, repository: string): Promise<{ received: number; location: string } | undefined> {
+  try {
+    const response = await client.request("GET", location, { scope, what: `the upload status of blob ${descriptor.digest} for ${repository}`, absolute: true, accept: [204] });
+    await response.body?.cancel();
+    const range = /^(?:bytes=)?0-(\d+)$/.exec(response.headers.get("range") ?? "");
+    // "0-0" is what registries say for an empty session too: read it as nothing received
+    const received = range && Number(range[1]) > 0 ? Number(range[1]) + 1 : 0;
+    if (received > descriptor.size) return undefined;
+    return { received, location: uploadLocation(client, response, repository) };
+  } catch {
+    return undefined;
   }
 }
 
