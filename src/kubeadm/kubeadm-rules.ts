@@ -1,11 +1,13 @@
 import { getConfigValue, isConfigObject, type ConfigObject, type ConfigPath, type ConfigValue } from "./config-value.ts";
 import { ipToBigInt, parseIpAddress } from "./ip-address.ts";
+import { featureGateProblem } from "./kubeadm-feature-gates.ts";
 
 /**
  * What kubeadm's own validation (cmd/kubeadm/app/apis/kubeadm/validation) would refuse and lade
  * can tell from the config alone, checked before any host changes: subnets (syntax, dual-stack,
  * sizes, the node mask, and pods and services apart), endpoints and ports, certificate names,
- * tokens, the certificate key, the CRI socket's scheme, absolute paths, image repositories.
+ * tokens, the certificate key, the CRI socket's scheme, absolute paths, image repositories, and
+ * feature gates the Kubernetes version's kubeadm does not have.
  * An empty string is a value kubeadm fills in with its default, as it does before validating.
  */
 export interface RuleViolation {
@@ -77,6 +79,15 @@ function clusterViolations(body: ConfigObject): RuleViolation[] {
       if (pod.family === service.family && pod.start <= service.end && service.start <= pod.end) {
         add(["networking", "podSubnet"], `the pod subnet ${pod.text} overlaps the service subnet ${service.text}: pods and services need ranges apart`);
       }
+    }
+  }
+
+  const gates = getConfigValue(body, ["featureGates"]);
+  if (isConfigObject(gates)) {
+    const minor = /^v?1\.(\d+)(?:\.|$)/.exec(text(["kubernetesVersion"]) ?? "")?.[1];
+    for (const name of Object.keys(gates)) {
+      const problem = featureGateProblem(name, minor === undefined ? undefined : Number(minor));
+      if (problem) add(["featureGates", name], problem);
     }
   }
 

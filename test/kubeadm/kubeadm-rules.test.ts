@@ -34,6 +34,8 @@ const BROKEN: [string, string, string, ("master0" | "node")?][] = [
   ["an advertise address that is no IP", `${INIT}localAPIEndpoint:\n  advertiseAddress: master-1\n`, 'Clusterfile:11:21: localAPIEndpoint.advertiseAddress: "master-1" is not an IP address'],
   ["a certificate key that is not 64 hex digits", `${INIT}certificateKey: abc123\n`, 'Clusterfile:10:17: certificateKey: the certificate key must be 64 hex digits (an AES-256 key, as kubeadm certs certificate-key prints), not "abc123"'],
   ["a CRI socket over TCP", `${INIT}nodeRegistration:\n  criSocket: tcp://10.0.0.2:2375\n`, "Clusterfile:11:14: nodeRegistration.criSocket: only unix:// CRI sockets are supported, not tcp://"],
+  ["a feature gate kubeadm does not have", `${CLUSTER}featureGates:\n  EtcdLearnerMod: true\n`, 'Clusterfile:11:19: featureGates.EtcdLearnerMod: "EtcdLearnerMod" is not a kubeadm feature gate (kubeadm v1.27 can have IPv6DualStack, PublicKeysECDSA, RootlessControlPlane, UnversionedKubeletConfigMap, EtcdLearnerMode)'],
+  ["a feature gate of a later kubeadm", `${CLUSTER}featureGates:\n  WaitForAllControlPlaneComponents: true\n`, "Clusterfile:11:37: featureGates.WaitForAllControlPlaneComponents: the kubeadm feature gate WaitForAllControlPlaneComponents comes in v1.30: kubeadm v1.27 refuses it"],
   ["a join token in the wrong shape", `${JOIN}discovery:\n  tlsBootstrapToken: short.token\n`, 'Clusterfile:11:22: discovery.tlsBootstrapToken: "short.token" is not a bootstrap token: six, a dot, sixteen lower-case letters or digits (abcdef.0123456789abcdef)', "node"],
 ];
 
@@ -48,6 +50,15 @@ describe("kubeadm's rules, checked at the line before any host changes", () => {
       `${CLUSTER}networking:\n  podSubnet: 10.244.0.0/16,fd00:10:244::/56\n  serviceSubnet: 10.96.0.0/16,fd00:10:96::/112\ncontrolPlaneEndpoint: "[fd00::10]:6443"\napiServer:\n  certSANs: ["*.example.com", "fd00::1", 10.0.0.100]\ncertificatesDir: ""\ncontrollerManager:\n  extraArgs:\n    node-cidr-mask-size-ipv6: "64"\n`,
     );
     expect(config.documents.find((document) => document.kind === "ClusterConfiguration")!.body.networking).toMatchObject({ podSubnet: "10.244.0.0/16,fd00:10:244::/56" });
+  });
+
+  test("feature gates: one kubeadm of that version has passes, one it no longer has is named with the release that dropped it", () => {
+    const at = (version: string, gates: string) =>
+      resolveKubeadmConfig({ clusterfile: { text: `${HOSTS}${CLUSTER}featureGates:\n${gates}`, file: "Clusterfile" }, imageLabels: { [VERSION_LABEL]: version } }, { role: "master0" });
+    expect(() => at("v1.30.1", "  WaitForAllControlPlaneComponents: true\n  EtcdLearnerMode: true\n")).not.toThrow();
+    expect(() => at("v1.22.17", "  IPv6DualStack: true\n  RootlessControlPlane: false\n")).not.toThrow();
+    expect(() => at("v1.30.1", "  IPv6DualStack: true\n")).toThrow("Clusterfile:11:18: featureGates.IPv6DualStack: kubeadm v1.29 no longer has the feature gate IPv6DualStack (v1.23 had it): remove it for v1.30");
+    expect(() => at("v1.34.1", "  EtcdLearnerMode: true\n")).toThrow("kubeadm v1.34 no longer has the feature gate EtcdLearnerMode (v1.33 had it): remove it for v1.34");
   });
 
   test("a value no file wrote (the PodCIDR env) is named by its field", () => {
