@@ -5,7 +5,7 @@ import { kubeadmImages } from "../../src/rootfs/kubeadm-images.ts";
 import { resolveKubernetesRelease } from "../../src/rootfs/kubernetes-release.ts";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { copyWithinRegistry, hasSkopeo, seedImage } from "../support/seed-images.ts";
 import { hasSshd, startSshHosts, writeFile, type SshHosts } from "../support/ssh-hosts.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
@@ -65,7 +65,7 @@ beforeAll(async () => {
   origin = await startDockerRegistry();
   await seedImage(origin, "seed/base:1", { layerSizes: [500] });
   const paths = [FROM, TO].flatMap((version) => kubeadmImages(resolveKubernetesRelease(version)).map((reference) => reference.replace(/^registry\.k8s\.io\//, "")));
-  await Promise.all(paths.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin!.host}/seed/base:1`, `docker://${origin!.host}/${path}`])));
+  await copyWithinRegistry(origin.host, "seed/base:1", paths);
   const logCall = (what: string) => `echo "$(basename "$LADE_NODE_ROOT") ${what}" >> ${calls}`;
   writeFile(
     join(bin, "kubeadm"),

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { startLadeRegistry } from "../support/lade-registry.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { copyWithinRegistry, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { hasUmoci, umociUnpackManifest } from "../support/unpack-image.ts";
 import { fakeBinSource } from "./fake-bin-source.ts";
@@ -26,7 +26,7 @@ describe.skipIf(!available)("lade build of a generated rootfs", () => {
     // stand-ins for registry.k8s.io, docker.io and quay.io: one registry with every image for both arches
     origin = await startDockerRegistry();
     await seedImage(origin, "seed/base:1", { platforms: ["linux/amd64", "linux/arm64"], layerSizes: [1500] });
-    await Promise.all(PATHS.map((path) => skopeo(["copy", "--quiet", "--all", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])));
+    await copyWithinRegistry(origin.host, "seed/base:1", PATHS, { all: true });
     binSource = await fakeBinSource(plan("v1.27.3", "containerd"));
     const docker = await fakeBinSource(plan("v1.27.3", "docker", ["amd64"]));
     Bun.spawnSync(["cp", "-a", `${docker}/.`, binSource]);

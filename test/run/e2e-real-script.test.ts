@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { copyWithinRegistry, hasSkopeo, seedImage } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
 import { KUBEADM_V1_27_3_IMAGES, plan } from "../rootfs/rootfs-fixtures.ts";
@@ -25,7 +25,7 @@ describe.skipIf(!hasDockerRegistry() || !hasSkopeo())("scripts/e2e-real.sh --dry
   beforeAll(async () => {
     origin = await startDockerRegistry();
     await seedImage(origin, "seed/base:1", { platforms: [`linux/${ARCH}`], layerSizes: [1000] });
-    await Promise.all(KUBEADM_V1_27_3_IMAGES.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])));
+    await copyWithinRegistry(origin.host, "seed/base:1", KUBEADM_V1_27_3_IMAGES);
     writeFileSync(lade, `#!/bin/sh\nexec ${process.execPath} ${MAIN} "$@"\n`, { mode: 0o755 });
   }, 60_000);
 

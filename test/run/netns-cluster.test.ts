@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { hasDockerRegistry, startDockerRegistry, type DockerRegistry } from "../support/docker-registry.ts";
 import { labUnavailableReason, startLab, type Lab, type LabHost } from "../support/netns-lab.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { copyWithinRegistry, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { criPullImage } from "../rootfs/cri-client.ts";
 import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
@@ -287,7 +287,7 @@ describe.skipIf(reason !== undefined)("lade run / delete on network-namespace ho
   test("lade upgrade to v1.28.15: kubeadm's upgrade calls per host, the new rootfs set up again on live hosts, the new images pulled through the registry", async () => {
     const NEXT = "cluster:v1.28.15";
     const images = kubeadmImages(resolveKubernetesRelease("v1.28.15")).map((reference) => reference.replace(/^registry\.k8s\.io\//, ""));
-    await Promise.all(images.map((path) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${path}`])));
+    await copyWithinRegistry(origin.host, "seed/base:1", images);
     // the new kubelet says which it is
     const binSource = await fakeBinSource(plan("v1.28.15", "containerd", ["amd64"]), ["amd64"], { programs: { ...programs, kubelet: new TextEncoder().encode("#!/bin/sh\n# kubelet v1.28.15 (stand-in: stays up as systemd expects; lade delete stops it)\nexec sleep 600\n") } });
     const context = join(work, "context-v1.28");

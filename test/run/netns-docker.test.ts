@@ -7,7 +7,7 @@ import { buildFixture } from "../support/build-fixture.ts";
 import { FAKE_KUBEADM, FAKE_KUBECTL } from "../support/kube-stand-ins.ts";
 import { labUnavailableReason, startLab, type Lab, type LabHost } from "../support/netns-lab.ts";
 import { runLade } from "../support/run-lade.ts";
-import { hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
+import { copyWithinRegistry, hasSkopeo, seedImage, skopeo } from "../support/seed-images.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { fakeBinSource } from "../rootfs/fake-bin-source.ts";
 import { plan } from "../rootfs/rootfs-fixtures.ts";
@@ -97,7 +97,7 @@ describe.skipIf(reason !== undefined)("the docker path on a real dockerd, in net
     const imageList = join(context, "imageList");
     const listed = readFileSync(imageList, "utf8").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
     await seedImage(origin, "seed/base:1", { layerSizes: [2000] });
-    await Promise.all(listed.map((ref) => skopeo(["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${origin.host}/seed/base:1`, `docker://${origin.host}/${ref.slice(ref.indexOf("/") + 1)}`])));
+    await copyWithinRegistry(origin.host, "seed/base:1", listed.map((ref) => ref.slice(ref.indexOf("/") + 1)));
     const domain = listed[0]!.split("/")[0]!;
     // an image docker can run: a static program, built by lade FROM scratch, pushed with skopeo
     hello = `${domain}/lab/hello:v1`;

@@ -49,6 +49,17 @@ export async function seedImage(registry: DockerRegistry, name: string, options:
   await skopeo([...args, `oci:${store}:docker.io/library/seed:1`, `docker://${registry.host}/${name}`]);
 }
 
+/**
+ * Copy one image of a registry to other repositories of it (`seed/base:1` → each PATH), with
+ * skopeo, one at a time: docker-registry 2.8 can answer "blob unknown" to a manifest whose blobs
+ * another copy is mounting into the same repository at that moment.
+ */
+export async function copyWithinRegistry(host: string, source: string, paths: readonly string[], options: { readonly all?: boolean } = {}): Promise<void> {
+  for (const path of paths) {
+    await skopeo(["copy", "--quiet", ...(options.all ? ["--all"] : []), "--src-tls-verify=false", "--dest-tls-verify=false", `docker://${host}/${source}`, `docker://${host}/${path}`]);
+  }
+}
+
 /** Run skopeo; throws with skopeo's message on failure. */
 export async function skopeo(args: readonly string[]): Promise<string> {
   const child = Bun.spawn(["skopeo", ...args], { stdout: "pipe", stderr: "pipe" });
