@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { workerCount } from "../util/worker-pool.ts";
 import { PlainBlocks, type BlockSink, type PieceOutput } from "./block-sink.ts";
 import { ParallelGzip } from "./parallel-gzip.ts";
 import { ZstdFrames } from "./zstd-frames.ts";
@@ -45,9 +45,9 @@ export function compressionKey(compression: Compression): string {
   return compression.format === "none" ? "none" : `${compression.format === "gzip" ? "gzip-members-v2" : "zstd-frames-v1"}:level=${compression.level}:block=${BLOCK_BYTES[compression.format]}`;
 }
 
-/** Blocks compressed at once: one per core, plus one so the pool never waits for the writer. */
+/** Blocks compressed at once: one per worker thread, plus one so the workers never wait for the writer. */
 export function defaultInFlight(): number {
-  return availableParallelism() + 1;
+  return workerCount() + 1;
 }
 
 /** The sink that writes blocks in this compression to `out`. */

@@ -22,6 +22,14 @@ self.onmessage = async ({ data }) => {
   }
 };`;
 
+/** At most this many workers, whatever the core count: each costs its own heap (about 10 MiB). */
+const MAX_WORKERS = 8;
+
+/** How many workers the pool runs: one per core, up to MAX_WORKERS. */
+export function workerCount(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS));
+}
+
 /** Blocks smaller than this are gzipped on the calling thread: a round trip to a worker would cost more. */
 const SMALL_BLOCK_BYTES = 256 * 1024;
 
@@ -33,7 +41,7 @@ export function gzipHere(block: Uint8Array, level: number): Uint8Array {
 }
 
 /**
- * Workers, one per core, started on first use and never keeping the process alive. Each has one
+ * Workers, one per core up to MAX_WORKERS, started on first use and never keeping the process alive. Each has one
  * job at a time; the rest wait here, so a thousand files to hash open one file per core.
  */
 class WorkerPool {
@@ -75,7 +83,7 @@ class WorkerPool {
   #start(): void {
     this.#started = true;
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
-    for (let index = 0; index < availableParallelism(); index++) {
+    for (let index = 0; index < workerCount(); index++) {
       const worker = new Worker(url);
       worker.unref();
       worker.onmessage = ({ data }: MessageEvent<{ out?: unknown; error?: string }>) => {
