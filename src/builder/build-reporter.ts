@@ -4,6 +4,8 @@ export interface BuildReporter {
   log(message: string): void;
   /** Output of a RUN command, as it comes. */
   output(text: string): void;
+  /** Bytes of the layer being written so far, of about how many (its tar); done === total at its end. */
+  layerBytes?(done: number, total: number): void;
 }
 
 export const silentReporter: BuildReporter = { log() {}, output() {} };

@@ -28,16 +28,26 @@ const LAYER_MEDIA_TYPES = { gzip: MediaTypes.ociLayerGzip, zstd: MediaTypes.ociL
 export async function writeLayer(
   store: OciStore,
   entries: readonly LayerEntry[],
-  options: { readonly mtime: number; readonly compression: Compression; readonly inFlight?: number },
+  options: { readonly mtime: number; readonly compression: Compression; readonly inFlight?: number; readonly onBytes?: (done: number, total: number) => void },
 ): Promise<WrittenLayer> {
   const sorted = [...entries].sort((a, b) => compareLayerPaths(a.path, b.path));
   const { format } = options.compression;
   const blob = await BlobWriter.open(store, LAYER_MEDIA_TYPES[format]);
   // a plain tar is its own diff: hashing it twice would only cost time
   const diffHasher = format === "none" ? undefined : new Bun.CryptoHasher("sha256");
+  const { onBytes } = options;
+  const total = tarSize(sorted);
+  let done = 0;
   const tar = new BlockAssembler(compressingSink(options.compression, blob, options.inFlight), {
     blockBytes: BLOCK_BYTES[format],
-    ...(diffHasher ? { observe: (block: Buffer) => diffHasher.update(block) } : {}),
+    ...(diffHasher || onBytes
+      ? {
+          observe: (block: Buffer) => {
+            diffHasher?.update(block);
+            onBytes?.((done += block.length), total);
+          },
+        }
+      : {}),
   });
   let changes: LayerChange[];
   try {
@@ -49,6 +59,13 @@ export async function writeLayer(
   }
   const descriptor = await blob.commit();
   return { descriptor, diffId: diffHasher ? `sha256:${diffHasher.digest("hex")}` : descriptor.digest, changes };
+}
+
+/** The bytes of the layer's tar: a header per entry, file contents padded to 512, the trailer. */
+function tarSize(entries: readonly LayerEntry[]): number {
+  let size = 1024;
+  for (const entry of entries) size += 512 + (entry.type === "file" ? Math.ceil(entry.size / 512) * 512 : 0);
+  return size;
 }
 
 /** The tar, and each entry's change with the sha256 of the bytes that went into it. */

@@ -1,4 +1,4 @@
-import { formatBytes } from "./output.ts";
+import { formatBytes } from "../util/format-bytes.ts";
 
 const REDRAW_MILLISECONDS = 100;
 const PLAIN_EVERY_MILLISECONDS = 5000;

@@ -1,11 +1,22 @@
+import { byteProgress } from "./byte-progress.ts";
 import type { BuildReporter } from "../builder/build-reporter.ts";
 
 /** Build progress on stderr, so stdout carries only the result (the digest) for scripts. */
 export function consoleBuildReporter(quiet: boolean): BuildReporter {
   if (quiet) return { log() {}, output() {} };
+  let layer: ReturnType<typeof byteProgress> | undefined;
   return {
     log: (message) => process.stderr.write(`${message}\n`),
     output: (text) => process.stderr.write(text),
+    // a large layer says how far it is: a line redrawn on a terminal, a line every 5 s in a log
+    layerBytes(done, total) {
+      layer ??= byteProgress("Writing layer");
+      layer.update(done, total);
+      if (done >= total) {
+        layer.finish();
+        layer = undefined;
+      }
+    },
   };
 }
 

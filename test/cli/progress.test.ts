@@ -92,6 +92,20 @@ describe.skipIf(!(hasDockerRegistry() && hasSkopeo()))("progress on long work", 
     expect(loadedEvents.at(-1)).toMatchObject({ event: "loaded", images: [{ name: "docker.io/library/big:1" }], signatures: 0, sboms: 1 });
   }, 60_000);
 
+  test("lade build: a layer being written shows its bytes on a terminal; a log gets no line for a short one", async () => {
+    const context = tempDir();
+    writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY data data\n");
+    writeFileSync(join(context, "data"), deterministicBytes("layer-progress", 8_000_000));
+    const command = [process.execPath, MAIN, "--root", tempDir(), "build", "-t", "layer:1", context].map((word) => `'${word}'`).join(" ");
+    const onTerminal = Bun.spawnSync(["script", "-q", "-e", "-c", `stty cols 160; ${command}`, "/dev/null"]);
+    expect(onTerminal.exitCode, onTerminal.stdout.toString()).toBe(0);
+    expect(onTerminal.stdout.toString()).toMatch(/\u001b\[2KWriting layer: \d+% \([0-9.]+ [kM]?B of 8\.00 MB, [0-9.]+ [kMG]?B\/s\)/);
+    const inLog = await runLade(["--root", tempDir(), "build", "-t", "layer:1", context]);
+    expect(inLog.exitCode).toBe(0);
+    expect(inLog.stderr).not.toContain("Writing layer");
+    expect(inLog.stderr).not.toContain("\u001b");
+  }, 60_000);
+
   test("lade build --json: the mirror's events, then the result; the build log stays on stderr", async () => {
     const context = tempDir();
     writeFileSync(join(context, "Kubefile"), "FROM scratch\nCOPY imageList manifests/\n");
