@@ -41,7 +41,7 @@ export async function produceLayer(
     return cached;
   }
   const entries = await produce();
-  const written = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime, compression, ...(context.reporter.layerBytes ? { onBytes: context.reporter.layerBytes.bind(context.reporter) } : {}) }) : undefined;
+  const written = entries.length > 0 ? await writeLayer(context.store, entries, { mtime: context.mtime, compression, ...(context.reporter.layerBytes ? { onBytes: (done: number, total: number) => context.reporter.layerBytes!(recordKey, done, total) } : {}) }) : undefined;
   const layer = written ? { descriptor: written.descriptor, diffId: written.diffId } : undefined;
   if (written) context.listings?.set(written.descriptor.digest, written.changes);
   const paths = entries.map((entry) => [entry.path, entry.type, entry.mode] as const);

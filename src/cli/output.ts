@@ -4,18 +4,27 @@ import type { BuildReporter } from "../builder/build-reporter.ts";
 /** Build progress on stderr, so stdout carries only the result (the digest) for scripts. */
 export function consoleBuildReporter(quiet: boolean): BuildReporter {
   if (quiet) return { log() {}, output() {} };
-  let layer: ReturnType<typeof byteProgress> | undefined;
+  let progress: ReturnType<typeof byteProgress> | undefined;
+  const writing = new Map<string, { done: number; total: number }>();
   return {
     log: (message) => process.stderr.write(`${message}\n`),
     output: (text) => process.stderr.write(text),
-    // a large layer says how far it is: a line redrawn on a terminal, a line every 5 s in a log
-    layerBytes(done, total) {
-      layer ??= byteProgress("Writing layer");
-      layer.update(done, total);
-      if (done >= total) {
-        layer.finish();
-        layer = undefined;
+    // the layers being written say how far they are, together: a line redrawn on a terminal, a line every 5 s in a log
+    layerBytes(key, done, total) {
+      writing.set(key, { done, total });
+      progress ??= byteProgress("Writing layer");
+      let sum = 0;
+      let of = 0;
+      for (const layer of writing.values()) {
+        sum += layer.done;
+        of += layer.total;
       }
+      progress.update(sum, of);
+      if (done < total) return;
+      writing.delete(key);
+      if (writing.size > 0) return;
+      progress.finish();
+      progress = undefined;
     },
   };
 }
