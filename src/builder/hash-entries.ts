@@ -1,4 +1,5 @@
 import type { Digest } from "../oci/digest.ts";
+import { sha256OfFile } from "../util/sha256-file.ts";
 import { workerPool } from "../util/worker-pool.ts";
 import { compareLayerPaths, type LayerEntry } from "./layer-entry.ts";
 
@@ -19,9 +20,7 @@ export async function hashEntries(entries: readonly LayerEntry[]): Promise<Diges
     } else if (large.has(entry.path)) {
       hasher.update(await large.get(entry.path)!);
     } else if (entry.type === "file" && entry.source && entry.size > 0) {
-      const content = new Bun.CryptoHasher("sha256");
-      for await (const chunk of Bun.file(entry.source).stream()) content.update(chunk);
-      hasher.update(content.digest("hex"));
+      hasher.update(await sha256OfFile(entry.source));
     }
     hasher.update("\n");
   }

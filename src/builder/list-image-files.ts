@@ -76,7 +76,7 @@ async function readLayerChanges(blobPath: string, keepText: (path: string, size:
       const path = entry.path.replace(/^\.?\//, "").replace(/\/$/, "");
       let content = entry.linkName;
       let text: string | undefined;
-      if (entry.type === "file" && !path.slice(path.lastIndexOf("/") + 1).startsWith(WHITEOUT_PREFIX)) {
+      if (entry.type === "file") {
         const hasher = new Bun.CryptoHasher("sha256");
         const kept: Uint8Array[] | undefined = keepText(path, entry.size) ? [] : undefined;
         for await (const piece of entry.body) {

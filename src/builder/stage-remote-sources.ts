@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join, posix } from "node:path";
 import * as tar from "tar";
+import { detectCompression } from "../util/open-decompressed.ts";
 import type { SourceLocation } from "../util/source-location.ts";
 import { BuildError } from "./build-error.ts";
 
@@ -29,7 +30,7 @@ export async function downloadSource(url: string, directory: string, location: S
 /** Whether a file is a tar archive (plain or gzip-compressed) that ADD unpacks. */
 export async function isTarArchive(path: string): Promise<boolean> {
   const head = await Bun.file(path).slice(0, 512).bytes();
-  if (head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (detectCompression(head) === "gzip") return true;
   return new TextDecoder().decode(head.subarray(257, 262)) === "ustar";
 }
 

@@ -18,7 +18,8 @@ interface HostView {
 export function runProgress(stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): { output: OutputSink; events: RunEvents; finish(): void } {
   const live = Boolean(stderr.isTTY);
   const hosts = new Map<string, HostView>();
-  let phase: { name: string; hosts: readonly string[] } | undefined;
+  /** The hosts of the current phase, one live line each. */
+  let shown: readonly string[] | undefined;
   let drawn = 0;
   let lastDraw = 0;
 
@@ -27,12 +28,12 @@ export function runProgress(stdout: NodeJS.WriteStream = process.stdout, stderr:
     drawn = 0;
   };
   const draw = (force = false) => {
-    if (!live || !phase) return;
+    if (!live || !shown) return;
     const now = Date.now();
     if (!force && now - lastDraw < REDRAW_MILLISECONDS) return;
     lastDraw = now;
     const width = stderr.columns ?? 100;
-    const lines = phase.hosts.map((host) => hostLine(host, hosts.get(host), now).slice(0, width - 1));
+    const lines = shown.map((host) => hostLine(host, hosts.get(host), now).slice(0, width - 1));
     erase();
     stderr.write(lines.map((line) => `\x1b[2K${line}\n`).join(""));
     drawn = lines.length;
@@ -48,14 +49,14 @@ export function runProgress(stdout: NodeJS.WriteStream = process.stdout, stderr:
     },
     events(event: RunEvent) {
       if (event.event === "phase") {
-        phase = { name: event.name, hosts: event.hosts };
+        shown = event.hosts;
         for (const host of event.hosts) hosts.set(host, {});
       } else if (event.event === "step") {
         const view = hosts.get(event.host) ?? {};
         view.step = { id: event.id, index: event.index, total: event.total, status: event.status };
         if (event.status === "start") delete view.copy;
         hosts.set(event.host, view);
-        if (!phase) phase = { name: "", hosts: [...hosts.keys()] };
+        shown ??= [...hosts.keys()];
       } else {
         const view = hosts.get(event.host) ?? {};
         view.copy = view.copy ? { ...view.copy, done: event.done } : { done: event.done, total: event.total, started: Date.now(), from: event.done };

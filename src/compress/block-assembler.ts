@@ -18,7 +18,6 @@ export class BlockAssembler {
   readonly #free: Buffer[] = [];
   #block: Buffer;
   #filled = 0;
-  #total = 0;
 
   /** `observe` sees every block, in order, before the sink does (to hash the uncompressed stream). */
   constructor(sink: BlockSink, options: { readonly blockBytes: number; readonly observe?: (block: Buffer) => void }) {
@@ -28,17 +27,11 @@ export class BlockAssembler {
     this.#block = this.#take();
   }
 
-  /** Bytes laid out so far. */
-  get total(): number {
-    return this.#total;
-  }
-
   async bytes(data: Uint8Array): Promise<void> {
     for (let offset = 0; offset < data.length; ) {
       const taken = Math.min(data.length - offset, this.#blockBytes - this.#filled);
       this.#block.set(data.subarray(offset, offset + taken), this.#filled);
       this.#filled += taken;
-      this.#total += taken;
       offset += taken;
       if (this.#filled === this.#blockBytes) await this.#flush();
     }
@@ -54,7 +47,6 @@ export class BlockAssembler {
       if (bytesRead === 0) return position;
       onData?.(this.#block.subarray(this.#filled, this.#filled + bytesRead));
       this.#filled += bytesRead;
-      this.#total += bytesRead;
       position += bytesRead;
       if (this.#filled === this.#blockBytes) await this.#flush();
     }

@@ -30,9 +30,9 @@ export function parseCompression(format: string, level: string | undefined): Com
   }
   const chosen = format as CompressionFormat;
   if (level === undefined) return { format: chosen, level: DEFAULT_LEVELS[chosen] };
+  if (chosen === "none") throw new RangeError("--compression-level has no meaning with --compression none");
   const [low, high] = LEVEL_RANGES[chosen];
   const value = Number(level);
-  if (chosen === "none") throw new RangeError("--compression-level has no meaning with --compression none");
   if (!Number.isInteger(value) || value < low || value > high) throw new RangeError(`A ${chosen} compression level is a whole number from ${low} to ${high}, not "${level}"`);
   return { format: chosen, level: value };
 }

@@ -1,8 +1,7 @@
-import { createReadStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { createGunzip, createZstdDecompress } from "node:zlib";
 import * as tar from "tar";
 import type { Descriptor } from "../oci/descriptor.ts";
 import { parseDigest, sha256Digest, type Digest } from "../oci/digest.ts";
@@ -13,6 +12,7 @@ import { formatPlatform, normalizePlatform, platformsEqual, type Platform } from
 import type { BlobCache } from "./fetch-images.ts";
 import { localRepository } from "./local-repository.ts";
 import type { ResolvedImage } from "./resolve-image.ts";
+import { openDecompressed } from "../util/open-decompressed.ts";
 
 export class ImageArchiveError extends Error {
   override name = "ImageArchiveError";
@@ -61,15 +61,14 @@ export async function importImageArchive(
 }
 
 async function extract(file: string, dir: string, archive: string): Promise<void> {
-  const head = await Bun.file(file).slice(0, 4).bytes();
-  const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  const zstd = head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd;
+  const input = await openDecompressed(file);
   const unpack = tar.x({ cwd: dir, strict: true, maxDecompressionRatio: Number.POSITIVE_INFINITY });
   try {
-    if (gzip || zstd) await pipeline(createReadStream(file), gzip ? createGunzip() : createZstdDecompress(), unpack);
-    else await pipeline(createReadStream(file), unpack);
+    await pipeline(input.chunks, unpack);
   } catch (error) {
     throw new ImageArchiveError(`${archive}: cannot unpack it as a tar archive (plain, gzip or zstd): ${(error as Error).message}`, { cause: error });
+  } finally {
+    input.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { SealerPlugin } from "../sealer/plugins.ts";
 import { mkdir, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { formatCommand, type Step, type StepAction } from "./plan-run.ts";
-import { LOCAL_HOST, type RunEvents } from "./run-events.ts";
+import { LOCAL_HOST, stepTeller, type RunEvents } from "./run-events.ts";
 
 /** What DATA_DIR/state.json records: the image installed and the steps that succeeded. */
 export interface RunState {
@@ -79,8 +79,7 @@ export async function executeSteps(steps: readonly Step[], options: ExecuteOptio
       for (const command of step.commands) output(`    ${step.cwd ? `(cd ${step.cwd}) ` : ""}${formatCommand(command, step.env)}`, "stdout");
       continue;
     }
-    const tell = (status: "start" | "done" | "skipped" | "failed", error?: unknown) =>
-      options.events?.({ event: "step", host: LOCAL_HOST, id: step.id, description: step.description, status, index: index + 1, total: steps.length, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
+    const tell = stepTeller(options.events, LOCAL_HOST, step, index + 1, steps.length);
     if (done) {
       output(`${header}: done already, skipped`, "stdout");
       tell("skipped");

@@ -12,7 +12,7 @@ import { resolveKubeadmConfig } from "../kubeadm/resolve-kubeadm-config.ts";
 import type { OciStore } from "../store/oci-store.ts";
 import type { PlatformImage } from "../store/read-image.ts";
 import { formatBytes } from "../util/format-bytes.ts";
-import { COPY_EVENT_INTERVAL_MS, type RunEvents } from "./run-events.ts";
+import { COPY_EVENT_INTERVAL_MS, stepTeller, type RunEvents } from "./run-events.ts";
 import { sha256OfFile } from "../util/sha256-file.ts";
 import { runCommand, StepFailedError, writeState, type OutputSink, type RunState } from "./execute-steps.ts";
 import { imageEnvOf } from "./image-env.ts";
@@ -122,8 +122,7 @@ export async function executePhases(phases: readonly Phase[], context: HostsCont
       const done = context.stepsDone?.(lane.host) ?? state.hosts![lane.host]!.done;
       const say: OutputSink = (line, stream) => output(`[${lane.host}] ${line}`, stream);
       for (const [index, step] of lane.steps.entries()) {
-        const tell = (status: "start" | "done" | "skipped" | "failed", error?: unknown) =>
-          events?.({ event: "step", host: lane.host, id: step.id, description: step.description, status, index: index + 1, total: lane.steps.length, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
+        const tell = stepTeller(events, lane.host, step, index + 1, lane.steps.length);
         const doneAlready = lane.record !== false && done.includes(step.id);
         const header = `${step.id}: ${step.description}`;
         if (context.dryRun) {

@@ -9,7 +9,7 @@ export type RunEvent =
       readonly host: string;
       readonly id: string;
       readonly description: string;
-      readonly status: "start" | "done" | "skipped" | "failed";
+      readonly status: StepStatus;
       /** Its place among the host's steps of this phase (1-based) and how many there are. */
       readonly index: number;
       readonly total: number;
@@ -18,6 +18,23 @@ export type RunEvent =
   | { readonly event: "copy"; readonly host: string; readonly done: number; readonly total: number };
 
 export type RunEvents = (event: RunEvent) => void;
+
+export type StepStatus = "start" | "done" | "skipped" | "failed";
+
+/**
+ * A function that tells RunEvents of one step's status (and a failure's message); nothing without
+ * events. `index` is the step's place (1-based) among the `total` of its host's steps.
+ */
+export function stepTeller(
+  events: RunEvents | undefined,
+  host: string,
+  step: { readonly id: string; readonly description: string },
+  index: number,
+  total: number,
+): (status: StepStatus, error?: unknown) => void {
+  return (status, error) =>
+    events?.({ event: "step", host, id: step.id, description: step.description, status, index, total, ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}) });
+}
 
 /** The host name events use for this machine. */
 export const LOCAL_HOST = "local";

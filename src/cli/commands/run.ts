@@ -129,10 +129,9 @@ export const runCommand = defineCommand({
     const cmdArgs = repeatedOption(rawArgs, "cmd-args").flatMap((value) => value.split(",").filter(Boolean));
     for (const entry of cmdArgs) if (entry.indexOf("=") <= 0) throw new UsageError(`Option "--cmd-args" needs KEY=VALUE: got "${entry}"`);
     const launch = { cmds: repeatedOption(rawArgs, "cmd", "cmds"), appNames: list(args.apps), cmdArgs };
-    const json = Boolean(args.json) && !args["dry-run"];
     if (args.json && args["dry-run"]) throw new UsageError("--json reports an install as it happens: a --dry-run prints its plan as text");
     const progress = runProgress();
-    const events = json ? jsonProgress() : undefined;
+    const events = args.json ? jsonProgress() : undefined;
     const installed = await installCluster(store, {
       remote,
       launch,
